@@ -1,0 +1,572 @@
+"""The decision engine: ``Facts`` + ``RuleBase`` → ``Decision``. Pure, no I/O.
+
+Shaped like a structlog pipeline: each step is ``(facts, rulebase, draft) -> None`` and adds reasons,
+requirements and regimes to the draft. The outcome is derived from the reasons at the end (spec §1):
+blocked if any blocking reason, else review if any review reason, else allowed.
+
+When the subscriber type is unknown, the engine evaluates the request as a corporate and as an
+individual subscriber; only if the two differ does the tenant's policy decide (spec §3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import pycountry
+
+from lawfulreach.domain.facts import Facts
+from lawfulreach.domain.lexicons import GDPR_AREA, REGION_GROUPS
+from lawfulreach.domain.model import Decision, Reason
+from lawfulreach.domain.rulebase import Column, CountryRule, Level, RuleBase
+from lawfulreach.domain.vocabulary import (
+    AddressKind,
+    AddressStatus,
+    Basis,
+    Channel,
+    ConsentStatus,
+    LiaStatus,
+    Outcome,
+    PhoneType,
+    Purpose,
+    ReasonCode,
+    RelationshipKind,
+    Requirement,
+    SenderType,
+    Severity,
+    Source,
+    SubscriberPolicy,
+    SubscriberType,
+)
+
+__all__ = ["decide", "explain"]
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    c = pycountry.countries.get(alpha_2=code)
+    return str(getattr(c, "common_name", None) or c.name) if c else code
+
+
+@dataclass
+class _Draft:
+    """A decision being built; ``trace`` records the path for ``rules explain``."""
+
+    jurisdiction: str | None
+    regimes: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
+    basis: Basis | None = None
+    relied_on_consent: bool = False
+    trace: list[str] = field(default_factory=list)
+
+    def add(self, code: ReasonCode, message: str, citation: str) -> None:
+        if all(r.code is not code for r in self.reasons):
+            self.reasons.append(Reason(code, message, citation))
+
+    def require(self, *reqs: Requirement) -> None:
+        for r in reqs:
+            if r not in self.requirements:
+                self.requirements.append(r)
+
+    def regime(self, name: str) -> None:
+        if name and name not in self.regimes:
+            self.regimes.append(name)
+
+    def note(self, line: str) -> None:
+        self.trace.append(line)
+
+    def has(self, severity: Severity) -> bool:
+        return any(r.code.severity is severity for r in self.reasons)
+
+    def finish(self) -> Decision:
+        if self.has(Severity.BLOCK):
+            outcome = Outcome.BLOCKED
+        elif self.has(Severity.REVIEW):
+            outcome = Outcome.REVIEW
+        else:
+            outcome = Outcome.ALLOWED
+        reasons = self.reasons
+        if outcome is not Outcome.ALLOWED:
+            # What *would* have allowed it is not a reason for a block or a review.
+            reasons = [r for r in reasons if r.code.severity is not Severity.ALLOW]
+        return Decision(
+            outcome=outcome,
+            jurisdiction=self.jurisdiction,
+            regimes=tuple(self.regimes),
+            basis=self.basis if outcome is Outcome.ALLOWED else None,
+            requirements=tuple(self.requirements) if outcome is Outcome.ALLOWED else (),
+            reasons=tuple(reasons),
+        )
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _in_gdpr_area(f: Facts) -> bool:
+    return f.jurisdiction in GDPR_AREA
+
+
+def _personal_data(f: Facts) -> bool:
+    """Seed 003 glossary / spec §3: a generic address without a name is not personal data."""
+    return not (f.address_kind is AddressKind.GENERIC and not f.has_name)
+
+
+def _valid_consent(f: Facts) -> bool:
+    return (
+        f.consent_status in (ConsentStatus.GIVEN, ConsentStatus.CONFIRMED)
+        and f.consent_channel_ok
+        and f.consent_purpose_ok
+        and not f.consent_pre_ticked
+    )
+
+
+def _consent_problem(f: Facts) -> str:
+    """Why the consent on file does not count, for the ``consent_required`` message."""
+    if f.consent_status is ConsentStatus.NONE:
+        return "no consent is on record"
+    if f.consent_status is ConsentStatus.WITHDRAWN:
+        return "consent was withdrawn"
+    if f.consent_pre_ticked:
+        return "the consent on record came from a pre-ticked box, which is never consent"
+    if not f.consent_channel_ok:
+        return f"the consent on record is not for {f.channel.value.replace('_', ' ')}"
+    if not f.consent_purpose_ok:
+        return "the consent on record is for a purpose this campaign does not accept"
+    return "no valid consent is on record"
+
+
+def _soft_opt_in_failures(f: Facts) -> list[str]:
+    """The five conditions of seeds 002/003, plus the sender and channel limits (spec §3)."""
+    failed = []
+    if f.relationship not in (RelationshipKind.CUSTOMER, RelationshipKind.NEGOTIATION):
+        failed.append("details were not collected in a sale or negotiation")
+    if not f.same_legal_entity:
+        failed.append("the sender is not the legal entity that collected the details")
+    if not f.products_overlap:
+        failed.append("the campaign is not about similar products or services")
+    if not f.opt_out_offered:
+        failed.append("no opt-out was offered when the details were collected")
+    if f.sender_type is not SenderType.COMMERCIAL:
+        failed.append(f"a {f.sender_type.value} sender cannot use the soft opt-in")
+    if not f.channel.is_electronic_mail:
+        failed.append("the soft opt-in covers only emails and texts")
+    return failed
+
+
+def _casl_implied(f: Facts) -> bool:
+    """CASL s.10(9)–(10): existing business relationship within its window (spec §3, §5)."""
+    return (
+        f.relationship in (RelationshipKind.CUSTOMER, RelationshipKind.NEGOTIATION)
+        and f.same_legal_entity
+        and f.has_last_interaction
+        and f.relationship_recent
+    )
+
+
+def _region_excluded(f: Facts) -> str | None:
+    for entry in f.excluded_regions:
+        if entry in REGION_GROUPS and f.jurisdiction in REGION_GROUPS[entry]:
+            return entry
+        if entry == f.jurisdiction or (f.region is not None and entry == f.region):
+            return entry
+    return None
+
+
+def _channel_words(channel: Channel) -> str:
+    return {
+        Channel.EMAIL: "email",
+        Channel.SMS: "SMS",
+        Channel.CALL: "live calls",
+        Channel.AUTOMATED_CALL: "automated calls",
+        Channel.POST: "post",
+    }[channel]
+
+
+# --- steps ----------------------------------------------------------------------------------------
+
+
+def _regimes(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule | None) -> None:
+    ov = rb.overlays
+    if _in_gdpr_area(f):
+        d.regime(ov.gdpr_regime_gb if f.jurisdiction == "GB" else ov.gdpr_regime_eu)
+    if rule is not None and f.purpose is Purpose.MARKETING:
+        d.regime(rule.regime)
+    if f.region == ov.us_ca_region:
+        d.regime(ov.us_ca_regime)
+
+
+def _address_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+    cite = rb.overlays.citation("invalid_address")
+    if f.channel is Channel.EMAIL and f.email_status is not AddressStatus.VALID:
+        what = "missing" if f.email_status is AddressStatus.MISSING else "not a valid email address"
+        d.add(ReasonCode.INVALID_EMAIL, f"The email address is {what}.", cite)
+    if f.channel.uses_phone and f.phone_status is not AddressStatus.VALID:
+        what = "missing" if f.phone_status is AddressStatus.MISSING else "not a valid phone number"
+        d.add(ReasonCode.INVALID_PHONE, f"The phone number is {what}.", cite)
+
+
+def _erasure_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+    if f.erased:
+        d.add(
+            ReasonCode.ERASED_SUBJECT,
+            "This person asked to be erased; they are kept only as a keyed hash so they are never contacted again.",
+            rb.overlays.citation("erasure"),
+        )
+
+
+def _region_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+    entry = _region_excluded(f)
+    if entry is not None:
+        d.add(
+            ReasonCode.REGION_EXCLUDED,
+            f"The campaign excludes {entry}, and this contact is in {f.region or f.jurisdiction}.",
+            rb.overlays.citation("region_exclusion"),
+        )
+
+
+def _suppression_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+    cite = rb.overlays.citation("exclusion_list")
+    if f.suppressed_email:
+        d.add(ReasonCode.SUPPRESSED_EMAIL, "The email address is on the exclusion list.", cite)
+    if f.suppressed_domain:
+        d.add(ReasonCode.SUPPRESSED_DOMAIN, "The email domain is on the exclusion list.", cite)
+    if f.suppressed_phone:
+        d.add(ReasonCode.SUPPRESSED_PHONE, "The phone number is on the exclusion list.", cite)
+    if f.opted_out or (f.consent_status is ConsentStatus.WITHDRAWN and f.consent_channel_ok):
+        d.add(
+            ReasonCode.OPTED_OUT,
+            f"This person has opted out of or objected to {_channel_words(f.channel)} (or all direct marketing).",
+            rb.overlays.citation("opt_out"),
+        )
+
+
+def _email_level(f: Facts, rule: CountryRule, d: _Draft) -> Level:
+    level = rule.level
+    if rule.level_generic is not None and f.address_kind is AddressKind.GENERIC:
+        level = rule.level_generic
+        d.note(f"generic address: cell for generic addresses applies ({level.label})")
+    if _in_gdpr_area(f) and not f.subscriber_type.is_corporate_subscriber:
+        stricter = level.stricter(Level.OPT_IN_SOFT)
+        if stricter is not level:
+            d.note(f"{f.subscriber_type.value} subscriber: at least opt-in + soft opt-in (PECR/ePrivacy)")
+        level = stricter
+    return level
+
+
+def _call_level(f: Facts, rule: CountryRule, d: _Draft) -> Level:
+    level = rule.level
+    if rule.public_directory_level is not None and f.in_public_directory:
+        level = rule.public_directory_level
+        d.note(f"number in the public directory: {level.label}")
+    if rule.mobile_level is not None and f.phone_type is PhoneType.MOBILE:
+        level = level.stricter(rule.mobile_level)
+        d.note(f"mobile number: {level.label}")
+    return level
+
+
+def _permission_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> bool:
+    """Consent/opt-out test for the cell. Returns True when the basis is not consent (LIA may apply)."""
+    ov = rb.overlays
+    where = country_name(rule.country)
+    chan = _channel_words(f.channel)
+    if f.channel.is_electronic_mail:
+        level = _email_level(f, rule, d)
+    elif f.channel is Channel.CALL:
+        level = _call_level(f, rule, d)
+    else:
+        level = rule.level
+    d.note(f"{where}, {rule.column.value}: {level.label} — {rule.citation}")
+    consent = _valid_consent(f)
+    soft_failures = _soft_opt_in_failures(f)
+    soft = level.soft_opt_in_suffices and not soft_failures
+    confirmed = consent and f.consent_status is ConsentStatus.CONFIRMED
+
+    if consent and (not level.needs_confirmed or confirmed):
+        d.relied_on_consent = True
+        code = ReasonCode.DOUBLE_OPT_IN_CONFIRMED if confirmed and level.needs_confirmed else ReasonCode.CONSENT_VALID
+        cite = ov.citation("double_opt_in") if level.needs_confirmed else ov.citation("consent_definition")
+        d.add(code, f"Valid {'confirmed ' if confirmed else ''}consent for {chan} is on record.", cite)
+        return False
+    if f.jurisdiction == "CA" and level.needs_consent and f.channel.is_electronic_mail and _casl_implied(f):
+        d.relied_on_consent = True
+        d.add(
+            ReasonCode.IMPLIED_CONSENT,
+            "Existing business relationship within the CASL window counts as implied consent.",
+            ov.citation("casl_implied"),
+        )
+        return False
+    if not level.needs_consent:
+        d.add(ReasonCode.OPT_OUT_PERMITTED, f"{where} permits {chan} on an opt-out basis.", rule.citation)
+        return True
+    if soft:
+        d.add(
+            ReasonCode.SOFT_OPT_IN,
+            "All five soft opt-in conditions are met (sale or negotiation, same legal entity, similar "
+            "products, opt-out offered at collection and in every message).",
+            ov.citation("soft_opt_in"),
+        )
+        return True
+    if level.needs_confirmed and consent:
+        d.add(
+            ReasonCode.DOUBLE_OPT_IN_REQUIRED,
+            f"{where} requires confirmed (double opt-in) consent for {chan}; the consent on record is not confirmed.",
+            rule.citation,
+        )
+        return False
+    detail = _consent_problem(f)
+    if level.soft_opt_in_suffices:
+        detail += "; soft opt-in does not apply: " + "; ".join(soft_failures)
+    if f.channel is Channel.AUTOMATED_CALL:
+        detail += f" ({ov.citation('consent_specific_channel')})"
+    d.add(
+        ReasonCode.CONSENT_REQUIRED,
+        f"{where} requires {level.label} for {chan} to this contact, and {detail}.",
+        rule.citation,
+    )
+    return False
+
+
+def _dnc_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> None:
+    """Live calls only (spec §5): listings block unless valid call consent; missing/stale need review."""
+    ov = rb.overlays
+    cite = ov.citation("dnc_gb") if rule.country == "GB" else ov.citation("dnc_generic") + f"; {rule.citation}"
+    if _valid_consent(f):
+        if f.dnc_listed:
+            d.add(
+                ReasonCode.DNC_OVERRIDDEN_BY_CONSENT,
+                f"Listed on {', '.join(f.dnc_listed)}, but the subscriber consented to calls from you.",
+                cite,
+            )
+        return
+    if f.dnc_listed:
+        d.add(ReasonCode.DNC_REGISTERED, f"The number is on the do-not-call register {', '.join(f.dnc_listed)}.", cite)
+    if not rule.dnc_check:
+        return
+    if f.dnc_missing:
+        d.add(
+            ReasonCode.DNC_REGISTER_MISSING,
+            f"A do-not-call check is required in {country_name(rule.country)} but "
+            f"{', '.join(f.dnc_missing)} is not loaded.",
+            cite,
+        )
+    if f.dnc_stale:
+        d.add(
+            ReasonCode.DNC_REGISTER_STALE,
+            f"The do-not-call register {', '.join(f.dnc_stale)} is older than its maximum age; reload it.",
+            cite,
+        )
+    if not (f.dnc_listed or f.dnc_missing or f.dnc_stale):
+        d.add(ReasonCode.DNC_SCREENED, "The number was screened against the required do-not-call registers.", cite)
+
+
+def _basis_step(f: Facts, rb: RuleBase, d: _Draft, legitimate_interests_possible: bool) -> None:
+    """GDPR overlay (spec §3): lawful basis, LIA, privacy notice."""
+    ov = rb.overlays
+    if not _personal_data(f):
+        d.basis = Basis.NOT_PERSONAL_DATA
+        d.add(
+            ReasonCode.NOT_PERSONAL_DATA,
+            "A generic role address with no name is not personal data.",
+            ov.citation("gdpr_not_personal"),
+        )
+        return
+    if d.relied_on_consent:
+        d.basis = Basis.CONSENT
+    else:
+        d.basis = Basis.LEGITIMATE_INTERESTS
+    if not _in_gdpr_area(f):
+        return
+    d.require(*ov.gdpr_requires)
+    if d.basis is Basis.CONSENT or not legitimate_interests_possible:
+        return
+    if f.lia is LiaStatus.PASSED:
+        d.add(ReasonCode.LIA_PASSED, "The campaign's legitimate interests assessment passed.", ov.citation("gdpr_lia"))
+    elif f.lia is LiaStatus.FAILED:
+        d.add(
+            ReasonCode.LIA_FAILED,
+            "The basis would be legitimate interests, and the campaign's legitimate interests assessment failed.",
+            ov.citation("gdpr_lia"),
+        )
+    else:
+        d.add(
+            ReasonCode.LIA_MISSING,
+            "The basis would be legitimate interests, and the campaign has no passed legitimate interests assessment.",
+            ov.citation("gdpr_lia"),
+        )
+
+
+def _requirements_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+    ov = rb.overlays
+    if f.channel.is_electronic_mail:
+        if f.jurisdiction == "US":
+            drops = ov.us_consent_drops if d.relied_on_consent else ()
+            d.require(*(r for r in ov.us_email_requires if r not in drops))
+        elif f.jurisdiction == "CA":
+            d.require(*ov.ca_email_requires)
+        else:
+            d.require(*ov.electronic_mail_requires)
+    elif f.channel is Channel.CALL:
+        d.require(*ov.live_call_requires)
+    elif f.channel is Channel.AUTOMATED_CALL:
+        d.require(*ov.automated_call_requires)
+    else:
+        d.require(*ov.post_requires)
+    if f.region == ov.us_ca_region:
+        d.require(*ov.us_ca_requires)
+
+
+def _column(f: Facts) -> Column | None:
+    if f.channel.is_electronic_mail:
+        return Column.EMAIL_FIRST_PARTY if f.source is Source.FIRST_PARTY else Column.EMAIL_THIRD_PARTY
+    if f.channel is Channel.CALL:
+        return Column.CALL
+    if f.channel is Channel.AUTOMATED_CALL:
+        return Column.AUTOMATED_CALL
+    return None
+
+
+def _service(f: Facts, rb: RuleBase, d: _Draft) -> _Draft:
+    """Service messages are not direct marketing (spec §3, §5)."""
+    ov = rb.overlays
+    d.note("service message: only erasure, invalid addresses and region exclusion can block")
+    _regimes(f, rb, d, None)
+    _erasure_step(f, rb, d)
+    _address_step(f, rb, d)
+    if f.jurisdiction is None and f.excluded_regions:
+        d.add(
+            ReasonCode.JURISDICTION_UNKNOWN,
+            "The campaign excludes regions and this contact's country is unknown.",
+            ov.citation("jurisdiction"),
+        )
+    _region_step(f, rb, d)
+    if f.suppressed_email or f.suppressed_domain or f.suppressed_phone:
+        d.add(
+            ReasonCode.SUPPRESSION_NOTED,
+            "On the exclusion list; that does not stop service messages, which are not marketing.",
+            ov.citation("service"),
+        )
+    if f.opted_out:
+        d.add(
+            ReasonCode.OPT_OUT_NOTED,
+            "Opted out of marketing; that does not stop service messages, which must carry nothing promotional.",
+            ov.citation("service"),
+        )
+    d.add(ReasonCode.SERVICE_MESSAGE, "A service message is not direct marketing.", ov.citation("service"))
+    d.basis = Basis.SERVICE_MESSAGE
+    d.require(*ov.service_requires)
+    return d
+
+
+def _evaluate(f: Facts, rb: RuleBase) -> _Draft:
+    d = _Draft(jurisdiction=f.jurisdiction)
+    if f.purpose is Purpose.SERVICE:
+        return _service(f, rb, d)
+    ov = rb.overlays
+    column = _column(f)
+    rule = rb.rule(f.jurisdiction, column) if f.jurisdiction and column else None
+    _regimes(f, rb, d, rule)
+    _erasure_step(f, rb, d)
+    _address_step(f, rb, d)
+    _suppression_step(f, rb, d)
+    _region_step(f, rb, d)
+    if f.jurisdiction is None:
+        d.add(
+            ReasonCode.JURISDICTION_UNKNOWN,
+            "No country is given and none can be inferred from the phone number or the email domain.",
+            ov.citation("jurisdiction"),
+        )
+        return d
+    li_possible = True
+    if f.channel is Channel.POST:
+        d.add(
+            ReasonCode.NO_CONSENT_NEEDED,
+            "Marketing by post needs no consent; the GDPR overlay and opt-outs still apply.",
+            ov.citation("post"),
+        )
+        d.relied_on_consent = _valid_consent(f)
+    elif rule is None:
+        d.add(
+            ReasonCode.NO_RULE_FOR_JURISDICTION,
+            f"The rule base has no rule for {_channel_words(f.channel)} in {country_name(f.jurisdiction)}.",
+            ov.citation("no_rule"),
+        )
+        return d
+    else:
+        li_possible = _permission_step(f, rb, d, rule)
+        if f.channel is Channel.CALL:
+            _dnc_step(f, rb, d, rule)
+        if any(r.code in _CELL_BLOCKS for r in d.reasons):
+            # Consent was required and is not there: there is no lawful basis to assess.
+            return d
+    _basis_step(f, rb, d, li_possible)
+    _requirements_step(f, rb, d)
+    return d
+
+
+_CELL_BLOCKS = frozenset({ReasonCode.CONSENT_REQUIRED, ReasonCode.DOUBLE_OPT_IN_REQUIRED})
+
+
+def _signature(d: Decision) -> tuple[object, ...]:
+    return (d.outcome, d.basis, d.requirements, tuple(r.code for r in d.reasons))
+
+
+def _with_subscriber(f: Facts, rb: RuleBase) -> tuple[Decision, list[str]]:
+    if f.subscriber_type is not SubscriberType.UNKNOWN or f.purpose is Purpose.SERVICE:
+        d = _evaluate(f, rb)
+        return d.finish(), d.trace
+    corp_d = _evaluate(replace(f, subscriber_type=SubscriberType.CORPORATE), rb)
+    indiv_d = _evaluate(replace(f, subscriber_type=SubscriberType.INDIVIDUAL), rb)
+    corp, indiv = corp_d.finish(), indiv_d.finish()
+    if _signature(corp) == _signature(indiv):
+        return corp, ["subscriber type unknown, but the outcome is the same either way", *corp_d.trace]
+    ov = rb.overlays
+    cite = ov.citation("subscriber_unknown")
+    if f.subscriber_policy is not SubscriberPolicy.REVIEW:
+        chosen_d = corp_d if f.subscriber_policy is SubscriberPolicy.ASSUME_CORPORATE else indiv_d
+        label = "corporate" if f.subscriber_policy is SubscriberPolicy.ASSUME_CORPORATE else "individual"
+        chosen_d.add(
+            ReasonCode.SUBSCRIBER_TYPE_ASSUMED,
+            f"Subscriber type unknown; the tenant's policy assumes a {label} subscriber.",
+            cite,
+        )
+        return chosen_d.finish(), [f"subscriber type unknown: policy {f.subscriber_policy.value}", *chosen_d.trace]
+    both_blocked = corp.outcome is Outcome.BLOCKED and indiv.outcome is Outcome.BLOCKED
+    corp_codes = {r.code for r in corp.reasons}
+    indiv_codes = {r.code for r in indiv.reasons}
+    reasons: list[Reason] = []
+    for r in (*corp.reasons, *indiv.reasons):
+        sev = r.code.severity
+        keep = (
+            (sev is Severity.BLOCK and (both_blocked or (r.code in corp_codes and r.code in indiv_codes)))
+            or sev is Severity.REVIEW
+        )
+        if keep and all(x.code is not r.code for x in reasons):
+            reasons.append(r)
+
+    def _summary(d: Decision) -> str:
+        blocking = [r.code.value for r in d.reasons if r.code.severity is not Severity.ALLOW]
+        return d.outcome.value + (f" ({', '.join(blocking)})" if blocking else "")
+
+    reasons.append(
+        Reason(
+            ReasonCode.SUBSCRIBER_TYPE_UNKNOWN,
+            "The outcome depends on whether the subscriber is corporate: as a corporate subscriber "
+            f"{_summary(corp)}; as an individual, sole trader or partnership {_summary(indiv)}.",
+            cite,
+        )
+    )
+    outcome = Outcome.BLOCKED if any(r.code.severity is Severity.BLOCK for r in reasons) else Outcome.REVIEW
+    regimes = tuple(dict.fromkeys((*corp.regimes, *indiv.regimes)))
+    trace = ["subscriber type unknown and the outcome depends on it: review (tenant policy)"]
+    return Decision(outcome, f.jurisdiction, regimes, None, (), tuple(reasons)), trace
+
+
+def decide(facts: Facts, rulebase: RuleBase) -> Decision:
+    """The decision for one fact tuple. Pure: the same facts always give the same decision."""
+    return _with_subscriber(facts, rulebase)[0]
+
+
+def explain(facts: Facts, rulebase: RuleBase) -> tuple[Decision, list[str]]:
+    """The decision plus the path the engine took, one line a step (``lawfulreach rules explain``)."""
+    return _with_subscriber(facts, rulebase)

@@ -1,0 +1,170 @@
+"""The narrow interface through which the engine reads a tenant's state (spec §2), and an in-memory one.
+
+Every key handed to a ``TenantState`` is already normalised by ``domain.normalise`` (email lower case,
+``+tag`` removed; phones in E.164; domains lower case), so implementations match by equality.
+The stored implementation lives in ``lawfulreach.store``; the batch path asks for a ``Snapshot`` once
+per run and joins against it instead of querying row by row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from lawfulreach.domain.rulebase import Overlays
+from lawfulreach.domain.vocabulary import Channel, ConsentStatus
+
+ALL_CHANNELS = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRecord:
+    """The current consent state for one subject × channel × purpose, derived from the ledger."""
+
+    status: ConsentStatus
+    channel: Channel
+    purpose: str
+    method: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterInfo:
+    country: str
+    name: str
+    as_of: datetime
+    size: int = 0
+
+
+def parent_domains(domain: str) -> list[str]:
+    """``a.b.example.co.uk`` → itself and every parent with at least two labels (subdomain cover)."""
+    labels = domain.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels) - 1)]
+
+
+def keyed_hash(key: bytes, value: str) -> str:
+    """HMAC-SHA-256 of a normalised email or E.164 phone: what erasure keeps (never a bare SHA-1)."""
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+class TenantState(Protocol):
+    def is_erased(self, email: str | None, phone: str | None) -> bool: ...
+
+    def suppression_hits(self, email: str | None, domain: str | None, phone: str | None) -> tuple[bool, bool, bool]:
+        """(email listed, domain or a parent listed, phone listed)."""
+        ...
+
+    def is_opted_out(self, email: str | None, phone: str | None, channel: Channel) -> bool: ...
+
+    def consent_for(
+        self, email: str | None, phone: str | None, channel: Channel, purposes: Iterable[str]
+    ) -> ConsentRecord | None: ...
+
+    def registers(self, country: str) -> list[RegisterInfo]: ...
+
+    def dnc_listed(self, country: str, e164: str) -> list[str]: ...
+
+
+def dnc_register_facts(
+    country: str, registers: list[RegisterInfo], overlays: Overlays, now: datetime
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(missing, stale) register names for a country (spec §5): GB needs TPS and CTPS; elsewhere any one."""
+    loaded = {r.name.upper(): r for r in registers}
+    required = overlays.dnc_required_registers.get(country)
+    if required:
+        missing = tuple(name for name in required if name not in loaded)
+    else:
+        missing = () if loaded else (f"a {country} do-not-call register",)
+    stale = tuple(
+        sorted(
+            r.name
+            for r in registers
+            if now - r.as_of > timedelta(days=overlays.max_age_days(r.name))
+        )
+    )
+    return missing, stale
+
+
+@dataclass
+class InMemoryState:
+    """A complete ``TenantState`` held in memory: tests, the stateless CLI, and batch snapshots."""
+
+    secret_key: bytes = b"in-memory-only"
+    suppressed_emails: set[str] = field(default_factory=set)
+    suppressed_domains: set[str] = field(default_factory=set)
+    suppressed_phones: set[str] = field(default_factory=set)
+    erased_hashes: set[str] = field(default_factory=set)
+    #: subject key (email or E.164) → channels opted out of (``"all"`` for every channel)
+    opt_outs: dict[str, set[str]] = field(default_factory=dict)
+    #: (subject key, channel, purpose) → current consent record
+    consents: dict[tuple[str, str, str], ConsentRecord] = field(default_factory=dict)
+    dnc: dict[tuple[str, str], RegisterInfo] = field(default_factory=dict)
+    dnc_numbers: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+    # --- writing (used by tests and the stateless front ends) --------------------------------------
+    def hasher(self) -> Callable[[str], str]:
+        key = self.secret_key
+        return lambda value: keyed_hash(key, value)
+
+    def erase(self, *keys: str) -> None:
+        for k in keys:
+            self.erased_hashes.add(keyed_hash(self.secret_key, k))
+
+    def opt_out(self, key: str, channel: str = ALL_CHANNELS) -> None:
+        self.opt_outs.setdefault(key, set()).add(channel)
+
+    def record_consent(self, key: str, record: ConsentRecord) -> None:
+        self.consents[(key, record.channel.value, record.purpose)] = record
+
+    def load_register(self, info: RegisterInfo, numbers: Iterable[str]) -> None:
+        k = (info.country, info.name.upper())
+        self.dnc_numbers[k] = set(numbers)
+        self.dnc[k] = RegisterInfo(info.country, info.name, info.as_of, len(self.dnc_numbers[k]))
+
+    # --- TenantState -------------------------------------------------------------------------------
+    def is_erased(self, email: str | None, phone: str | None) -> bool:
+        if not self.erased_hashes:
+            return False
+        return any(k is not None and keyed_hash(self.secret_key, k) in self.erased_hashes for k in (email, phone))
+
+    def suppression_hits(self, email: str | None, domain: str | None, phone: str | None) -> tuple[bool, bool, bool]:
+        return (
+            email is not None and email in self.suppressed_emails,
+            domain is not None and any(d in self.suppressed_domains for d in parent_domains(domain)),
+            phone is not None and phone in self.suppressed_phones,
+        )
+
+    def is_opted_out(self, email: str | None, phone: str | None, channel: Channel) -> bool:
+        for key in (email, phone):
+            chans = self.opt_outs.get(key) if key else None
+            if chans and (ALL_CHANNELS in chans or channel.value in chans):
+                return True
+        return False
+
+    def consent_for(
+        self, email: str | None, phone: str | None, channel: Channel, purposes: Iterable[str]
+    ) -> ConsentRecord | None:
+        best: ConsentRecord | None = None
+        for key in (email, phone):
+            if not key:
+                continue
+            for purpose in purposes:
+                rec = self.consents.get((key, channel.value, purpose))
+                if rec is not None and (best is None or _rank(rec) > _rank(best)):
+                    best = rec
+        return best
+
+    def registers(self, country: str) -> list[RegisterInfo]:
+        return [info for (c, _), info in sorted(self.dnc.items()) if c == country]
+
+    def dnc_listed(self, country: str, e164: str) -> list[str]:
+        return sorted(self.dnc[k].name for k, nums in self.dnc_numbers.items() if k[0] == country and e164 in nums)
+
+
+def _rank(rec: ConsentRecord) -> int:
+    """Prefer a usable consent: confirmed > given > withdrawn > none; pre-ticked never wins."""
+    base = {ConsentStatus.CONFIRMED: 3, ConsentStatus.GIVEN: 2, ConsentStatus.WITHDRAWN: 1}.get(rec.status, 0)
+    return base - (2 if (rec.method or "").lower().replace("-", "_") == "pre_ticked" else 0)

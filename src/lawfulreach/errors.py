@@ -1,0 +1,65 @@
+"""The one error tree of lawfulreach.
+
+    LawfulreachError                 base: every error we raise on purpose; ``str()`` is one readable line
+    ├── InputError                   the user's input is wrong (a value, a row, a file)
+    │   ├── RequestError             a decision request that does not fit the contract (spec §2)
+    │   ├── CsvError                 a prospect/suppression file that cannot be read at all
+    │   └── CampaignError            a campaign file that is missing fields or has unknown values
+    ├── RuleBaseError                a rule file that does not validate (names the file and row)
+    ├── StoreError                   the workspace store refused or failed an operation
+    │   ├── NotFoundError            a thing asked for by id or key does not exist
+    │   └── ConflictError            the operation contradicts stored state
+    └── ConfigError                  settings, keys or environment are unusable
+
+The CLI renders any of them as one line on stderr with exit code 1 (``lawfulreach.cli.errors``);
+nothing else does.
+"""
+
+from __future__ import annotations
+
+
+class LawfulreachError(Exception):
+    """Base of every error lawfulreach raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(LawfulreachError):
+    """The user's input is wrong; the message names the value and, for files, the line."""
+
+
+class RequestError(InputError):
+    pass
+
+
+class CsvError(InputError):
+    pass
+
+
+class CampaignError(InputError):
+    pass
+
+
+class RuleBaseError(LawfulreachError):
+    def __init__(self, source: str, row: int | None, message: str) -> None:
+        self.source = source
+        self.row = row
+        self.message = message
+        where = f"{source}, row {row}" if row is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+class StoreError(LawfulreachError):
+    pass
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class ConflictError(StoreError):
+    pass
+
+
+class ConfigError(LawfulreachError):
+    pass
