@@ -121,9 +121,7 @@ class CampaignIn(_Strict):
         out = []
         for item in v:
             text = item.strip().upper()
-            if text in ("EU", "EEA", "GDPR"):
-                out.append(text)
-            elif normalise_region(text):
+            if text in ("EU", "EEA", "GDPR") or normalise_region(text):
                 out.append(text)
             elif normalise_country(text):
                 out.append(normalise_country(text) or text)

@@ -35,9 +35,7 @@ class Lawfulreach:
     campaigns: dict[str, Campaign] = field(default_factory=dict)
 
     def facts(self, request: Request, now: datetime | None = None) -> Facts:
-        return extract_facts(
-            request, self.state, self.rulebase.overlays, now or self.clock(), self.subscriber_policy
-        )
+        return extract_facts(request, self.state, self.rulebase.overlays, now or self.clock(), self.subscriber_policy)
 
     def check(self, request: Request) -> Decision:
         """One decision (spec §1) for one request."""

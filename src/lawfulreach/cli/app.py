@@ -50,7 +50,7 @@ def _root(
 
 def _register() -> None:
     # Imported for their side effect of adding commands to ``app``.
-    from lawfulreach.cli import check, rules, screen  # noqa: F401
+    from lawfulreach.cli import check, demo, rules, screen  # noqa: F401
 
     try:
         from lawfulreach.cli import store_commands  # noqa: F401

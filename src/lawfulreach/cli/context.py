@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.rulebase import RuleBase
+from lawfulreach.domain.state import InMemoryState
 from lawfulreach.domain.vocabulary import SubscriberPolicy
 from lawfulreach.errors import ConfigError
 from lawfulreach.rules import default_rulebase, load_rulebase
@@ -30,6 +32,10 @@ class CliContext:
             raise ConfigError(
                 f"unknown subscriber policy {self.policy_name!r}; use review, assume_corporate or assume_individual"
             ) from None
+
+    def batch_snapshot(self) -> BatchSnapshot:
+        """The tenant's state as frames, loaded once for a batch run (``screen``)."""
+        return BatchSnapshot.from_memory(InMemoryState())
 
     def service(self) -> Lawfulreach:
         """The tenant's decision service, consulting the workspace state."""

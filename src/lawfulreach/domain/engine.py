@@ -340,7 +340,11 @@ def _dnc_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> None:
             )
         return
     if f.dnc_listed:
-        d.add(ReasonCode.DNC_REGISTERED, f"The number is on the do-not-call register {', '.join(f.dnc_listed)}.", cite)
+        d.add(
+            ReasonCode.DNC_REGISTERED,
+            f"The number is on the do-not-call register {', '.join(f.dnc_listed)}.",
+            cite,
+        )
     if not rule.dnc_check:
         return
     if f.dnc_missing:
@@ -357,7 +361,11 @@ def _dnc_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> None:
             cite,
         )
     if not (f.dnc_listed or f.dnc_missing or f.dnc_stale):
-        d.add(ReasonCode.DNC_SCREENED, "The number was screened against the required do-not-call registers.", cite)
+        d.add(
+            ReasonCode.DNC_SCREENED,
+            "The number was screened against the required do-not-call registers.",
+            cite,
+        )
 
 
 def _basis_step(f: Facts, rb: RuleBase, d: _Draft, legitimate_interests_possible: bool) -> None:
@@ -381,7 +389,11 @@ def _basis_step(f: Facts, rb: RuleBase, d: _Draft, legitimate_interests_possible
     if d.basis is Basis.CONSENT or not legitimate_interests_possible:
         return
     if f.lia is LiaStatus.PASSED:
-        d.add(ReasonCode.LIA_PASSED, "The campaign's legitimate interests assessment passed.", ov.citation("gdpr_lia"))
+        d.add(
+            ReasonCode.LIA_PASSED,
+            "The campaign's legitimate interests assessment passed.",
+            ov.citation("gdpr_lia"),
+        )
     elif f.lia is LiaStatus.FAILED:
         d.add(
             ReasonCode.LIA_FAILED,
@@ -530,7 +542,10 @@ def _with_subscriber(f: Facts, rb: RuleBase) -> tuple[Decision, list[str]]:
             f"Subscriber type unknown; the tenant's policy assumes a {label} subscriber.",
             cite,
         )
-        return chosen_d.finish(), [f"subscriber type unknown: policy {f.subscriber_policy.value}", *chosen_d.trace]
+        return chosen_d.finish(), [
+            f"subscriber type unknown: policy {f.subscriber_policy.value}",
+            *chosen_d.trace,
+        ]
     both_blocked = corp.outcome is Outcome.BLOCKED and indiv.outcome is Outcome.BLOCKED
     corp_codes = {r.code for r in corp.reasons}
     indiv_codes = {r.code for r in indiv.reasons}
@@ -538,9 +553,8 @@ def _with_subscriber(f: Facts, rb: RuleBase) -> tuple[Decision, list[str]]:
     for r in (*corp.reasons, *indiv.reasons):
         sev = r.code.severity
         keep = (
-            (sev is Severity.BLOCK and (both_blocked or (r.code in corp_codes and r.code in indiv_codes)))
-            or sev is Severity.REVIEW
-        )
+            sev is Severity.BLOCK and (both_blocked or (r.code in corp_codes and r.code in indiv_codes))
+        ) or sev is Severity.REVIEW
         if keep and all(x.code is not r.code for x in reasons):
             reasons.append(r)
 

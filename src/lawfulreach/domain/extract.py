@@ -44,14 +44,13 @@ def _rx_escape(text: str) -> str:
 #: (``sales``, ``info.de``, ``sales-team``) — the address names a function, not a person.
 ROLE_PATTERN = (
     "^(?:" + "|".join(_rx_escape(w) for w in sorted(ROLE_LOCAL_PARTS, key=len, reverse=True)) + ")"
-    "(?:[._-](?:" + "|".join(_rx_escape(w) for w in sorted(ROLE_LOCAL_PARTS, key=len, reverse=True))
+    "(?:[._-](?:"
+    + "|".join(_rx_escape(w) for w in sorted(ROLE_LOCAL_PARTS, key=len, reverse=True))
     + "|[a-z0-9]{1,3}))*$"
 )
 #: A company name ending in a corporate legal form (spec §3).
 LEGAL_FORM_PATTERN = (
-    r"(?i)(?:^|[\s,])(?:"
-    + "|".join(_rx_escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
-    + r")\.?\s*$"
+    r"(?i)(?:^|[\s,])(?:" + "|".join(_rx_escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True)) + r")\.?\s*$"
 )
 PARTNERSHIP_PATTERN = "(?i)(?:" + "|".join(_rx_escape(f) for f in PARTNERSHIP_FORMS) + ")"
 

@@ -71,8 +71,10 @@ def normalise_domain(raw: str) -> str:
         value = value[2:]
     value = value.rstrip(".")
     labels = value.split(".")
-    if len(labels) < 2 or not all(labels) or any(
-        not all(ch.isalnum() or ch == "-" for ch in label) for label in labels
+    if (
+        len(labels) < 2
+        or not all(labels)
+        or any(not all(ch.isalnum() or ch == "-" for ch in label) for label in labels)
     ):
         raise ValueError(f"not a valid domain: {raw!r}")
     return value

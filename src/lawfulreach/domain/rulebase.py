@@ -147,10 +147,30 @@ CSV_COLUMNS = (
     "note",
 )
 _REQUIRED_CITATIONS = (
-    "gdpr_lawful_basis", "gdpr_lia", "gdpr_privacy_notice", "gdpr_not_personal", "gdpr_objection",
-    "pecr_corporate", "soft_opt_in", "consent_definition", "consent_specific_channel", "double_opt_in",
-    "casl_implied", "can_spam", "ccpa", "post", "service", "dnc_gb", "dnc_generic", "exclusion_list",
-    "erasure", "opt_out", "region_exclusion", "invalid_address", "jurisdiction", "no_rule",
+    "gdpr_lawful_basis",
+    "gdpr_lia",
+    "gdpr_privacy_notice",
+    "gdpr_not_personal",
+    "gdpr_objection",
+    "pecr_corporate",
+    "soft_opt_in",
+    "consent_definition",
+    "consent_specific_channel",
+    "double_opt_in",
+    "casl_implied",
+    "can_spam",
+    "ccpa",
+    "post",
+    "service",
+    "dnc_gb",
+    "dnc_generic",
+    "exclusion_list",
+    "erasure",
+    "opt_out",
+    "region_exclusion",
+    "invalid_address",
+    "jurisdiction",
+    "no_rule",
     "subscriber_unknown",
 )
 
@@ -185,7 +205,9 @@ def parse_country_rows(
             column = Column((raw["channel"] or "").strip())
         except ValueError:
             raise RuleBaseError(
-                source, line, f"unknown channel {raw['channel']!r}; expected one of {[c.value for c in Column]}"
+                source,
+                line,
+                f"unknown channel {raw['channel']!r}; expected one of {[c.value for c in Column]}",
             ) from None
         level = _level(raw["level"], source, line, "level", optional=False)
         assert level is not None

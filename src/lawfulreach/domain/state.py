@@ -78,13 +78,7 @@ def dnc_register_facts(
         missing = tuple(name for name in required if name not in loaded)
     else:
         missing = () if loaded else (f"a {country} do-not-call register",)
-    stale = tuple(
-        sorted(
-            r.name
-            for r in registers
-            if now - r.as_of > timedelta(days=overlays.max_age_days(r.name))
-        )
-    )
+    stale = tuple(sorted(r.name for r in registers if now - r.as_of > timedelta(days=overlays.max_age_days(r.name))))
     return missing, stale
 
 

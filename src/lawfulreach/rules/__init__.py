@@ -67,7 +67,9 @@ def load_rulebase(overrides: Sequence[Path] = ()) -> RuleBase:
             doc = merge_overlay_docs(doc, _toml(text, str(path)))
         else:
             raise RuleBaseError(str(path), None, "a rule override file must be .csv (country rows) or .toml (overlays)")
-    return RuleBase(rules=rules, overlays=parse_overlays(doc, "overlays.toml" if not overrides else "overlays (merged)"))
+    return RuleBase(
+        rules=rules, overlays=parse_overlays(doc, "overlays.toml" if not overrides else "overlays (merged)")
+    )
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install lawfulreach with its test tools into ./.venv, then lint, type-check and run the whole suite.
+# LAWFULREACH_TEST_DB chooses the databases (default: sqlite; CI: sqlite,postgresql).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/_python.sh
+"$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+echo "== ruff"
+.venv/bin/ruff check src tests bench
+echo "== mypy"
+.venv/bin/mypy
+echo "== pytest (databases: ${LAWFULREACH_TEST_DB:-sqlite})"
+exec .venv/bin/pytest --db "${LAWFULREACH_TEST_DB:-sqlite}" "$@"

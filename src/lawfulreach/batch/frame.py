@@ -1,0 +1,462 @@
+"""The batch path: a frame of contacts in, a frame of decisions out (spec §4, issue 2 §4).
+
+Facts are extracted column-wise; the engine (``domain.engine.decide``) runs once per *distinct* fact
+tuple; the decisions are joined back. No rule is re-implemented here: where a fact needs a domain
+function that has no vector form (``relationship_recent``, ``dnc_register_facts``, country names,
+``cctld_country``), it is applied to the distinct values only and mapped back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+
+from lawfulreach.batch.columns import conform
+from lawfulreach.batch.snapshot import BatchSnapshot
+from lawfulreach.batch.vector_email import normalise_emails
+from lawfulreach.batch.vector_phone import normalise_phones
+from lawfulreach.domain.engine import decide
+from lawfulreach.domain.extract import (
+    LEGAL_FORM_PATTERN,
+    PARTNERSHIP_PATTERN,
+    ROLE_PATTERN,
+    cctld_country,
+    normalise_country,
+    normalise_region,
+    relationship_recent,
+)
+from lawfulreach.domain.facts import Facts
+from lawfulreach.domain.model import Campaign, Decision
+from lawfulreach.domain.rulebase import RuleBase
+from lawfulreach.domain.state import dnc_register_facts, keyed_hash, parent_domains
+from lawfulreach.domain.vocabulary import (
+    AddressKind,
+    AddressStatus,
+    Channel,
+    ConsentStatus,
+    PhoneType,
+    RelationshipKind,
+    Source,
+    SubscriberPolicy,
+    SubscriberType,
+)
+
+_TRUE = ["true", "yes", "1", "y"]
+_RANK = {"confirmed": 3, "given": 2, "withdrawn": 1}
+
+#: Fact columns that vary per row (the rest are constant for a run and added when building Facts).
+ROW_FACTS: tuple[str, ...] = (
+    "source",
+    "jurisdiction",
+    "region",
+    "email_status",
+    "phone_status",
+    "address_kind",
+    "has_name",
+    "subscriber_type",
+    "phone_type",
+    "in_public_directory",
+    "consent_status",
+    "consent_channel_ok",
+    "consent_purpose_ok",
+    "consent_pre_ticked",
+    "relationship",
+    "same_legal_entity",
+    "products_overlap",
+    "opt_out_offered",
+    "relationship_recent",
+    "has_last_interaction",
+    "erased",
+    "suppressed_email",
+    "suppressed_domain",
+    "suppressed_phone",
+    "opted_out",
+    "dnc_listed",
+    "dnc_missing",
+    "dnc_stale",
+)
+
+
+def _map_distinct(
+    col: pl.Expr | str, fn: Callable[[str], object], dtype: pl.DataType, frame: pl.DataFrame
+) -> pl.Series:
+    """Apply a scalar domain function to the distinct non-null values of a column only."""
+    series = frame.select(col).to_series() if isinstance(col, pl.Expr) else frame[col]
+    uniques = series.drop_nulls().unique().to_list()
+    mapping = {u: fn(u) for u in uniques}
+    return (
+        series.replace_strict(mapping, default=None, return_dtype=dtype)
+        if mapping
+        else pl.Series(series.name, [None] * len(series), dtype=dtype)
+    )
+
+
+def _norm_text(expr: pl.Expr) -> pl.Expr:
+    return expr.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def contact_facts(
+    contacts: pl.DataFrame,
+    snapshot: BatchSnapshot,
+    campaign: Campaign,
+    today: date,
+    rulebase: RuleBase,
+    default_source: Source = Source.THIRD_PARTY,
+) -> pl.DataFrame:
+    """Normalise and enrich every contact row once; the per-channel step reuses it."""
+    df = conform(contacts)
+    df = df.with_columns(
+        _map_distinct("country", lambda v: normalise_country(v), pl.String(), df).alias("_country"),
+        _map_distinct("region", lambda v: normalise_region(v), pl.String(), df).alias("_region"),
+    )
+    df = df.with_columns(pl.coalesce("_country", pl.col("_region").str.slice(0, 2)).alias("_country"))
+    emails = normalise_emails(df["email"])
+    df = pl.concat([df, emails], how="horizontal")
+    df = df.with_columns(
+        _map_distinct("email_domain", lambda v: cctld_country(v), pl.String(), df).alias("_email_country")
+    )
+    phones = normalise_phones(df["phone"], df.select(pl.coalesce("_country", "_email_country")).to_series())
+    df = pl.concat([df, phones], how="horizontal")
+
+    # Contact-level facts (same patterns as domain.extract).
+    explicit_sub = pl.col("subscriber_type").fill_null("unknown")
+    company = pl.col("company").fill_null("")
+    name = pl.coalesce(
+        pl.col("name"),
+        pl.concat_str([pl.col("first_name"), pl.col("last_name")], separator=" ", ignore_nulls=True),
+    )
+    df = df.with_columns(
+        pl.when(pl.col("email_local").is_null())
+        .then(None)
+        .when(pl.col("email_local").str.contains(ROLE_PATTERN))
+        .then(pl.lit(AddressKind.GENERIC.value))
+        .otherwise(pl.lit(AddressKind.PERSONAL.value))
+        .alias("address_kind"),
+        (name.fill_null("").str.strip_chars().str.len_chars() > 0).alias("has_name"),
+        pl.when(explicit_sub != "unknown")
+        .then(explicit_sub)
+        .when(company.str.strip_chars().str.contains(LEGAL_FORM_PATTERN))
+        .then(pl.lit(SubscriberType.CORPORATE.value))
+        .when(company.str.contains(PARTNERSHIP_PATTERN))
+        .then(pl.lit(SubscriberType.PARTNERSHIP.value))
+        .otherwise(pl.lit(SubscriberType.UNKNOWN.value))
+        .alias("subscriber_type"),
+        pl.when(pl.col("phone_type").is_in(["mobile", "landline"]))
+        .then(pl.col("phone_type"))
+        .otherwise(pl.col("phone_type_inferred").fill_null(PhoneType.UNKNOWN.value))
+        .alias("phone_type"),
+        pl.col("in_public_directory").fill_null("false").is_in(_TRUE).alias("in_public_directory"),
+        pl.col("source").fill_null(default_source.value).alias("source"),
+    )
+
+    # Relationship, compared with the campaign.
+    entity = (campaign.legal_entity or "").strip()
+    products = sorted({p.strip().lower() for p in campaign.products if p.strip()})
+    kind = pl.col("relationship_kind").fill_null(RelationshipKind.NONE.value)
+    df = df.with_columns(
+        kind.alias("relationship"),
+        (
+            (pl.lit(bool(entity)))
+            & (_norm_text(pl.col("relationship_legal_entity").fill_null("")) == " ".join(entity.lower().split()))
+        ).alias("same_legal_entity"),
+        pl.col("relationship_products")
+        .fill_null("")
+        .str.to_lowercase()
+        .str.split(";")
+        .list.eval(pl.element().str.strip_chars().is_in(products))
+        .list.any()
+        .fill_null(False)
+        .alias("products_overlap"),
+        pl.col("opt_out_offered").fill_null("false").is_in(_TRUE).alias("opt_out_offered"),
+        pl.col("last_interaction").is_not_null().alias("has_last_interaction"),
+    )
+    pairs = df.select(kind.alias("k"), pl.col("last_interaction").alias("d")).unique()
+    overlays = rulebase.overlays
+    recent = {
+        (k, d): relationship_recent(RelationshipKind(k), date.fromisoformat(d) if d else None, today, overlays)
+        for k, d in pairs.iter_rows()
+    }
+    pairs = pairs.with_columns(
+        pl.Series("relationship_recent", [recent[(k, d)] for k, d in pairs.iter_rows()], dtype=pl.Boolean)
+    )
+    df = df.join(
+        pairs,
+        left_on=[kind, pl.col("last_interaction")],
+        right_on=["k", "d"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    )
+
+    # Tenant state, joined (spec §2: always consulted).
+    df = df.with_columns(
+        pl.col("email_key").is_in(snapshot.suppressed_emails.implode()).fill_null(False).alias("suppressed_email"),
+        pl.col("phone_e164").is_in(snapshot.suppressed_phones.implode()).fill_null(False).alias("suppressed_phone"),
+    )
+    if snapshot.suppressed_domains.len():
+        listed = set(snapshot.suppressed_domains.to_list())
+        df = df.with_columns(
+            _map_distinct("email_domain", lambda v: any(d in listed for d in parent_domains(v)), pl.Boolean(), df)
+            .fill_null(False)
+            .alias("suppressed_domain")
+        )
+    else:
+        df = df.with_columns(pl.lit(False).alias("suppressed_domain"))
+    if snapshot.erased_hashes.len():
+        key = snapshot.secret_key
+        erased = snapshot.erased_hashes.implode()
+        df = df.with_columns(
+            (
+                _map_distinct("email_key", lambda v: keyed_hash(key, v), pl.String(), df).is_in(erased).fill_null(False)
+                | _map_distinct("phone_e164", lambda v: keyed_hash(key, v), pl.String(), df)
+                .is_in(erased)
+                .fill_null(False)
+            ).alias("erased")
+        )
+    else:
+        df = df.with_columns(pl.lit(False).alias("erased"))
+    return df
+
+
+def _channel_facts(
+    df: pl.DataFrame,
+    channel: Channel,
+    snapshot: BatchSnapshot,
+    campaign: Campaign,
+    rulebase: RuleBase,
+    now: datetime,
+) -> pl.DataFrame:
+    phone_first = channel.uses_phone
+    jurisdiction = (
+        pl.coalesce("_country", "phone_country", "_email_country")
+        if phone_first
+        else pl.coalesce("_country", "_email_country", "phone_country")
+    )
+    df = df.with_columns(jurisdiction.alias("jurisdiction"))
+    df = df.with_columns(
+        pl.when(pl.col("_region").str.slice(0, 2) == pl.col("jurisdiction")).then(pl.col("_region")).alias("region")
+    )
+
+    # Opt-outs for this channel or all (spec §5), by email or by phone.
+    opted = snapshot.opt_outs.filter(pl.col("channel").is_in([channel.value, "all"]))["key"].unique().implode()
+    df = df.with_columns(
+        (pl.col("email_key").is_in(opted).fill_null(False) | pl.col("phone_e164").is_in(opted).fill_null(False)).alias(
+            "opted_out"
+        )
+    )
+
+    # Consent: inline columns win over the ledger (spec §2).
+    purposes = list(campaign.consent_purposes)
+    ledger = (
+        snapshot.consents.filter((pl.col("channel") == channel.value) & pl.col("purpose").is_in(purposes))
+        .with_columns(
+            (
+                pl.col("status").replace_strict(_RANK, default=0, return_dtype=pl.Int64)
+                - pl.when(_pre_ticked(pl.col("method"))).then(2).otherwise(0)
+            ).alias("_rank")
+        )
+        .sort("_rank", descending=True)
+        .unique("key", keep="first")
+        .select("key", pl.col("status").alias("_l_status"), pl.col("method").alias("_l_method"), "_rank")
+    )
+    for key_col, suffix in (("email_key", "_e"), ("phone_e164", "_p")):
+        df = df.join(
+            ledger.rename(
+                {
+                    "_l_status": f"_l_status{suffix}",
+                    "_l_method": f"_l_method{suffix}",
+                    "_rank": f"_rank{suffix}",
+                }
+            ),
+            left_on=key_col,
+            right_on="key",
+            how="left",
+            maintain_order="left",
+        )
+    use_phone = pl.col("_rank_p").fill_null(-99) > pl.col("_rank_e").fill_null(-99)
+    l_status = pl.when(use_phone).then(pl.col("_l_status_p")).otherwise(pl.col("_l_status_e"))
+    l_method = pl.when(use_phone).then(pl.col("_l_method_p")).otherwise(pl.col("_l_method_e"))
+    inline = pl.col("consent_status").is_not_null() & (pl.col("consent_status") != ConsentStatus.NONE.value)
+    has_ledger = l_status.is_not_null()
+    df = df.with_columns(
+        pl.when(inline)
+        .then(pl.col("consent_status"))
+        .when(has_ledger)
+        .then(l_status)
+        .otherwise(pl.lit(ConsentStatus.NONE.value))
+        .alias("consent_status"),
+        pl.when(inline)
+        .then(pl.col("consent_channel").is_null() | (pl.col("consent_channel") == channel.value))
+        .otherwise(has_ledger)
+        .alias("consent_channel_ok"),
+        pl.when(inline)
+        .then(pl.col("consent_purpose").is_null() | pl.col("consent_purpose").is_in(purposes))
+        .otherwise(has_ledger)
+        .alias("consent_purpose_ok"),
+        pl.when(inline)
+        .then(_pre_ticked(pl.col("consent_method")))
+        .when(has_ledger)
+        .then(_pre_ticked(l_method))
+        .otherwise(False)
+        .alias("consent_pre_ticked"),
+    )
+
+    # Do-not-call registers (live calls only, spec §5).
+    if channel is Channel.CALL:
+        countries = df["jurisdiction"].drop_nulls().unique().to_list()
+        per_country = {
+            c: dnc_register_facts(c, [r for r in snapshot.registers if r.country == c], rulebase.overlays, now)
+            for c in countries
+        }
+        df = df.with_columns(
+            _map_distinct("jurisdiction", lambda c: ";".join(per_country[c][0]), pl.String(), df)
+            .fill_null("")
+            .alias("dnc_missing"),
+            _map_distinct("jurisdiction", lambda c: ";".join(per_country[c][1]), pl.String(), df)
+            .fill_null("")
+            .alias("dnc_stale"),
+        )
+        names = {(r.country, r.name.upper()): r.name for r in snapshot.registers}
+        hits = (
+            snapshot.dnc_numbers.join(
+                df.select("jurisdiction", "phone_e164").unique().drop_nulls(),
+                left_on=["country", "e164"],
+                right_on=["jurisdiction", "phone_e164"],
+                how="semi",
+            )
+            .with_columns(
+                pl.struct("country", "register")
+                .map_elements(lambda s: names.get((s["country"], s["register"]), s["register"]), return_dtype=pl.String)
+                .alias("name")
+            )
+            .group_by("country", "e164")
+            .agg(pl.col("name").unique().sort().str.join(";").alias("dnc_listed"))
+        )
+        df = df.join(
+            hits,
+            left_on=["jurisdiction", "phone_e164"],
+            right_on=["country", "e164"],
+            how="left",
+            maintain_order="left",
+        ).with_columns(pl.col("dnc_listed").fill_null(""))
+    else:
+        df = df.with_columns(
+            pl.lit("").alias("dnc_listed"), pl.lit("").alias("dnc_missing"), pl.lit("").alias("dnc_stale")
+        )
+    return df.select(ROW_FACTS)
+
+
+def _pre_ticked(expr: pl.Expr) -> pl.Expr:
+    return expr.fill_null("").str.strip_chars().str.to_lowercase().str.replace_all(r"[- ]", "_") == "pre_ticked"
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split(";") if v)
+
+
+def facts_from_row(row: dict[str, object], channel: Channel, campaign: Campaign, policy: SubscriberPolicy) -> Facts:
+    """A distinct fact row → the domain's ``Facts`` (the constants come from the campaign)."""
+    return Facts(
+        channel=channel,
+        purpose=campaign.purpose,
+        sender_type=campaign.sender_type,
+        source=Source(str(row["source"])),
+        jurisdiction=row["jurisdiction"],  # type: ignore[arg-type]
+        region=row["region"],  # type: ignore[arg-type]
+        email_status=AddressStatus(str(row["email_status"])),
+        phone_status=AddressStatus(str(row["phone_status"])),
+        address_kind=AddressKind(str(row["address_kind"])) if row["address_kind"] else None,
+        has_name=bool(row["has_name"]),
+        subscriber_type=SubscriberType(str(row["subscriber_type"])),
+        phone_type=PhoneType(str(row["phone_type"])),
+        in_public_directory=bool(row["in_public_directory"]),
+        consent_status=ConsentStatus(str(row["consent_status"])),
+        consent_channel_ok=bool(row["consent_channel_ok"]),
+        consent_purpose_ok=bool(row["consent_purpose_ok"]),
+        consent_pre_ticked=bool(row["consent_pre_ticked"]),
+        relationship=RelationshipKind(str(row["relationship"])),
+        same_legal_entity=bool(row["same_legal_entity"]),
+        products_overlap=bool(row["products_overlap"]),
+        opt_out_offered=bool(row["opt_out_offered"]),
+        relationship_recent=bool(row["relationship_recent"]),
+        has_last_interaction=bool(row["has_last_interaction"]),
+        lia=campaign.lia,
+        excluded_regions=tuple(sorted({r.strip().upper() for r in campaign.excluded_regions if r.strip()})),
+        erased=bool(row["erased"]),
+        suppressed_email=bool(row["suppressed_email"]),
+        suppressed_domain=bool(row["suppressed_domain"]),
+        suppressed_phone=bool(row["suppressed_phone"]),
+        opted_out=bool(row["opted_out"]),
+        dnc_listed=_split(row["dnc_listed"]),  # type: ignore[arg-type]
+        dnc_missing=_split(row["dnc_missing"]),  # type: ignore[arg-type]
+        dnc_stale=_split(row["dnc_stale"]),  # type: ignore[arg-type]
+        subscriber_policy=policy,
+    )
+
+
+@dataclass
+class ChannelResult:
+    """Per contact row: the id of its distinct fact tuple; per tuple: the one decision."""
+
+    tuple_ids: pl.Series
+    decisions: list[Decision]
+
+    def columns(self, prefix: str) -> list[pl.Series]:
+        def col(name: str, values: list[str | None]) -> pl.Series:
+            table = pl.Series(values, dtype=pl.String)
+            return table.gather(self.tuple_ids).alias(f"{prefix}_{name}")
+
+        ds = self.decisions
+        return [
+            col("outcome", [d.outcome.value for d in ds]),
+            col("jurisdiction", [d.jurisdiction for d in ds]),
+            col("basis", [d.basis.value if d.basis else None for d in ds]),
+            col("reasons", [";".join(d.reason_codes) for d in ds]),
+            col("requirements", [";".join(r.value for r in d.requirements) for d in ds]),
+            col("regimes", [";".join(d.regimes) for d in ds]),
+        ]
+
+
+def decide_channel(
+    contacts: pl.DataFrame,
+    channel: Channel,
+    snapshot: BatchSnapshot,
+    campaign: Campaign,
+    rulebase: RuleBase,
+    now: datetime,
+    policy: SubscriberPolicy,
+    cache: dict[Facts, Decision] | None = None,
+) -> ChannelResult:
+    facts = _channel_facts(contacts, channel, snapshot, campaign, rulebase, now)
+    distinct = facts.unique(maintain_order=True).with_row_index("_tuple")
+    cache = {} if cache is None else cache
+    decisions = []
+    for row in distinct.drop("_tuple").iter_rows(named=True):
+        key = facts_from_row(row, channel, campaign, policy)
+        if key not in cache:
+            cache[key] = decide(key, rulebase)
+        decisions.append(cache[key])
+    ids = facts.join(distinct, on=list(ROW_FACTS), how="left", nulls_equal=True, maintain_order="left")["_tuple"]
+    return ChannelResult(ids.cast(pl.Int64), decisions)
+
+
+def decide_frame(
+    contacts: pl.DataFrame,
+    channels: Sequence[Channel],
+    campaign: Campaign,
+    rulebase: RuleBase,
+    snapshot: BatchSnapshot,
+    now: datetime,
+    policy: SubscriberPolicy = SubscriberPolicy.REVIEW,
+    default_source: Source = Source.THIRD_PARTY,
+    cache: dict[Facts, Decision] | None = None,
+) -> tuple[pl.DataFrame, dict[Channel, ChannelResult]]:
+    """Decide every contact × channel. Returns the input plus per-channel decision columns."""
+    enriched = contact_facts(contacts, snapshot, campaign, now.date(), rulebase, default_source)
+    cache = {} if cache is None else cache
+    results = {ch: decide_channel(enriched, ch, snapshot, campaign, rulebase, now, policy, cache) for ch in channels}
+    out = contacts.with_columns([s for ch, res in results.items() for s in res.columns(ch.value)])
+    return out, results

@@ -1,0 +1,114 @@
+"""``lawfulreach rules show [COUNTRY]`` and ``lawfulreach rules explain [FILE|-]``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from lawfulreach.cli.app import app
+from lawfulreach.cli.context import CliContext
+from lawfulreach.domain.engine import country_name
+from lawfulreach.domain.extract import normalise_country
+from lawfulreach.errors import InputError, RequestError
+from lawfulreach.schema import parse_request
+
+rules_app = typer.Typer(help="Show the rule base and explain decisions.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("show")
+def show(
+    ctx: typer.Context,
+    country: str | None = typer.Argument(None, help="ISO country code (e.g. DE); all countries when omitted."),
+) -> None:
+    """Print the rules, one row per country × channel, with the law each rests on."""
+    cli: CliContext = ctx.obj
+    rb = cli.rulebase()
+    if country is not None:
+        code = normalise_country(country)
+        if code is None:
+            raise InputError(f"unknown country {country!r}; use an ISO 3166-1 alpha-2 code such as DE")
+        if code not in rb.countries:
+            raise InputError(f"the rule base has no rules for {code}; countries: {', '.join(rb.countries)}")
+        countries = [code]
+    else:
+        countries = list(rb.countries)
+    table = Table(title="lawfulreach rule base", show_lines=True)
+    for col in ("Country", "Channel", "Rule", "Generic address", "DNC check", "Exceptions", "Citation"):
+        table.add_column(col, overflow="fold")
+    for code in countries:
+        for rule in rb.for_country(code):
+            exceptions = []
+            if rule.mobile_level:
+                exceptions.append(f"mobile: {rule.mobile_level.label}")
+            if rule.public_directory_level:
+                exceptions.append(f"public directory: {rule.public_directory_level.label}")
+            cite = rule.citation + (f"\n[dim]{rule.note}[/dim]" if rule.note else "")
+            table.add_row(
+                f"{country_name(code)} ({code})",
+                rule.column.value,
+                rule.level.label,
+                rule.level_generic.label if rule.level_generic else "",
+                "yes" if rule.dnc_check else "",
+                "; ".join(exceptions),
+                cite,
+            )
+    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+
+
+@rules_app.command("explain")
+def explain(
+    ctx: typer.Context,
+    file: str = typer.Argument("-", help="A JSON request (one object, or JSON Lines) file, or - for stdin."),
+) -> None:
+    """Show the facts the engine saw and the path it took to each decision."""
+    cli: CliContext = ctx.obj
+    service = cli.service()
+    text = sys.stdin.read() if file == "-" else _read(file)
+    console = Console()
+    for n, chunk in enumerate(_requests(text), start=1):
+        request = parse_request(chunk, service.campaigns)
+        facts, decision, trace = service.explain(request)
+        console.rule(f"request {n}: {request.channel.value} → {decision.outcome.value}")
+        console.print("[bold]Facts[/bold]")
+        for key, value in facts.__class__.__dataclass_fields__.items():
+            del value
+            console.print(f"  {key} = {getattr(facts, key)!s}")
+        console.print("[bold]Path[/bold]")
+        for step in trace or ["(no rule cell involved)"]:
+            console.print(f"  • {step}")
+        console.print("[bold]Decision[/bold]")
+        console.print_json(json.dumps(decision.to_dict(), ensure_ascii=False))
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file: {exc.strerror}") from None
+
+
+def _requests(text: str) -> list[object]:
+    text = text.strip()
+    if not text:
+        raise InputError("no request given")
+    try:
+        return [json.loads(text)]
+    except json.JSONDecodeError:
+        pass
+    out = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise RequestError(f"line {i}: not valid JSON: {exc.msg}") from None
+    return out
+
+
+_ = country_name
