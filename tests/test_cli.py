@@ -126,7 +126,7 @@ class TestRules:
 
     def test_explain_prints_path(self, workdir: Path) -> None:
         req = {
-            "contact": {"email": "bob@firma.be", "name": "Bob", "subscriber_type": "sole_trader"},
+            "contact": {"email": "bob@firma.fr", "name": "Bob", "subscriber_type": "sole_trader"},
             "channel": "email",
             "source": "first_party",
         }

@@ -24,6 +24,7 @@ from lawfulreach.domain.extract import (
     PARTNERSHIP_PATTERN,
     ROLE_PATTERN,
     cctld_country,
+    consent_covers,
     normalise_country,
     normalise_region,
     relationship_recent,
@@ -118,7 +119,9 @@ def contact_facts(
     df = df.with_columns(
         _map_distinct("email_domain", lambda v: cctld_country(v), pl.String(), df).alias("_email_country")
     )
-    phones = normalise_phones(df["phone"], df.select(pl.coalesce("_country", "_email_country")).to_series())
+    phones = normalise_phones(df["phone"], df.select(pl.coalesce("_country", "_email_country")).to_series()).rename(
+        {"phone_type": "phone_type_inferred"}
+    )
     df = pl.concat([df, phones], how="horizontal")
 
     # Contact-level facts (same patterns as domain.extract).
@@ -241,7 +244,19 @@ def _channel_facts(
     )
 
     # Opt-outs for this channel or all (spec §5), by email or by phone.
-    opted = snapshot.opt_outs.filter(pl.col("channel").is_in([channel.value, "all"]))["key"].unique().implode()
+    # A withdrawn consent in the ledger acts as an opt-out for its channel, whatever the purpose.
+    opted = (
+        pl.concat(
+            [
+                snapshot.opt_outs.filter(pl.col("channel").is_in([channel.value, "all"]))["key"],
+                snapshot.consents.filter(
+                    (pl.col("channel") == channel.value) & (pl.col("status") == ConsentStatus.WITHDRAWN.value)
+                )["key"],
+            ]
+        )
+        .unique()
+        .implode()
+    )
     df = df.with_columns(
         (pl.col("email_key").is_in(opted).fill_null(False) | pl.col("phone_e164").is_in(opted).fill_null(False)).alias(
             "opted_out"
@@ -289,7 +304,14 @@ def _channel_facts(
         .otherwise(pl.lit(ConsentStatus.NONE.value))
         .alias("consent_status"),
         pl.when(inline)
-        .then(pl.col("consent_channel").is_null() | (pl.col("consent_channel") == channel.value))
+        .then(
+            _map_distinct(
+                pl.col("consent_channel").fill_null(""),
+                lambda v: consent_covers(Channel(v) if v else None, channel),
+                pl.Boolean(),
+                df,
+            )
+        )
         .otherwise(has_ledger)
         .alias("consent_channel_ok"),
         pl.when(inline)

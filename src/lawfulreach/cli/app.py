@@ -51,6 +51,9 @@ def _root(
 def _register() -> None:
     # Imported for their side effect of adding commands to ``app``.
     from lawfulreach.cli import check, demo, rules, screen  # noqa: F401
+    from lawfulreach.cli.sample import sample_app
+
+    app.add_typer(sample_app, name="sample")
 
     try:
         from lawfulreach.cli import store_commands  # noqa: F401
@@ -64,7 +67,10 @@ def main(argv: list[str] | None = None) -> None:
     _register()
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        app(args=argv, standalone_mode=False)
+        # With standalone_mode=False click returns the exit code of ``typer.Exit`` instead of raising.
+        rc = app(args=argv, standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except LawfulreachError as exc:
         if debug:
             raise

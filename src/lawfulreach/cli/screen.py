@@ -163,7 +163,7 @@ def _print_summary(
     for outcome in ("allowed", "review", "blocked"):
         table.add_column(outcome.capitalize(), justify="right")
     for ch in channels:
-        counts = summary["outcomes"].get(ch, {})
+        counts = summary["outcomes"][ch]
         table.add_row(ch, *(f"{counts.get(o, 0):,}" for o in ("allowed", "review", "blocked")))
     console.print(table)
     top = Table(title="Top reasons")

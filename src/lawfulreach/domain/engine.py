@@ -531,7 +531,13 @@ def _with_subscriber(f: Facts, rb: RuleBase) -> tuple[Decision, list[str]]:
     indiv_d = _evaluate(replace(f, subscriber_type=SubscriberType.INDIVIDUAL), rb)
     corp, indiv = corp_d.finish(), indiv_d.finish()
     if _signature(corp) == _signature(indiv):
-        return corp, ["subscriber type unknown, but the outcome is the same either way", *corp_d.trace]
+        return corp, ["subscriber type unknown, but the decision is the same either way", *corp_d.trace]
+    if corp.outcome is indiv.outcome:
+        # Spec §3: the policy decides only where the *outcome* depends on the subscriber type. The
+        # same outcome either way is that outcome, with what each reading needs (union of reasons
+        # and requirements); the individual reading is the stricter one, so its basis is kept.
+        merged = _merge(indiv, corp)
+        return merged, ["subscriber type unknown; the outcome is the same either way", *indiv_d.trace]
     ov = rb.overlays
     cite = ov.citation("subscriber_unknown")
     if f.subscriber_policy is not SubscriberPolicy.REVIEW:
@@ -574,6 +580,21 @@ def _with_subscriber(f: Facts, rb: RuleBase) -> tuple[Decision, list[str]]:
     regimes = tuple(dict.fromkeys((*corp.regimes, *indiv.regimes)))
     trace = ["subscriber type unknown and the outcome depends on it: review (tenant policy)"]
     return Decision(outcome, f.jurisdiction, regimes, None, (), tuple(reasons)), trace
+
+
+def _merge(first: Decision, second: Decision) -> Decision:
+    reasons = list(first.reasons)
+    for r in second.reasons:
+        if all(x.code is not r.code for x in reasons):
+            reasons.append(r)
+    return Decision(
+        outcome=first.outcome,
+        jurisdiction=first.jurisdiction,
+        regimes=tuple(dict.fromkeys((*first.regimes, *second.regimes))),
+        basis=first.basis,
+        requirements=tuple(dict.fromkeys((*first.requirements, *second.requirements))),
+        reasons=tuple(reasons),
+    )
 
 
 def decide(facts: Facts, rulebase: RuleBase) -> Decision:

@@ -15,6 +15,7 @@ from lawfulreach.domain.lexicons import (
     CCTLD_ALIASES,
     COUNTRY_ALIASES,
     GENERIC_USE_CCTLDS,
+    LEGAL_FORM_PREFIXES,
     LEGAL_FORMS,
     PARTNERSHIP_FORMS,
     ROLE_LOCAL_PARTS,
@@ -50,7 +51,11 @@ ROLE_PATTERN = (
 )
 #: A company name ending in a corporate legal form (spec §3).
 LEGAL_FORM_PATTERN = (
-    r"(?i)(?:^|[\s,])(?:" + "|".join(_rx_escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True)) + r")\.?\s*$"
+    r"(?i)(?:(?:^|[\s,])(?:"
+    + "|".join(_rx_escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
+    + r")\.?\s*$|^(?:"
+    + "|".join(_rx_escape(f) for f in sorted(LEGAL_FORM_PREFIXES, key=len, reverse=True))
+    + r")\s)"
 )
 PARTNERSHIP_PATTERN = "(?i)(?:" + "|".join(_rx_escape(f) for f in PARTNERSHIP_FORMS) + ")"
 
@@ -161,6 +166,15 @@ def _overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return bool({x.strip().lower() for x in a} & {x.strip().lower() for x in b})
 
 
+def consent_covers(consent_channel: Channel | None, channel: Channel) -> bool:
+    """Consent is per channel (spec §3). A consent naming no channel is general marketing consent: it
+    covers the request's channel, except automated calls, which need consent for automated calls
+    specifically (ICO, seed 002: "Consent for general marketing, or live marketing calls, isn't enough")."""
+    if consent_channel is None:
+        return channel is not Channel.AUTOMATED_CALL
+    return consent_channel is channel
+
+
 def is_pre_ticked(method: str | None) -> bool:
     return (method or "").strip().lower().replace("-", "_").replace(" ", "_") == "pre_ticked"
 
@@ -198,7 +212,7 @@ def extract_facts(
     if request.consent is not None and request.consent.status is not ConsentStatus.NONE:
         inline = request.consent
         consent_status = inline.status
-        channel_ok = inline.channel is None or inline.channel is channel
+        channel_ok = consent_covers(inline.channel, channel)
         purpose_ok = inline.purpose is None or inline.purpose in purposes
         pre_ticked = is_pre_ticked(inline.method)
     else:

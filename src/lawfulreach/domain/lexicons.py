@@ -235,7 +235,13 @@ LEGAL_FORMS: tuple[str, ...] = (
     "aktiengesellschaft",
     "gesellschaft mbh",
     "public limited company",
-)
+    # Forms found in real lists that the first cut missed (Greek, Irish, Luxembourgish, Spanish,
+    # Polish, Swedish, European).
+    "ike", "i.k.e.", "epe", "e.p.e.", "ae", "a.e.", "dac", "s.à r.l.", "s.a r.l.", "s.à.r.l.",
+    "s.l.u.", "sp.k.", "sp. k.", "s.a.s.", "hb", "kb", "sce", "eeig", "s.c.a.",
+)  # fmt: skip
+#: Legal forms written before the name in some countries ("UAB Baltic Foods", "SIA Rigas Dati").
+LEGAL_FORM_PREFIXES: tuple[str, ...] = ("uab", "sia", "as", "ab", "oü", "ou", "ooo")
 
 #: Names that mark a non-corporate partnership (spec §5: partnerships are not corporate subscribers,
 #: except LLPs and Scottish partnerships which the legal-form list above already catches).

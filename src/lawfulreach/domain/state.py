@@ -132,9 +132,17 @@ class InMemoryState:
         )
 
     def is_opted_out(self, email: str | None, phone: str | None, channel: Channel) -> bool:
+        """An opt-out for this channel or ``all``, or a withdrawn consent for this channel (spec §5)."""
         for key in (email, phone):
-            chans = self.opt_outs.get(key) if key else None
+            if not key:
+                continue
+            chans = self.opt_outs.get(key)
             if chans and (ALL_CHANNELS in chans or channel.value in chans):
+                return True
+            if any(
+                k == key and ch == channel.value and rec.status is ConsentStatus.WITHDRAWN
+                for (k, ch, _), rec in self.consents.items()
+            ):
                 return True
         return False
 
