@@ -183,6 +183,8 @@ def conform(contacts: pl.DataFrame) -> pl.DataFrame:
 
     Blank and missing mean the same thing in a prospect list: "not given".
     """
+    present = [f for f in FIELDS if f in contacts.columns]
     missing = [pl.lit(None, dtype=pl.String).alias(f) for f in FIELDS if f not in contacts.columns]
-    df = contacts.with_columns(missing) if missing else contacts
-    return df.with_columns([pl.col(f).cast(pl.String).str.strip_chars().replace("", None) for f in FIELDS])
+    return contacts.with_columns(
+        [pl.col(f).cast(pl.String).str.strip_chars().replace("", None) for f in present] + missing
+    )

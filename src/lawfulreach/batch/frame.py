@@ -8,6 +8,7 @@ function that has no vector form (``relationship_recent``, ``dnc_register_facts`
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,6 +32,7 @@ from lawfulreach.domain.extract import (
 )
 from lawfulreach.domain.facts import Facts
 from lawfulreach.domain.model import Campaign, Decision
+from lawfulreach.domain.relevance import DEFAULTS, IRRELEVANT, ONLY_IN
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.state import dnc_register_facts, keyed_hash, parent_domains
 from lawfulreach.domain.vocabulary import (
@@ -122,7 +124,10 @@ def contact_facts(
     phones = normalise_phones(df["phone"], df.select(pl.coalesce("_country", "_email_country")).to_series()).rename(
         {"phone_type": "phone_type_inferred"}
     )
-    df = pl.concat([df, phones], how="horizontal")
+    df = pl.concat([df, phones], how="horizontal").with_columns(
+        # Same rule as domain.extract.phone_country: non-geographic numbers (region "001") give no country.
+        pl.when(pl.col("phone_country").str.contains("^[A-Z]{2}$")).then(pl.col("phone_country")).alias("phone_country")
+    )
 
     # Contact-level facts (same patterns as domain.extract).
     explicit_sub = pl.col("subscriber_type").fill_null("unknown")
@@ -371,6 +376,27 @@ def _channel_facts(
     return df.select(ROW_FACTS)
 
 
+def _literal(name: str) -> pl.Expr:
+    default = DEFAULTS[name]
+    if isinstance(default, tuple):
+        return pl.lit(";".join(default))
+    if isinstance(default, enum.Enum):
+        return pl.lit(default.value)
+    return pl.lit(default)
+
+
+def canonical_columns(facts: pl.DataFrame, channel: Channel) -> pl.DataFrame:
+    """Reset the facts the engine does not read for this channel (``domain.relevance``), so that
+    rows differing only in those collapse into one tuple."""
+    resets = [_literal(name).alias(name) for name in sorted(IRRELEVANT[channel])]
+    resets += [
+        pl.when(pl.col("jurisdiction").is_in(sorted(where))).then(pl.col(name)).otherwise(_literal(name)).alias(name)
+        for name, where in ONLY_IN.items()
+        if name not in IRRELEVANT[channel]
+    ]
+    return facts.with_columns(resets)
+
+
 def _pre_ticked(expr: pl.Expr) -> pl.Expr:
     return expr.fill_null("").str.strip_chars().str.to_lowercase().str.replace_all(r"[- ]", "_") == "pre_ticked"
 
@@ -452,7 +478,7 @@ def decide_channel(
     policy: SubscriberPolicy,
     cache: dict[Facts, Decision] | None = None,
 ) -> ChannelResult:
-    facts = _channel_facts(contacts, channel, snapshot, campaign, rulebase, now)
+    facts = canonical_columns(_channel_facts(contacts, channel, snapshot, campaign, rulebase, now), channel)
     distinct = facts.unique(maintain_order=True).with_row_index("_tuple")
     cache = {} if cache is None else cache
     decisions = []

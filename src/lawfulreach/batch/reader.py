@@ -53,15 +53,16 @@ class ProspectFile:
     columns: dict[str, str] = field(default_factory=dict)
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path) -> tuple[str, bool]:
+    """The file's text, and whether it was UTF-8 (else read as Latin-1, as older CRM exports are)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CsvError(f"{path}: cannot read file: {exc.strerror}") from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), True
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return data.decode("latin-1"), False
 
 
 def _sniff_separator(first_line: str) -> str:
@@ -69,31 +70,34 @@ def _sniff_separator(first_line: str) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
 
 
-def _split_lines(text: str, sep: str) -> tuple[list[str], list[tuple[int, str, str]], list[int]]:
-    """(good raw lines incl. header, rejects (line, error, raw), line numbers of good data lines)."""
-    lines = text.splitlines()
-    if not lines:
+def _split_lines(text: str, sep: str) -> tuple[list[str] | None, list[tuple[int, str, str]], list[int]]:
+    """Check the line structure, vectorised. Returns (good lines incl. header, or None when every line
+    is good so the file can be read as it is; rejects (line, error, raw); line numbers of good rows)."""
+    raw_lines = text.splitlines()
+    if not raw_lines:
         raise CsvError("the file is empty")
-    header_fields = next(csv.reader([lines[0]], delimiter=sep))
-    width = len(header_fields)
-    if any(line.count('"') % 2 for line in lines):
-        return _split_with_csv(text, sep, width)
-    good = [lines[0]]
-    numbers: list[int] = []
-    rejects: list[tuple[int, str, str]] = []
-    for i, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        n = line.count(sep) + 1 if '"' not in line else len(next(csv.reader([line], delimiter=sep)))
-        if n != width:
-            rejects.append((i, f"expected {width} fields, found {n}", line))
-        else:
-            good.append(line)
-            numbers.append(i)
-    return good, rejects, numbers
+    width = len(next(csv.reader([raw_lines[0]], delimiter=sep)))
+    lines = pl.Series("l", raw_lines[1:], dtype=pl.String)
+    quoted = lines.str.contains('"', literal=True)
+    if (lines.filter(quoted).str.count_matches('"', literal=True) % 2 == 1).any() or raw_lines[0].count('"') % 2:
+        good, rejects, numbers = _split_with_csv(text, sep, width)
+        return good, rejects, numbers
+    counts = (lines.str.count_matches(sep, literal=True) + 1).to_list()
+    for i in quoted.arg_true().to_list():
+        counts[i] = len(next(csv.reader([raw_lines[i + 1]], delimiter=sep)))
+    blank = lines.str.strip_chars().str.len_chars() == 0
+    ok = pl.Series(counts, dtype=pl.Int64) == width
+    rejects = [
+        (i + 2, f"expected {width} fields, found {counts[i]}", raw_lines[i + 1])
+        for i in (~ok & ~blank).arg_true().to_list()
+    ]
+    numbers = [i + 2 for i in (ok & ~blank).arg_true().to_list()]
+    if not rejects and not blank.any():
+        return None, [], numbers
+    return [raw_lines[0], *(raw_lines[n - 1] for n in numbers)], rejects, numbers
 
 
-def _split_with_csv(text: str, sep: str, width: int) -> tuple[list[str], list[tuple[int, str, str]], list[int]]:
+def _split_with_csv(text: str, sep: str, width: int) -> tuple[list[str] | None, list[tuple[int, str, str]], list[int]]:
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     good: list[str] = []
     numbers: list[int] = []
@@ -132,19 +136,21 @@ def read_prospects(path: Path, preset: str = "auto", explicit: dict[str, str] | 
         numbers = list(range(2, raw.height + 2))
         rejects: list[tuple[int, str, str]] = []
     else:
-        text = _read_text(path)
-        sep = _sniff_separator(text.split("\n", 1)[0])
+        text, utf8 = _read_text(path)
+        sep = _sniff_separator(text[: text.find("\n")] if "\n" in text else text)
         good, rejects, numbers = _split_lines(text, sep)
         try:
-            raw = pl.read_csv(
-                ("\n".join(good) + "\n").encode("utf-8"), separator=sep, infer_schema=False, has_header=True
-            )
+            if good is None:
+                data: Path | bytes = path if utf8 else text.encode("utf-8")
+            else:
+                data = ("\n".join(good) + "\n").encode("utf-8")
+            raw = pl.read_csv(data, separator=sep, infer_schema=False, has_header=True, encoding="utf8-lossy")
         except pl.exceptions.PolarsError as exc:
             raise CsvError(f"{path}: cannot parse CSV: {exc}") from None
     mapping = resolve_columns(raw.columns, preset, explicit)
     frame = raw.select([pl.col(src).alias(dst) for src, dst in mapping.items()])
     frame = conform(frame).select(FIELDS).with_columns(pl.Series("line", numbers, dtype=pl.Int64))
-    frame, value_rejects = _check_values(frame)
+    frame, value_rejects = _check_values(frame, set(mapping.values()))
     all_rejects = pl.concat(
         [
             pl.DataFrame(rejects, schema={"line": pl.Int64, "error": pl.String, "raw": pl.String}, orient="row"),
@@ -154,14 +160,15 @@ def read_prospects(path: Path, preset: str = "auto", explicit: dict[str, str] | 
     return ProspectFile(frame=frame, rejects=all_rejects, columns=mapping)
 
 
-def _check_values(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _check_values(frame: pl.DataFrame, present: set[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Lower-case the vocabulary columns and move rows with values outside them to rejects."""
-    frame = frame.with_columns([pl.col(c).str.to_lowercase() for c in _ENUMS])
+    enums = {c: allowed for c, allowed in _ENUMS.items() if c in present}
+    frame = frame.with_columns([pl.col(c).str.to_lowercase() for c in enums])
     problems = [
         pl.when(pl.col(c).is_not_null() & ~pl.col(c).is_in(sorted(allowed))).then(
             pl.format(f"{c} {{}} is not one of {', '.join(sorted(allowed))}", pl.col(c))
         )
-        for c, allowed in _ENUMS.items()
+        for c, allowed in enums.items()
     ]
     date_problem = pl.when(
         pl.col("last_interaction").is_not_null()
@@ -170,9 +177,13 @@ def _check_values(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             | pl.col("last_interaction").str.to_date("%Y-%m-%d", strict=False).is_null()
         )
     ).then(pl.format("last_interaction {} is not a date (YYYY-MM-DD)", pl.col("last_interaction")))
-    checked = frame.with_columns(
-        pl.concat_str([*problems, date_problem], separator="; ", ignore_nulls=True).alias("_err")
-    )
+    checks = [*problems, date_problem] if "last_interaction" in present else problems
+    empty = pl.DataFrame(schema={"line": pl.Int64, "error": pl.String, "raw": pl.String})
+    if not checks:
+        return frame, empty
+    checked = frame.with_columns(pl.concat_str(checks, separator="; ", ignore_nulls=True).alias("_err"))
+    if not (checked["_err"].str.len_chars() > 0).any():
+        return frame, empty
     bad = checked.filter(pl.col("_err").str.len_chars() > 0)
     good = checked.filter(pl.col("_err").str.len_chars() == 0).drop("_err")
     rejects = bad.select(

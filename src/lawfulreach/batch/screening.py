@@ -1,4 +1,4 @@
-"""Screening a whole list in chunks: bounded memory, a progress callback, one decision cache per run."""
+"""Screening a whole list: one decision cache per run, a callback per stage for progress bars."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 
 import polars as pl
 
-from lawfulreach.batch.frame import decide_frame
+from lawfulreach.batch.frame import contact_facts, decide_channel
 from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.facts import Facts
 from lawfulreach.domain.model import Campaign, Decision
@@ -16,7 +16,6 @@ from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.vocabulary import Channel, Source, SubscriberPolicy
 
 DECISION_FIELDS = ("outcome", "jurisdiction", "basis", "reasons", "requirements", "regimes")
-CHUNK_ROWS = 250_000
 
 
 @dataclass
@@ -41,16 +40,21 @@ def screen_frame(
     now: datetime,
     policy: SubscriberPolicy = SubscriberPolicy.REVIEW,
     default_source: Source = Source.THIRD_PARTY,
-    on_progress: Callable[[int], object] | None = None,
-    chunk_rows: int = CHUNK_ROWS,
+    on_stage: Callable[[str], object] | None = None,
 ) -> ScreenResult:
-    """Decide every contact × channel of a frame; the rules run once per distinct fact tuple."""
+    """Decide every contact × channel of a frame; the rules run once per distinct fact tuple.
+
+    The whole frame is processed at once (a million contacts take a few hundred MB); ``on_stage``
+    is told when each stage finishes, for a progress bar: ``facts`` then one call per channel.
+    """
     cache: dict[Facts, Decision] = {}
-    parts = []
-    for start in range(0, max(contacts.height, 1), chunk_rows):
-        chunk = contacts.slice(start, chunk_rows)
-        decided, _ = decide_frame(chunk, channels, campaign, rulebase, snapshot, now, policy, default_source, cache)
-        parts.append(decided)
-        if on_progress is not None:
-            on_progress(chunk.height)
-    return ScreenResult(pl.concat(parts) if parts else contacts, list(channels), cache)
+    enriched = contact_facts(contacts, snapshot, campaign, now.date(), rulebase, default_source)
+    if on_stage is not None:
+        on_stage("facts")
+    columns = []
+    for ch in channels:
+        result = decide_channel(enriched, ch, snapshot, campaign, rulebase, now, policy, cache)
+        columns.extend(result.columns(ch.value))
+        if on_stage is not None:
+            on_stage(ch.value)
+    return ScreenResult(contacts.with_columns(columns), list(channels), cache)

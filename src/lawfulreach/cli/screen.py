@@ -106,13 +106,12 @@ def screen(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
-        TextColumn("{task.completed:,}/{task.total:,} contacts"),
         TimeElapsedColumn(),
         console=console,
         transient=True,
         disable=total < PROGRESS_THRESHOLD or not console.is_terminal,
     ) as progress:
-        task = progress.add_task("Screening", total=total)
+        task = progress.add_task(f"Screening {total:,} contacts: extracting facts", total=1 + len(chans))
         result: ScreenResult = screen_frame(
             file.frame,
             chans,
@@ -122,7 +121,9 @@ def screen(
             now=started,
             policy=service.subscriber_policy,
             default_source=source,
-            on_progress=lambda n: progress.update(task, advance=n),
+            on_stage=lambda stage: progress.update(
+                task, advance=1, description=f"Screening {total:,} contacts: {stage} done"
+            ),
         )
     keep = ["line", *dict.fromkeys(file.columns.values())]
     frame = result.frame.select(keep + result.decision_columns)

@@ -135,6 +135,11 @@ def cctld_country(domain: str | None) -> str | None:
     return code if code in VALID_ALPHA2 else None
 
 
+def phone_country(region: str | None) -> str | None:
+    """A phone's region as a jurisdiction: non-geographic numbers (+800, +882…, region "001") give none."""
+    return region if region is not None and len(region) == 2 and region.isalpha() else None
+
+
 def infer_jurisdiction(
     country: str | None, phone_country: str | None, email_country: str | None, channel: Channel
 ) -> str | None:
@@ -199,7 +204,7 @@ def extract_facts(
     c, campaign, channel = request.contact, request.campaign, request.channel
     email, phone, country = contact_keys(request)
     region = normalise_region(c.region)
-    jurisdiction = infer_jurisdiction(country, phone.country, cctld_country(email.domain), channel)
+    jurisdiction = infer_jurisdiction(country, phone_country(phone.country), cctld_country(email.domain), channel)
     if region and jurisdiction and region[:2] != jurisdiction:
         region = None  # a subdivision of another country says nothing about this contact
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import idna
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, PhoneNumberType
@@ -70,6 +71,13 @@ def normalise_domain(raw: str) -> str:
     if value.startswith("*."):
         value = value[2:]
     value = value.rstrip(".")
+    if any(label.startswith("xn--") for label in value.split(".")):
+        # Same form as email-validator gives an address's domain (Unicode), so entries written in
+        # Punycode match addresses written in Unicode and the other way round.
+        try:
+            value = idna.decode(value)
+        except idna.IDNAError:
+            raise ValueError(f"not a valid domain: {raw!r}") from None
     labels = value.split(".")
     if (
         len(labels) < 2
