@@ -68,4 +68,15 @@ facts = st.builds(
 @given(facts)
 def test_irrelevant_facts_do_not_change_the_decision(f: Facts) -> None:
     rb = default_rulebase()
-    assert decide(canonical(f), rb) == decide(f, rb)
+    assert decide(canonical(f, rb), rb) == decide(f, rb)
+
+
+def test_relationship_matters_for_calls_once_a_call_rule_allows_a_soft_opt_in(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A tenant rule that lets a soft opt-in suffice for calls brings the relationship facts back."""
+    from lawfulreach.domain.relevance import irrelevant
+    from lawfulreach.rules import load_rulebase
+
+    override = tmp_path / "calls.csv"
+    override.write_text("country,channel,level,citation\nGB,call,opt_in_soft,test\n")
+    assert "relationship" in irrelevant(Channel.CALL, default_rulebase())
+    assert "relationship" not in irrelevant(Channel.CALL, load_rulebase([override]))

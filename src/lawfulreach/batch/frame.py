@@ -30,9 +30,9 @@ from lawfulreach.domain.extract import (
     normalise_region,
     relationship_recent,
 )
-from lawfulreach.domain.facts import Facts
+from lawfulreach.domain.facts import FACT_FIELDS, Facts
 from lawfulreach.domain.model import Campaign, Decision
-from lawfulreach.domain.relevance import DEFAULTS, IRRELEVANT, ONLY_IN
+from lawfulreach.domain.relevance import DEFAULTS, ONLY_IN, irrelevant
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.state import dnc_register_facts, keyed_hash, parent_domains
 from lawfulreach.domain.vocabulary import (
@@ -385,14 +385,15 @@ def _literal(name: str) -> pl.Expr:
     return pl.lit(default)
 
 
-def canonical_columns(facts: pl.DataFrame, channel: Channel) -> pl.DataFrame:
+def canonical_columns(facts: pl.DataFrame, channel: Channel, rulebase: RuleBase) -> pl.DataFrame:
     """Reset the facts the engine does not read for this channel (``domain.relevance``), so that
     rows differing only in those collapse into one tuple."""
-    resets = [_literal(name).alias(name) for name in sorted(IRRELEVANT[channel])]
+    unread = irrelevant(channel, rulebase)
+    resets = [_literal(name).alias(name) for name in sorted(unread)]
     resets += [
         pl.when(pl.col("jurisdiction").is_in(sorted(where))).then(pl.col(name)).otherwise(_literal(name)).alias(name)
         for name, where in ONLY_IN.items()
-        if name not in IRRELEVANT[channel]
+        if name not in unread
     ]
     return facts.with_columns(resets)
 
@@ -405,44 +406,46 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(v for v in (value or "").split(";") if v)
 
 
-def facts_from_row(row: dict[str, object], channel: Channel, campaign: Campaign, policy: SubscriberPolicy) -> Facts:
-    """A distinct fact row → the domain's ``Facts`` (the constants come from the campaign)."""
-    return Facts(
-        channel=channel,
-        purpose=campaign.purpose,
-        sender_type=campaign.sender_type,
-        source=Source(str(row["source"])),
-        jurisdiction=row["jurisdiction"],  # type: ignore[arg-type]
-        region=row["region"],  # type: ignore[arg-type]
-        email_status=AddressStatus(str(row["email_status"])),
-        phone_status=AddressStatus(str(row["phone_status"])),
-        address_kind=AddressKind(str(row["address_kind"])) if row["address_kind"] else None,
-        has_name=bool(row["has_name"]),
-        subscriber_type=SubscriberType(str(row["subscriber_type"])),
-        phone_type=PhoneType(str(row["phone_type"])),
-        in_public_directory=bool(row["in_public_directory"]),
-        consent_status=ConsentStatus(str(row["consent_status"])),
-        consent_channel_ok=bool(row["consent_channel_ok"]),
-        consent_purpose_ok=bool(row["consent_purpose_ok"]),
-        consent_pre_ticked=bool(row["consent_pre_ticked"]),
-        relationship=RelationshipKind(str(row["relationship"])),
-        same_legal_entity=bool(row["same_legal_entity"]),
-        products_overlap=bool(row["products_overlap"]),
-        opt_out_offered=bool(row["opt_out_offered"]),
-        relationship_recent=bool(row["relationship_recent"]),
-        has_last_interaction=bool(row["has_last_interaction"]),
-        lia=campaign.lia,
-        excluded_regions=tuple(sorted({r.strip().upper() for r in campaign.excluded_regions if r.strip()})),
-        erased=bool(row["erased"]),
-        suppressed_email=bool(row["suppressed_email"]),
-        suppressed_domain=bool(row["suppressed_domain"]),
-        suppressed_phone=bool(row["suppressed_phone"]),
-        opted_out=bool(row["opted_out"]),
-        dnc_listed=_split(row["dnc_listed"]),  # type: ignore[arg-type]
-        dnc_missing=_split(row["dnc_missing"]),  # type: ignore[arg-type]
-        dnc_stale=_split(row["dnc_stale"]),  # type: ignore[arg-type]
-        subscriber_policy=policy,
-    )
+#: How each fact column's text turns back into the domain's values.
+_CONVERT: dict[str, Callable[[object], object]] = {
+    "source": lambda v: Source(v),
+    "email_status": lambda v: AddressStatus(v),
+    "phone_status": lambda v: AddressStatus(v),
+    "address_kind": lambda v: AddressKind(v) if v else None,
+    "subscriber_type": lambda v: SubscriberType(v),
+    "phone_type": lambda v: PhoneType(v),
+    "consent_status": lambda v: ConsentStatus(v),
+    "relationship": lambda v: RelationshipKind(v),
+    "dnc_listed": lambda v: _split(v),  # type: ignore[arg-type]
+    "dnc_missing": lambda v: _split(v),  # type: ignore[arg-type]
+    "dnc_stale": lambda v: _split(v),  # type: ignore[arg-type]
+}
+
+
+def facts_from_columns(
+    distinct: pl.DataFrame, channel: Channel, campaign: Campaign, policy: SubscriberPolicy
+) -> list[Facts]:
+    """Distinct fact rows → the domain's ``Facts``, converting each column's few distinct values once."""
+    columns: list[list[object]] = []
+    for name in ROW_FACTS:
+        values = distinct[name].to_list()
+        convert = _CONVERT.get(name)
+        if convert is not None:
+            table = {v: convert(v) for v in set(values)}
+            values = [table[v] for v in values]
+        columns.append(values)
+    by_name = dict(zip(ROW_FACTS, columns, strict=True))
+    constants: dict[str, object] = {
+        "channel": channel,
+        "purpose": campaign.purpose,
+        "sender_type": campaign.sender_type,
+        "lia": campaign.lia,
+        "excluded_regions": tuple(sorted({r.strip().upper() for r in campaign.excluded_regions if r.strip()})),
+        "subscriber_policy": policy,
+    }
+    n = distinct.height
+    ordered = [by_name[name] if name in by_name else [constants[name]] * n for name in FACT_FIELDS]
+    return [Facts(*row) for row in zip(*ordered, strict=True)]  # type: ignore[arg-type]
 
 
 @dataclass
@@ -478,12 +481,11 @@ def decide_channel(
     policy: SubscriberPolicy,
     cache: dict[Facts, Decision] | None = None,
 ) -> ChannelResult:
-    facts = canonical_columns(_channel_facts(contacts, channel, snapshot, campaign, rulebase, now), channel)
+    facts = canonical_columns(_channel_facts(contacts, channel, snapshot, campaign, rulebase, now), channel, rulebase)
     distinct = facts.unique(maintain_order=True).with_row_index("_tuple")
     cache = {} if cache is None else cache
     decisions = []
-    for row in distinct.drop("_tuple").iter_rows(named=True):
-        key = facts_from_row(row, channel, campaign, policy)
+    for key in facts_from_columns(distinct, channel, campaign, policy):
         if key not in cache:
             cache[key] = decide(key, rulebase)
         decisions.append(cache[key])

@@ -59,10 +59,14 @@ class _Draft:
     basis: Basis | None = None
     relied_on_consent: bool = False
     trace: list[str] = field(default_factory=list)
+    codes: set[ReasonCode] = field(default_factory=set)
+    severities: set[Severity] = field(default_factory=set)
 
     def add(self, code: ReasonCode, message: str, citation: str) -> None:
-        if all(r.code is not code for r in self.reasons):
+        if code not in self.codes:
             self.reasons.append(Reason(code, message, citation))
+            self.codes.add(code)
+            self.severities.add(code.severity)
 
     def require(self, *reqs: Requirement) -> None:
         for r in reqs:
@@ -77,7 +81,7 @@ class _Draft:
         self.trace.append(line)
 
     def has(self, severity: Severity) -> bool:
-        return any(r.code.severity is severity for r in self.reasons)
+        return severity in self.severities
 
     def finish(self) -> Decision:
         if self.has(Severity.BLOCK):
@@ -508,7 +512,7 @@ def _evaluate(f: Facts, rb: RuleBase) -> _Draft:
         li_possible = _permission_step(f, rb, d, rule)
         if f.channel is Channel.CALL:
             _dnc_step(f, rb, d, rule)
-        if any(r.code in _CELL_BLOCKS for r in d.reasons):
+        if d.codes & _CELL_BLOCKS:
             # Consent was required and is not there: there is no lawful basis to assess.
             return d
     _basis_step(f, rb, d, li_possible)

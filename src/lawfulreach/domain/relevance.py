@@ -13,6 +13,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from lawfulreach.domain.facts import Facts
+from lawfulreach.domain.rulebase import Column, RuleBase
 from lawfulreach.domain.vocabulary import Channel
 
 _DNC = frozenset({"dnc_listed", "dnc_missing", "dnc_stale"})
@@ -34,10 +35,30 @@ ONLY_IN: dict[str, frozenset[str]] = {name: frozenset({"CA"}) for name in _CASL_
 
 DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Facts)}
 
+_COLUMN_OF = {Channel.CALL: Column.CALL, Channel.AUTOMATED_CALL: Column.AUTOMATED_CALL}
 
-def canonical(facts: Facts) -> Facts:
+
+def irrelevant(channel: Channel, rulebase: RuleBase) -> frozenset[str]:
+    """``IRRELEVANT`` plus what this rule base makes irrelevant: the relationship facts feed only the
+    soft opt-in, so for calls they matter only if some call rule lets a soft opt-in suffice."""
+    out = IRRELEVANT[channel]
+    column = _COLUMN_OF.get(channel)
+    if column is not None:
+        levels = {
+            level
+            for (_, col), rule in rulebase.rules.items()
+            if col is column
+            for level in (rule.level, rule.level_generic, rule.mobile_level, rule.public_directory_level)
+            if level is not None
+        }
+        if not any(level.soft_opt_in_suffices for level in levels):
+            out = out | _RELATIONSHIP
+    return out
+
+
+def canonical(facts: Facts, rulebase: RuleBase) -> Facts:
     """The same facts with everything the engine will not read reset to its default."""
-    reset = {name: DEFAULTS[name] for name in IRRELEVANT[facts.channel]}
+    reset = {name: DEFAULTS[name] for name in irrelevant(facts.channel, rulebase)}
     for name, where in ONLY_IN.items():
         if facts.jurisdiction not in where:
             reset[name] = DEFAULTS[name]
