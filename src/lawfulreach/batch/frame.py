@@ -407,18 +407,18 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 
 #: How each fact column's text turns back into the domain's values.
-_CONVERT: dict[str, Callable[[object], object]] = {
-    "source": lambda v: Source(v),
-    "email_status": lambda v: AddressStatus(v),
-    "phone_status": lambda v: AddressStatus(v),
+_CONVERT: dict[str, Callable[[str | None], object]] = {
+    "source": lambda v: Source(str(v)),
+    "email_status": lambda v: AddressStatus(str(v)),
+    "phone_status": lambda v: AddressStatus(str(v)),
     "address_kind": lambda v: AddressKind(v) if v else None,
-    "subscriber_type": lambda v: SubscriberType(v),
-    "phone_type": lambda v: PhoneType(v),
-    "consent_status": lambda v: ConsentStatus(v),
-    "relationship": lambda v: RelationshipKind(v),
-    "dnc_listed": lambda v: _split(v),  # type: ignore[arg-type]
-    "dnc_missing": lambda v: _split(v),  # type: ignore[arg-type]
-    "dnc_stale": lambda v: _split(v),  # type: ignore[arg-type]
+    "subscriber_type": lambda v: SubscriberType(str(v)),
+    "phone_type": lambda v: PhoneType(str(v)),
+    "consent_status": lambda v: ConsentStatus(str(v)),
+    "relationship": lambda v: RelationshipKind(str(v)),
+    "dnc_listed": _split,
+    "dnc_missing": _split,
+    "dnc_stale": _split,
 }
 
 
@@ -445,7 +445,7 @@ def facts_from_columns(
     }
     n = distinct.height
     ordered = [by_name[name] if name in by_name else [constants[name]] * n for name in FACT_FIELDS]
-    return [Facts(*row) for row in zip(*ordered, strict=True)]  # type: ignore[arg-type]
+    return [Facts(*row) for row in zip(*ordered, strict=True)]
 
 
 @dataclass
