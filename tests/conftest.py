@@ -44,6 +44,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", selected_backends(metafunc.config), scope="session")
 
 
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may create or read the developer's real workspace (``~/.lawfulreach``)."""
+    home = tmp_path_factory.mktemp("lawfulreach-home")
+    monkeypatch.setenv("LAWFULREACH_HOME", str(home))
+    for name in ("LAWFULREACH_DATABASE_URL", "LAWFULREACH_TENANT", "LAWFULREACH_KEY_FILE", "LAWFULREACH_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def frozen_clock() -> Callable[[], datetime]:
     return lambda: FROZEN_NOW

@@ -4,12 +4,17 @@
     ├── InputError                   the user's input is wrong (a value, a row, a file)
     │   ├── RequestError             a decision request that does not fit the contract (spec §2)
     │   ├── CsvError                 a prospect/suppression file that cannot be read at all
-    │   └── CampaignError            a campaign file that is missing fields or has unknown values
+    │   ├── CampaignError            a campaign file that is missing fields or has unknown values
+    │   └── store.InvalidRowsError   every bad line of an import, with line numbers (nothing imported)
     ├── RuleBaseError                a rule file that does not validate (names the file and row)
     ├── StoreError                   the workspace store refused or failed an operation
     │   ├── NotFoundError            a thing asked for by id or key does not exist
-    │   └── ConflictError            the operation contradicts stored state
+    │   │   └── store.UnknownTenantError
+    │   ├── ConflictError            the operation contradicts stored state
+    │   ├── store.UnreachableError   the database cannot be reached
+    │   └── store.SchemaError        the workspace is at another schema revision
     └── ConfigError                  settings, keys or environment are unusable
+        └── store.SecretKeyError     the workspace key is missing or does not match
 
 The CLI renders any of them as one line on stderr with exit code 1 (``lawfulreach.cli.errors``);
 nothing else does.

@@ -46,6 +46,7 @@ def _root(
 ) -> None:
     _DEBUG["on"] = debug
     ctx.obj = CliContext(db_url=db, tenant=tenant, rule_files=tuple(rules), policy_name=policy)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _register() -> None:
@@ -84,12 +85,12 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # usage errors from the (vendored) click, and anything unexpected
+        exit_code = getattr(exc, "exit_code", None)
+        show = getattr(exc, "show", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()  # a usage error: click's own message, exit code 2
+            sys.exit(exit_code)
         if debug:
             raise
         typer.echo(f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)

@@ -1,0 +1,88 @@
+"""``lawfulreach dnc load|status``: national do-not-call registers."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+
+from lawfulreach.cli.app import app
+from lawfulreach.cli.context import CliContext
+from lawfulreach.errors import InputError
+
+dnc_app = typer.Typer(help="National do-not-call registers (TPS, CTPS, DNCM, …).", no_args_is_help=True)
+app.add_typer(dnc_app, name="dnc")
+
+
+def parse_as_of(raw: str | None) -> datetime | None:
+    """``2026-11-01`` (midnight UTC) or an ISO date-time (UTC when no offset is given)."""
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise InputError(f"--as-of {raw!r} is not a date (YYYY-MM-DD) or ISO date-time") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dnc_app.command("load")
+def load(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="One number a line, national or international format."),
+    country: str = typer.Option(..., "--country", help="The register's country (reads national numbers)."),
+    register: str = typer.Option(..., "--register", help="Register name, e.g. TPS, CTPS, DNCM."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Date the register file was issued (default: now)."),
+    max_age_days: int | None = typer.Option(None, "--max-age-days", help="Override the register's maximum age."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Load the valid lines, report the rest."),
+) -> None:
+    """Load (or atomically replace) a do-not-call register."""
+    cli: CliContext = ctx.obj
+    r = cli.workspace().dnc.load(
+        country, register, file, as_of=parse_as_of(as_of), max_age_days=max_age_days, skip_invalid=skip_invalid
+    )
+    verb = "replaced" if r.replaced else "loaded"
+    typer.echo(f"{r.country} {r.name} {verb}: {r.size:,} numbers from {r.lines:,} lines")
+    if r.skipped:
+        shown = "; ".join(f"line {n}: {m}" for n, m in r.problems[:5])
+        typer.echo(f"{r.skipped:,} invalid lines skipped — {shown}", err=True)
+
+
+@dnc_app.command("status")
+def status(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+) -> None:
+    """Loaded registers: size, as-of date, age, maximum age, and whether they are stale."""
+    cli: CliContext = ctx.obj
+    ws = cli.workspace()
+    rows = ws.dnc.status(ws.rulebase(cli.rulebase()).overlays)
+    if as_json:
+        out = [
+            {
+                "country": s.country,
+                "register": s.name,
+                "loaded": s.loaded,
+                "size": s.size,
+                "as_of": s.as_of.isoformat() if s.as_of else None,
+                "loaded_at": s.loaded_at.isoformat() if s.loaded_at else None,
+                "age_days": round(s.age_days, 1) if s.age_days is not None else None,
+                "max_age_days": s.max_age_days,
+                "stale": s.stale,
+            }
+            for s in rows
+        ]
+        typer.echo(json.dumps(out, indent=2))
+        return
+    typer.echo("country\tregister\tsize\tas_of\tage_days\tmax_age_days\tstate")
+    for s in rows:
+        if not s.loaded:
+            typer.echo(f"{s.country}\t{s.name}\t-\t-\t-\t{s.max_age_days}\tNOT LOADED")
+            continue
+        assert s.as_of is not None
+        assert s.age_days is not None
+        state = "STALE" if s.stale else "ok"
+        typer.echo(
+            f"{s.country}\t{s.name}\t{s.size}\t{s.as_of.date().isoformat()}\t{s.age_days:.1f}\t{s.max_age_days}\t{state}"
+        )

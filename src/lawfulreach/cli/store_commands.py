@@ -1,0 +1,13 @@
+"""The workspace commands (``db``, ``tenant``, ``suppress``, ``contacts``, ``consent``, ``optout``,
+``dnc``, ``erase``): imported by ``cli.app._register`` for their side effect of adding them to ``app``.
+
+Each module only parses options, calls the workspace (``lawfulreach.store``) and prints a summary;
+errors are ``LawfulreachError``s rendered as one line by ``cli.app.main``. Summaries never print the
+personal data of an erased person.
+"""
+
+from __future__ import annotations
+
+from lawfulreach.cli import contacts_cmds, dnc_cmds, ledger_cmds, suppress_cmds, workspace_cmds
+
+__all__ = ["contacts_cmds", "dnc_cmds", "ledger_cmds", "suppress_cmds", "workspace_cmds"]

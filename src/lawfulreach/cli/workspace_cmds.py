@@ -1,0 +1,79 @@
+"""``lawfulreach db upgrade|info``, ``tenant add|list`` and ``erase``."""
+
+from __future__ import annotations
+
+import typer
+
+from lawfulreach.cli.app import app
+from lawfulreach.cli.context import CliContext
+from lawfulreach.store import add_tenant, tenant_names, upgrade_workspace
+from lawfulreach.store.migrate import head_revision
+from lawfulreach.store.subjects import Subject, country_code, email_key, phone_key
+
+db_app = typer.Typer(help="The workspace database: create, migrate, inspect.", no_args_is_help=True)
+tenant_app = typer.Typer(help="Tenants (clients) sharing one workspace.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(tenant_app, name="tenant")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Create the workspace or migrate it to this version's schema (back it up first)."""
+    cli: CliContext = ctx.obj
+    settings = cli.settings()
+    before, after = upgrade_workspace(settings)
+    if before == after:
+        typer.echo(f"{settings.redacted_url}: already at schema revision {after}")
+    else:
+        typer.echo(f"{settings.redacted_url}: schema revision {before or '(new workspace)'} → {after}")
+
+
+@db_app.command("info")
+def db_info(ctx: typer.Context) -> None:
+    """Where the workspace and its secret key are, its schema revision and tenants."""
+    cli: CliContext = ctx.obj
+    settings = cli.settings()
+    names = tenant_names(settings)
+    key = "LAWFULREACH_SECRET_KEY" if settings.secret_key else str(settings.key_file)
+    typer.echo(f"database: {settings.redacted_url}")
+    typer.echo(f"secret key: {key}")
+    typer.echo(f"schema revision: {head_revision()}")
+    typer.echo(f"tenants: {', '.join(names)}")
+
+
+@tenant_app.command("add")
+def tenant_add(ctx: typer.Context, name: str = typer.Argument(..., help="Tenant name.")) -> None:
+    """Add a tenant; its state is isolated from every other tenant's."""
+    cli: CliContext = ctx.obj
+    add_tenant(cli.settings(), name)
+    typer.echo(f"tenant {name!r} added")
+
+
+@tenant_app.command("list")
+def tenant_list(ctx: typer.Context) -> None:
+    """List the workspace's tenants."""
+    cli: CliContext = ctx.obj
+    for name in tenant_names(cli.settings()):
+        typer.echo(name)
+
+
+@app.command()
+def erase(
+    ctx: typer.Context,
+    email: str | None = typer.Option(None, "--email", help="The person's email address."),
+    phone: str | None = typer.Option(None, "--phone", help="The person's phone number."),
+    country: str | None = typer.Option(None, "--country", help="Country to read a national-format phone with."),
+) -> None:
+    """Erase a person: delete everything held on them, keep only keyed hashes so they stay blocked."""
+    cli: CliContext = ctx.obj
+    subjects = []
+    if email is not None:
+        subjects.append(Subject("email", email_key(email)))
+    if phone is not None:
+        subjects.append(Subject("phone", phone_key(phone, country_code(country))))
+    report = cli.workspace().erase(subjects)
+    typer.echo(
+        f"erased: {report.contacts} contact(s), {report.ledger_events} ledger event(s), "
+        f"{report.exclusion_entries} exclusion entr{'y' if report.exclusion_entries == 1 else 'ies'} deleted; "
+        f"{report.hashes_kept} keyed hash(es) kept so this person stays blocked"
+    )

@@ -1,0 +1,273 @@
+"""Prospects with provenance: who was imported, from which source and provider, and when.
+
+Columns are those of the prospect CSV ``screen`` reads, matched case-insensitively (``Email``,
+``First Name``, ``company_name``…). Email and phone are normalised exactly as a decision normalises
+them (``domain.extract.contact_keys``). A file with any bad line imports nothing.
+
+An import never resurrects anyone: it writes no exclusion entries and no ledger events, so an
+earlier opt-out or exclusion keeps winning (the report counts those contacts); and a person who was
+erased is not stored at all — counted as skipped, never named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from lawfulreach.batch.columns import resolve_columns
+from lawfulreach.domain.extract import contact_keys
+from lawfulreach.domain.model import Request
+from lawfulreach.domain.state import parent_domains
+from lawfulreach.domain.vocabulary import AddressStatus, Channel, Source
+from lawfulreach.errors import InputError
+from lawfulreach.schema import ContactIn, describe_validation_error
+from lawfulreach.store.errors import InvalidRowsError
+from lawfulreach.store.files import read_table
+from lawfulreach.store.ledger_state import LedgerFact, derive
+from lawfulreach.store.models import Contact, ContactProvenance, ErasedSubject, LedgerEvent, SuppressionEntry
+from lawfulreach.store.scope import TenantScope
+
+#: canonical field → header spellings accepted (after ``files.header_key``)
+#: The contact fields a stored contact keeps (request-level columns such as consent are not contacts).
+CONTACT_FIELDS = frozenset(
+    {"email", "phone", "first_name", "last_name", "name", "company", "job_title", "country", "region",
+     "subscriber_type", "phone_type", "in_public_directory"}
+)  # fmt: skip
+_BATCH = 1_000
+
+
+@dataclass(frozen=True)
+class ContactImportReport:
+    rows: int
+    added: int
+    updated: int
+    #: stored, but an exclusion entry or opt-out on record still blocks them
+    still_blocked: int
+    #: erased people: not stored again (never named)
+    skipped_erased: int
+    ignored_columns: tuple[str, ...] = ()
+
+
+@dataclass
+class _Parsed:
+    line: int
+    email_key: str | None
+    phone_key: str | None
+    domain: str | None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def identity(self) -> str:
+        return self.email_key or self.phone_key or ""
+
+
+def map_columns(header: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """(header → field, ignored headers), with the same column table as ``screen``
+    (``batch.columns``: case-insensitive, HubSpot/Pipedrive/Salesforce names)."""
+    resolved = resolve_columns(header)
+    mapping = {h: f for h, f in resolved.items() if f in CONTACT_FIELDS}
+    return mapping, tuple(h for h in header if h not in mapping and h)
+
+
+def _parse_row(line: int, row: dict[str, str], mapping: dict[str, str]) -> _Parsed:
+    data: dict[str, Any] = {mapping[h]: v for h, v in row.items() if h in mapping and v}
+    if "in_public_directory" in data:
+        flag = str(data["in_public_directory"]).strip().lower()
+        if flag not in ("true", "false", "yes", "no", "1", "0", "y", "n"):
+            raise InputError(f"in_public_directory {data['in_public_directory']!r} is not yes/no")
+        data["in_public_directory"] = flag in ("true", "yes", "1", "y")
+    for key in ("subscriber_type", "phone_type"):
+        if key in data:
+            data[key] = str(data[key]).strip().lower()
+    try:
+        model = ContactIn.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc)) from None
+    contact = model.to_domain()
+    email, phone, _ = contact_keys(Request(contact=contact, channel=Channel.EMAIL))
+    if email.status is AddressStatus.INVALID:
+        raise InputError(f"not a valid email address: {contact.email!r}")
+    if phone.status is AddressStatus.INVALID:
+        raise InputError(f"not a valid phone number: {contact.phone!r}")
+    if email.address is None and phone.e164 is None:
+        raise InputError("the row has neither an email nor a phone")
+    values = {
+        "email": contact.email,
+        "phone": contact.phone,
+        "first_name": model.first_name,
+        "last_name": model.last_name,
+        "name": contact.name,
+        "company": contact.company,
+        "job_title": contact.job_title,
+        "country": contact.country,
+        "region": contact.region,
+        "subscriber_type": contact.subscriber_type.value,
+        "phone_type": contact.phone_type.value if contact.phone_type else None,
+        "in_public_directory": contact.in_public_directory,
+    }
+    return _Parsed(line, email.address, phone.e164, email.domain, values)
+
+
+def parse_file(path: Path) -> tuple[list[_Parsed], tuple[str, ...]]:
+    table = read_table(path)
+    mapping, ignored = map_columns(table.header)
+    if not {"email", "phone"} & set(mapping.values()):
+        raise InputError(f"{path}: no email or phone column (found: {', '.join(table.header)})")
+    parsed: list[_Parsed] = []
+    problems: list[tuple[int, str]] = []
+    for line, row in table.rows:
+        try:
+            parsed.append(_parse_row(line, row, mapping))
+        except InputError as exc:
+            problems.append((line, str(exc)))
+    if problems:
+        raise InvalidRowsError(str(path), problems)
+    return parsed, ignored
+
+
+def _blocked(session: Session, batch: Iterable[_Parsed]) -> int:
+    """How many of these contacts an exclusion entry or an opt-out still blocks."""
+    items = list(batch)
+    keys = {k for p in items for k in (p.email_key, p.phone_key) if k}
+    domains = {d for p in items if p.domain for d in parent_domains(p.domain)}
+    listed: set[tuple[str, str]] = set()
+    # Two queries, each answered from the (tenant, kind, value) index; one OR of both scans on SQLite.
+    for kinds, values in ((("email", "phone"), keys), (("domain",), domains)):
+        if values:
+            rows = session.execute(
+                select(SuppressionEntry.kind, SuppressionEntry.value).where(
+                    SuppressionEntry.kind.in_(kinds), SuppressionEntry.value.in_(values)
+                )
+            )
+            listed |= {(kind, value) for kind, value in rows}
+    facts = [
+        LedgerFact(*row)
+        for row in session.execute(
+            select(
+                LedgerEvent.subject_key, LedgerEvent.event, LedgerEvent.channel, LedgerEvent.purpose, LedgerEvent.method
+            )
+            .where(LedgerEvent.subject_key.in_(keys))
+            .order_by(LedgerEvent.occurred_at, LedgerEvent.id)
+        )
+    ]
+    opted = derive(facts).opt_outs
+    count = 0
+    for p in items:
+        suppressed = (
+            ("email", p.email_key) in listed
+            or ("phone", p.phone_key) in listed
+            or any(("domain", d) in listed for d in (parent_domains(p.domain) if p.domain else []))
+        )
+        if suppressed or any(k in opted for k in (p.email_key, p.phone_key) if k):
+            count += 1
+    return count
+
+
+class ContactRepo:
+    def __init__(self, scope: TenantScope) -> None:
+        self._scope = scope
+
+    def import_file(
+        self, path: Path, *, source: str = "third_party", provider: str | None = None
+    ) -> ContactImportReport:
+        try:
+            src = Source(source.strip().lower())
+        except ValueError:
+            raise InputError(f"unknown source {source!r}; use first_party or third_party") from None
+        parsed, ignored = parse_file(path)
+        unique: dict[str, _Parsed] = {}
+        for p in parsed:
+            unique[p.identity] = p  # a later row for the same person wins
+        items = list(unique.values())
+        now = self._scope.clock()
+        added = updated = blocked = erased = 0
+        with self._scope.writing(exclusive=True) as session:
+            for start in range(0, len(items), _BATCH):
+                batch = items[start : start + _BATCH]
+                batch, skipped = self._drop_erased(session, batch)
+                erased += skipped
+                a, u = self._upsert(session, batch, src, provider, path.name, now)
+                added, updated = added + a, updated + u
+                blocked += _blocked(session, batch)
+        return ContactImportReport(len(parsed), added, updated, blocked, erased, ignored)
+
+    def _drop_erased(self, session: Session, batch: list[_Parsed]) -> tuple[list[_Parsed], int]:
+        hashes = {p.identity: {self._scope.hash(k) for k in (p.email_key, p.phone_key) if k} for p in batch}
+        wanted = set().union(*hashes.values()) if hashes else set()
+        gone = set(session.scalars(select(ErasedSubject.key_hash).where(ErasedSubject.key_hash.in_(wanted))))
+        kept = [p for p in batch if not (hashes[p.identity] & gone)]
+        return kept, len(batch) - len(kept)
+
+    def _upsert(
+        self,
+        session: Session,
+        batch: list[_Parsed],
+        source: Source,
+        provider: str | None,
+        file_name: str,
+        now: datetime,
+    ) -> tuple[int, int]:
+        existing = {
+            c.identity: c
+            for c in session.scalars(select(Contact).where(Contact.identity.in_([p.identity for p in batch])))
+        }
+        added = 0
+        stored: list[Contact] = []
+        for p in batch:
+            contact = existing.get(p.identity)
+            if contact is None:
+                contact = Contact(tenant_id=self._scope.tenant_id, identity=p.identity, created_at=now)
+                session.add(contact)
+                added += 1
+            contact.email_key, contact.phone_key, contact.updated_at = p.email_key, p.phone_key, now
+            for name, value in p.values.items():
+                setattr(contact, name, value)
+            stored.append(contact)
+        session.flush()
+        session.add_all(
+            ContactProvenance(
+                tenant_id=self._scope.tenant_id,
+                contact_id=c.id,
+                source=source.value,
+                provider=provider,
+                file_name=file_name,
+                imported_at=now,
+            )
+            for c in stored
+        )
+        session.flush()
+        return added, len(batch) - added
+
+    def find(self, email: str | None = None, phone: str | None = None) -> list[tuple[Contact, list[ContactProvenance]]]:
+        """Contacts stored under this normalised email / phone, each with its provenance."""
+        conditions = []
+        if email:
+            conditions.append(Contact.email_key == email)
+        if phone:
+            conditions.append(Contact.phone_key == phone)
+        if not conditions:
+            return []
+        with self._scope.reading() as session:
+            contacts = list(session.scalars(select(Contact).where(or_(*conditions)).order_by(Contact.id)))
+            out = []
+            for c in contacts:
+                origins = list(
+                    session.scalars(
+                        select(ContactProvenance)
+                        .where(ContactProvenance.contact_id == c.id)
+                        .order_by(ContactProvenance.imported_at, ContactProvenance.id)
+                    )
+                )
+                out.append((c, origins))
+            return out
+
+    def count(self) -> int:
+        with self._scope.reading() as session:
+            return int(session.scalar(select(func.count()).select_from(Contact)) or 0)

@@ -1,0 +1,105 @@
+"""Current consent and opt-out state, derived from the append-only ledger (never stored over it).
+
+Pure functions: the store-backed ``TenantState`` (one subject's events) and the batch snapshot (every
+event of a tenant) both call ``derive``, so single checks and screens read the ledger the same way.
+
+Reading of the ledger (``docs/store.md`` explains it to users):
+
+* Events are replayed in the order they happened (``occurred_at``, then insertion order).
+* Consent is tracked per subject × channel × purpose. ``given`` and ``confirmed`` (double opt-in)
+  grant it; ``withdrawn`` ends it, and the engine treats a withdrawal as an opt-out for that channel
+  (spec §5). A later ``given``/``confirmed`` after a ``withdrawn`` restores consent.
+* A ``given`` after a ``confirmed`` (with no withdrawal between) leaves it ``confirmed``: the address
+  was verified once and a second sign-up does not un-verify it.
+* ``method = pre_ticked`` is recorded but never counts: such an event never replaces a real consent or
+  withdrawal and never lifts an opt-out. It shows in the state only when nothing else is on record,
+  so a decision can say that the only consent came from a pre-ticked box.
+* ``opt_out`` / ``objection`` apply to one channel or to ``all``; they have no purpose (an objection to
+  direct marketing covers every purpose). They are lifted for a channel only by a later explicit
+  (not pre-ticked) ``given``/``confirmed`` for that channel; an ``all`` opt-out followed by an email
+  consent still blocks every other channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lawfulreach.domain.state import ALL_CHANNELS, ConsentRecord, InMemoryState
+from lawfulreach.domain.vocabulary import Channel, ConsentStatus
+
+CHANNELS: tuple[str, ...] = tuple(c.value for c in Channel)
+CONSENT_EVENTS = ("given", "confirmed", "withdrawn")
+OPT_OUT_EVENTS = ("opt_out", "objection")
+
+
+def is_pre_ticked(method: str | None) -> bool:
+    return (method or "").strip().lower().replace("-", "_").replace(" ", "_") == "pre_ticked"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerFact:
+    """The part of a ledger event the derivation needs; facts must arrive in replay order."""
+
+    key: str
+    event: str
+    channel: str
+    purpose: str | None = None
+    method: str | None = None
+
+
+@dataclass
+class DerivedLedger:
+    #: subject key → channels opted out of (``{"all"}`` when every channel is blocked)
+    opt_outs: dict[str, set[str]] = field(default_factory=dict)
+    #: (subject key, channel, purpose) → current consent
+    consents: dict[tuple[str, str, str], ConsentRecord] = field(default_factory=dict)
+
+    def into(self, state: InMemoryState) -> InMemoryState:
+        for key, channels in self.opt_outs.items():
+            for channel in channels:
+                state.opt_out(key, channel)
+        for (key, _, _), record in self.consents.items():
+            state.record_consent(key, record)
+        return state
+
+
+_STATUS = {"given": ConsentStatus.GIVEN, "confirmed": ConsentStatus.CONFIRMED, "withdrawn": ConsentStatus.WITHDRAWN}
+
+
+def _next_consent(current: ConsentRecord | None, fact: LedgerFact, channel: Channel) -> ConsentRecord | None:
+    """The consent after one event, or None to keep ``current`` unchanged."""
+    status = _STATUS[fact.event]
+    purpose = fact.purpose or ""
+    if status is not ConsentStatus.WITHDRAWN and is_pre_ticked(fact.method):
+        placeholder = current is None or (
+            current.status is not ConsentStatus.WITHDRAWN and is_pre_ticked(current.method)
+        )
+        return ConsentRecord(status, channel, purpose, fact.method) if placeholder else None
+    keeps_confirmed = current is not None and current.status is ConsentStatus.CONFIRMED
+    if status is ConsentStatus.GIVEN and keeps_confirmed and current is not None and not is_pre_ticked(current.method):
+        return None
+    return ConsentRecord(status, channel, purpose, fact.method)
+
+
+def derive(facts: Iterable[LedgerFact]) -> DerivedLedger:
+    blocked: dict[str, set[str]] = {}
+    consents: dict[tuple[str, str, str], ConsentRecord] = {}
+    for fact in facts:
+        if fact.event in OPT_OUT_EVENTS:
+            chans = blocked.setdefault(fact.key, set())
+            chans.update(CHANNELS if fact.channel == ALL_CHANNELS else (fact.channel,))
+            continue
+        if fact.event not in CONSENT_EVENTS or fact.channel not in CHANNELS:
+            continue
+        channel = Channel(fact.channel)
+        slot = (fact.key, fact.channel, fact.purpose or "")
+        record = _next_consent(consents.get(slot), fact, channel)
+        if record is not None:
+            consents[slot] = record
+        if fact.event != "withdrawn" and not is_pre_ticked(fact.method):
+            blocked.get(fact.key, set()).discard(fact.channel)
+    opt_outs = {
+        key: ({ALL_CHANNELS} if chans >= set(CHANNELS) else set(chans)) for key, chans in blocked.items() if chans
+    }
+    return DerivedLedger(opt_outs, consents)

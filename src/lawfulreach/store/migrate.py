@@ -1,0 +1,83 @@
+"""Schema migrations through Alembic's command API (the CLI's ``db upgrade`` is a thin layer over it).
+
+A workspace is *empty* (no tables: migrated automatically on first use), *current*, *outdated*
+(created by an older lawfulreach: ``lawfulreach db upgrade`` after a backup), or *newer* / *foreign*
+(refused: a newer lawfulreach wrote it, or it is not a lawfulreach database).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from lawfulreach.store.db import make_engine, writer
+
+
+class SchemaState(StrEnum):
+    EMPTY = "empty"
+    CURRENT = "current"
+    OUTDATED = "outdated"
+    NEWER = "newer"
+    FOREIGN = "foreign"
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", "lawfulreach.store:migrations")
+    return config
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revision() -> str:
+    head = _scripts().get_current_head()
+    assert head is not None, "the migration scripts have no head"
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in _scripts().walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def schema_state(engine: Engine) -> tuple[SchemaState, str | None]:
+    current = current_revision(engine)
+    if current is None:
+        tables = set(inspect(engine).get_table_names())
+        return (SchemaState.EMPTY if not tables else SchemaState.FOREIGN), None
+    if current == head_revision():
+        return SchemaState.CURRENT, current
+    if current in known_revisions():
+        return SchemaState.OUTDATED, current
+    return SchemaState.NEWER, current
+
+
+def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
+    """Migrate the database at ``url`` to ``revision``; returns (before, after).
+
+    Runs on its own engine with SQLite foreign keys off: a batch-mode table rebuild drops and
+    re-creates tables, which with foreign keys on would cascade-delete the rows that refer to them.
+    """
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        before = current_revision(engine)
+        config = _config()
+        with writer(engine).begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+        return before, current_revision(engine)
+    finally:
+        engine.dispose()
