@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
-from lawfulreach.sample.generator import generate_prospects
 
 from lawfulreach.batch.reader import read_prospects
 from lawfulreach.batch.rows import request_from_row
@@ -28,6 +27,7 @@ from lawfulreach.domain.model import Campaign
 from lawfulreach.domain.state import InMemoryState, RegisterInfo
 from lawfulreach.domain.vocabulary import Channel, LiaStatus
 from lawfulreach.rules import default_rulebase
+from lawfulreach.sample.generator import generate_prospects
 from lawfulreach.service import Lawfulreach
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)

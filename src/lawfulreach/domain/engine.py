@@ -515,8 +515,8 @@ def _evaluate(f: Facts, rb: RuleBase) -> _Draft:
         if d.codes & _CELL_BLOCKS:
             # Consent was required and is not there: there is no lawful basis to assess.
             return d
-    _basis_step(f, rb, d, li_possible)
     _requirements_step(f, rb, d)
+    _basis_step(f, rb, d, li_possible)
     return d
 
 
