@@ -226,3 +226,27 @@ class TestScreen:
         assert out.height > 1900
         outcomes = set(out["email_outcome"].to_list())
         assert outcomes == {"allowed", "blocked", "review"}
+
+
+def test_screen_save_stores_contacts_with_provenance(workdir: Path) -> None:
+    """``screen --save`` stores the list like ``contacts import``, with the provider recorded."""
+    csv = workdir / "list.csv"
+    csv.write_text("email,company,country\njane.doe@firma.de,Firma GmbH,DE\nbob@acme.co.uk,Acme Ltd,GB\n")
+    env = env_for(workdir)
+    res = run(
+        "screen",
+        str(csv),
+        "--campaign",
+        str(workdir / "campaign.toml"),
+        "--save",
+        "--provider",
+        "ListCo",
+        "--out",
+        str(workdir / "o.csv"),
+        cwd=workdir,
+        env=env,
+    )
+    assert res.returncode == 0, res.stderr
+    assert "2 contacts added" in res.stdout
+    shown = run("contacts", "show", "--email", "jane.doe@firma.de", cwd=workdir, env=env)
+    assert "ListCo" in shown.stdout

@@ -36,4 +36,6 @@ def demo(
             preset="auto",
             mapping=[],
             source=Source.THIRD_PARTY,
+            save=False,
+            provider=None,
         )

@@ -85,6 +85,8 @@ def screen(
     preset: str = typer.Option("auto", "--preset", help="Column preset: auto, hubspot, pipedrive, salesforce."),
     mapping: list[str] = typer.Option([], "--map", help="Map a column to a field: 'Work Email=email'."),
     source: Source = typer.Option(Source.THIRD_PARTY, "--source", help="Default source where no column says."),
+    save: bool = typer.Option(False, "--save", help="Also store the list as contacts, with its provenance."),
+    provider: str | None = typer.Option(None, "--provider", help="With --save: who supplied the list."),
 ) -> None:
     """Screen a prospect list for a campaign: allowed / blocked / review per channel, with reasons."""
     cli: CliContext = ctx.obj
@@ -153,6 +155,14 @@ def screen(
     console.print(f"Report:  [bold]{report}[/bold]")
     if file.rejects.height:
         console.print(f"Rejects: [bold]{rejects_out}[/bold] ({file.rejects.height} rows could not be read)")
+    if save:
+        # Same all-or-nothing import as ``contacts import``: opt-outs and exclusions keep winning,
+        # erased people are not stored again.
+        r = cli.workspace().contacts.import_file(prospects, source=source.value, provider=provider)
+        console.print(
+            f"Saved:   {r.added:,} contacts added, {r.updated:,} updated, "
+            f"{r.skipped_erased:,} skipped (erased), {r.still_blocked:,} still blocked by an opt-out or exclusion"
+        )
 
 
 def _print_summary(
