@@ -51,9 +51,25 @@ __all__ = [
 ]
 
 COLUMNS: tuple[str, ...] = (
-    "first_name", "last_name", "email", "phone", "company", "job_title", "country", "region", "source",
-    "subscriber_type", "phone_type", "in_public_directory", "relationship_kind", "relationship_legal_entity",
-    "relationship_products", "opt_out_offered", "last_interaction", "consent_status", "consent_channel",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "company",
+    "job_title",
+    "country",
+    "region",
+    "source",
+    "subscriber_type",
+    "phone_type",
+    "in_public_directory",
+    "relationship_kind",
+    "relationship_legal_entity",
+    "relationship_products",
+    "opt_out_offered",
+    "last_interaction",
+    "consent_status",
+    "consent_channel",
     "consent_method",
 )
 
@@ -63,14 +79,23 @@ REFERENCE_DATE = date(2026, 11, 1)
 CAMPAIGN_LEGAL_ENTITY = "Northwind Analytics Ltd"
 MAX_ROWS = 50_000_000
 
-_US_REGIONS = (("US-CA", 30), ("US-NY", 20), ("US-TX", 15), ("US-FL", 10), ("US-WA", 8), ("US-IL", 8),
-               ("US-MA", 9))
+_US_REGIONS = (("US-CA", 30), ("US-NY", 20), ("US-TX", 15), ("US-FL", 10), ("US-WA", 8), ("US-IL", 8), ("US-MA", 9))
 _TAGS = ("news", "crm", "b2b", "leads", "2026", "events")
-_ENTITIES = ((CAMPAIGN_LEGAL_ENTITY, 85), ("Northwind Analytics GmbH", 6), ("Northwind Data Services B.V.", 5),
-             ("northwind analytics ltd", 4))
-_PRODUCTS = (("analytics software", 30), ("data consulting", 20), ("analytics software;data consulting", 20),
-             ("training", 10), ("hardware resale", 8), ("analytics software;training", 7),
-             ("office furniture", 5))
+_ENTITIES = (
+    (CAMPAIGN_LEGAL_ENTITY, 85),
+    ("Northwind Analytics GmbH", 6),
+    ("Northwind Data Services B.V.", 5),
+    ("northwind analytics ltd", 4),
+)
+_PRODUCTS = (
+    ("analytics software", 30),
+    ("data consulting", 20),
+    ("analytics software;data consulting", 20),
+    ("training", 10),
+    ("hardware resale", 8),
+    ("analytics software;training", 7),
+    ("office furniture", 5),
+)
 _SUBSCRIBER_PLAIN = (("sole_trader", 60), ("individual", 40))
 
 
@@ -152,7 +177,10 @@ def _phones(d: _Draws, pools: Pools, ci: pl.Series) -> pl.DataFrame:
     digits = (d.u32() % 10_000).cast(pl.String).str.zfill(4)
     invalid = pl.Series(INVALID_PHONES, dtype=pl.String).gather(d.u32() % len(INVALID_PHONES))
     frame = rows.with_columns(
-        _digits=digits, _fmt=fmt, _status=status, _invalid=invalid,
+        _digits=digits,
+        _fmt=fmt,
+        _status=status,
+        _invalid=invalid,
         _kind=pl.Series(PHONE_KINDS, dtype=pl.String).gather(kind),
     )
     free_digits = pl.col("_digits").str.slice(pl.lit(4, dtype=pl.Int64) - pl.col("free").cast(pl.Int64))
@@ -161,14 +189,21 @@ def _phones(d: _Draws, pools: Pools, ci: pl.Series) -> pl.DataFrame:
         pl.col("international_head"), _by_layout(pools.layouts, "international_layout", pl.col("_digits"))
     )
     valid = (
-        pl.when(pl.col("_fmt") == 0).then(national)
-        .when(pl.col("_fmt") == 1).then(international)
-        .when(pl.col("_fmt") == 2).then(pl.concat_str(pl.lit("00"), international.str.slice(1)))
+        pl.when(pl.col("_fmt") == 0)
+        .then(national)
+        .when(pl.col("_fmt") == 1)
+        .then(international)
+        .when(pl.col("_fmt") == 2)
+        .then(pl.concat_str(pl.lit("00"), international.str.slice(1)))
         .otherwise(pl.concat_str(pl.col("e164_head"), free_digits))
     )
     return frame.select(
-        pl.when(pl.col("_status") == 0).then(valid).when(pl.col("_status") == 1).then(pl.col("_invalid"))
-        .otherwise(None).alias("phone"),
+        pl.when(pl.col("_status") == 0)
+        .then(valid)
+        .when(pl.col("_status") == 1)
+        .then(pl.col("_invalid"))
+        .otherwise(None)
+        .alias("phone"),
         pl.when(pl.col("_status") == 0).then(pl.col("_kind")).otherwise(None).alias("phone_kind"),
     )
 
@@ -179,11 +214,21 @@ def _emails(d: _Draws, names: pl.DataFrame, companies: pl.DataFrame, roles: pl.D
     pattern = d.choice([40, 12, 10, 8, 5, 5, 3, 7, 10])
     broken = d.choice([1, 1, 1, 1, 1])
     tag = pl.Series(_TAGS, dtype=pl.String).gather(d.u32() % len(_TAGS))
-    frame = pl.DataFrame([
-        names["first_slug"].alias("fs"), names["last_slug"].alias("ls"), names["first_cap"].alias("fc"),
-        names["last_cap"].alias("lc"), companies["domain"].alias("dom"), companies["domain_label"].alias("lab"),
-        roles["role"].alias("role"), kind.alias("kind"), pattern.alias("p"), broken.alias("b"), tag.alias("tag"),
-    ])
+    frame = pl.DataFrame(
+        [
+            names["first_slug"].alias("fs"),
+            names["last_slug"].alias("ls"),
+            names["first_cap"].alias("fc"),
+            names["last_cap"].alias("lc"),
+            companies["domain"].alias("dom"),
+            companies["domain_label"].alias("lab"),
+            roles["role"].alias("role"),
+            kind.alias("kind"),
+            pattern.alias("p"),
+            broken.alias("b"),
+            tag.alias("tag"),
+        ]
+    )
     fs, ls, dom = pl.col("fs"), pl.col("ls"), pl.col("dom")
     initial = fs.str.slice(0, 1)
     locals_ = [
@@ -201,17 +246,25 @@ def _emails(d: _Draws, names: pl.DataFrame, companies: pl.DataFrame, roles: pl.D
     for idx in reversed(range(len(locals_) - 1)):
         local = pl.when(pl.col("p") == idx).then(locals_[idx]).otherwise(local)
     malformed = (
-        pl.when(pl.col("b") == 0).then(pl.concat_str(fs, pl.lit("."), ls, pl.lit("@")))
-        .when(pl.col("b") == 1).then(pl.concat_str(fs, pl.lit("@@"), dom))
-        .when(pl.col("b") == 2).then(pl.concat_str(fs, pl.lit("."), ls, pl.lit("."), dom))
-        .when(pl.col("b") == 3).then(pl.concat_str(fs, pl.lit(" "), ls, pl.lit("@"), dom))
+        pl.when(pl.col("b") == 0)
+        .then(pl.concat_str(fs, pl.lit("."), ls, pl.lit("@")))
+        .when(pl.col("b") == 1)
+        .then(pl.concat_str(fs, pl.lit("@@"), dom))
+        .when(pl.col("b") == 2)
+        .then(pl.concat_str(fs, pl.lit("."), ls, pl.lit("."), dom))
+        .when(pl.col("b") == 3)
+        .then(pl.concat_str(fs, pl.lit(" "), ls, pl.lit("@"), dom))
         .otherwise(pl.concat_str(fs, pl.lit("."), ls, pl.lit("@"), pl.col("lab")))
     )
     return frame.select(
-        pl.when(pl.col("kind") == "personal").then(pl.concat_str(local, pl.lit("@"), dom))
-        .when(pl.col("kind") == "role").then(pl.concat_str(pl.col("role"), pl.lit("@"), dom))
-        .when(pl.col("kind") == "malformed").then(malformed)
-        .otherwise(None).alias("email"),
+        pl.when(pl.col("kind") == "personal")
+        .then(pl.concat_str(local, pl.lit("@"), dom))
+        .when(pl.col("kind") == "role")
+        .then(pl.concat_str(pl.col("role"), pl.lit("@"), dom))
+        .when(pl.col("kind") == "malformed")
+        .then(malformed)
+        .otherwise(None)
+        .alias("email"),
         pl.col("kind").alias("email_kind"),
     )
 
@@ -233,17 +286,31 @@ def _first_party(d: _Draws, n: int) -> pl.DataFrame:
     opt_out = _label(d, (("true", 80), ("false", 20)))
     days = (d.u32() % (3 * 365 + 1)).cast(pl.Int32)
     ref = (REFERENCE_DATE - date(1970, 1, 1)).days
-    last = (pl.Series([ref] * n, dtype=pl.Int32) - days).cast(pl.Date).dt.to_string("%Y-%m-%d") if n else (
-        pl.Series([], dtype=pl.String))
+    last = (
+        (pl.Series([ref] * n, dtype=pl.Int32) - days).cast(pl.Date).dt.to_string("%Y-%m-%d")
+        if n
+        else (pl.Series([], dtype=pl.String))
+    )
     status = _label(d, (("none", 60), ("given", 22), ("confirmed", 12), ("withdrawn", 6)))
     channel = _label(d, (("email", 60), ("sms", 15), ("call", 25)))
     method = _label(d, (("web_form", 55), ("unticked_checkbox", 35), ("pre_ticked", 10)))
-    frame = pl.DataFrame([rel.alias("rk"), entity.alias("le"), products.alias("pr"), opt_out.alias("oo"),
-                          last.alias("li"), status.alias("cs"), channel.alias("cc"), method.alias("cm")])
+    frame = pl.DataFrame(
+        [
+            rel.alias("rk"),
+            entity.alias("le"),
+            products.alias("pr"),
+            opt_out.alias("oo"),
+            last.alias("li"),
+            status.alias("cs"),
+            channel.alias("cc"),
+            method.alias("cm"),
+        ]
+    )
     has_rel = pl.col("rk") != "none"
     has_consent = pl.col("cs") != "none"
-    confirmed_method = pl.when(pl.col("cc") == "email").then(pl.lit("double_opt_in_email")).otherwise(
-        pl.lit("web_form"))
+    confirmed_method = (
+        pl.when(pl.col("cc") == "email").then(pl.lit("double_opt_in_email")).otherwise(pl.lit("web_form"))
+    )
     return frame.select(
         pl.col("rk").alias("relationship_kind"),
         pl.when(has_rel).then(pl.col("le")).alias("relationship_legal_entity"),
@@ -252,7 +319,10 @@ def _first_party(d: _Draws, n: int) -> pl.DataFrame:
         pl.when(has_rel).then(pl.col("li")).alias("last_interaction"),
         pl.col("cs").alias("consent_status"),
         pl.when(has_consent).then(pl.col("cc")).alias("consent_channel"),
-        pl.when(pl.col("cs") == "confirmed").then(confirmed_method).when(has_consent).then(pl.col("cm"))
+        pl.when(pl.col("cs") == "confirmed")
+        .then(confirmed_method)
+        .when(has_consent)
+        .then(pl.col("cm"))
         .alias("consent_method"),
     )
 
@@ -280,35 +350,56 @@ def generate_prospects(n: int, seed: int = 0) -> pl.DataFrame:
     emails = _emails(d, names, companies, roles)
     phones = _phones(d, pools, ci)
 
-    base = pl.DataFrame([
-        codes.alias("code"), names["first"].alias("first"), names["last"].alias("last"),
-        companies["company"].alias("company"), companies["company_kind"].alias("company_kind"),
-        titles["job_title"].alias("title"), country_names["country_name"].alias("country_name"),
-        emails["email"], emails["email_kind"], phones["phone"], phones["phone_kind"],
-        d.chance(0.4).alias("role_without_name"), d.chance(0.03).alias("no_company"),
-        d.chance(0.08).alias("no_title"), d.chance(0.85).alias("has_country"),
-        d.choice([94, 2, 4]).alias("country_form"), d.chance(0.45).alias("has_region"),
-        _label(d, _US_REGIONS).alias("us_region"), d.chance(0.30).alias("first_party"),
-        (d.u32().cast(pl.UInt64) < int(0.10 * 2**32)).alias("explicit_sub"),
-        (d.u32().cast(pl.UInt64) < int(0.60 * 2**32)).alias("explicit_gov"),
-        _label(d, _SUBSCRIBER_PLAIN).alias("plain_sub"), d.chance(0.12).alias("explicit_phone_type"),
-        d.chance(0.4).alias("cz_directory"),
-    ])
+    base = pl.DataFrame(
+        [
+            codes.alias("code"),
+            names["first"].alias("first"),
+            names["last"].alias("last"),
+            companies["company"].alias("company"),
+            companies["company_kind"].alias("company_kind"),
+            titles["job_title"].alias("title"),
+            country_names["country_name"].alias("country_name"),
+            emails["email"],
+            emails["email_kind"],
+            phones["phone"],
+            phones["phone_kind"],
+            d.chance(0.4).alias("role_without_name"),
+            d.chance(0.03).alias("no_company"),
+            d.chance(0.08).alias("no_title"),
+            d.chance(0.85).alias("has_country"),
+            d.choice([94, 2, 4]).alias("country_form"),
+            d.chance(0.45).alias("has_region"),
+            _label(d, _US_REGIONS).alias("us_region"),
+            d.chance(0.30).alias("first_party"),
+            (d.u32().cast(pl.UInt64) < int(0.10 * 2**32)).alias("explicit_sub"),
+            (d.u32().cast(pl.UInt64) < int(0.60 * 2**32)).alias("explicit_gov"),
+            _label(d, _SUBSCRIBER_PLAIN).alias("plain_sub"),
+            d.chance(0.12).alias("explicit_phone_type"),
+            d.chance(0.4).alias("cz_directory"),
+        ]
+    )
     first_party = _first_party(d, n)
 
     nameless = (pl.col("email_kind") == "role") & pl.col("role_without_name")
     kind = pl.col("company_kind")
     subscriber = (
-        pl.when((kind == "government") & pl.col("explicit_gov")).then(pl.lit("government"))
-        .when(~pl.col("explicit_sub") | (kind == "government")).then(None)
-        .when(kind == "form").then(pl.lit("corporate"))
-        .when(kind == "partnership").then(pl.lit("partnership"))
+        pl.when((kind == "government") & pl.col("explicit_gov"))
+        .then(pl.lit("government"))
+        .when(~pl.col("explicit_sub") | (kind == "government"))
+        .then(None)
+        .when(kind == "form")
+        .then(pl.lit("corporate"))
+        .when(kind == "partnership")
+        .then(pl.lit("partnership"))
         .otherwise(pl.col("plain_sub"))
     )
     country = (
-        pl.when(~pl.col("has_country")).then(None)
-        .when(pl.col("country_form") == 0).then(pl.col("code"))
-        .when(pl.col("country_form") == 1).then(pl.col("code").str.to_lowercase())
+        pl.when(~pl.col("has_country"))
+        .then(None)
+        .when(pl.col("country_form") == 0)
+        .then(pl.col("code"))
+        .when(pl.col("country_form") == 1)
+        .then(pl.col("code").str.to_lowercase())
         .otherwise(pl.col("country_name"))
     )
     fp = pl.col("first_party")

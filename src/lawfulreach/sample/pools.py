@@ -35,30 +35,74 @@ PHONE_KINDS: tuple[str, ...] = ("mobile", "landline")
 
 #: Job titles used everywhere; a profile's local titles are mixed in.
 _TITLES: tuple[str, ...] = (
-    "Chief Executive Officer", "Managing Director", "Founder", "Head of Marketing", "Marketing Manager",
-    "Sales Director", "Head of Sales", "Procurement Manager", "Purchasing Manager", "IT Manager",
-    "Chief Technology Officer", "Chief Financial Officer", "Finance Director", "Operations Manager",
-    "Office Manager", "Data Analyst", "Head of Data", "HR Director", "Business Development Manager",
-    "Product Manager", "Account Manager", "Digital Marketing Lead", "Head of Operations", "Project Manager",
+    "Chief Executive Officer",
+    "Managing Director",
+    "Founder",
+    "Head of Marketing",
+    "Marketing Manager",
+    "Sales Director",
+    "Head of Sales",
+    "Procurement Manager",
+    "Purchasing Manager",
+    "IT Manager",
+    "Chief Technology Officer",
+    "Chief Financial Officer",
+    "Finance Director",
+    "Operations Manager",
+    "Office Manager",
+    "Data Analyst",
+    "Head of Data",
+    "HR Director",
+    "Business Development Manager",
+    "Product Manager",
+    "Account Manager",
+    "Digital Marketing Lead",
+    "Head of Operations",
+    "Project Manager",
 )
 
 #: Role local parts (all in ``domain.lexicons.ROLE_LOCAL_PARTS``), repeated to weight them.
 _ROLES: tuple[str, ...] = (
-    ("info",) * 6 + ("sales",) * 3 + ("contact",) * 3 + ("hello",) * 2 + ("office",) * 2
+    ("info",) * 6
+    + ("sales",) * 3
+    + ("contact",) * 3
+    + ("hello",) * 2
+    + ("office",) * 2
     + ("admin", "support", "marketing", "accounts", "team")
 )
 _LOCAL_ROLES: dict[str, tuple[str, ...]] = {
-    "GB": ("enquiries", "enquiries"), "IE": ("enquiries", "enquiries"), "DE": ("kontakt", "kontakt", "vertrieb"),
-    "AT": ("kontakt", "kontakt", "vertrieb"), "FR": ("bonjour", "ventes"), "BE": ("bonjour",),
-    "LU": ("bonjour",), "ES": ("ventas", "hola"), "IT": ("ufficio", "ufficio"), "US": ("inquiries",),
+    "GB": ("enquiries", "enquiries"),
+    "IE": ("enquiries", "enquiries"),
+    "DE": ("kontakt", "kontakt", "vertrieb"),
+    "AT": ("kontakt", "kontakt", "vertrieb"),
+    "FR": ("bonjour", "ventes"),
+    "BE": ("bonjour",),
+    "LU": ("bonjour",),
+    "ES": ("ventas", "hola"),
+    "IT": ("ufficio", "ufficio"),
+    "US": ("inquiries",),
 }
 
 #: Words a business without a legal form is named with ("Jane Smith Design", "Müller Consulting").
 _PLAIN_WORDS: tuple[str, ...] = ("Consulting", "Design", "Studio", "Marketing", "Photography", "Media", "Events")
 
 _UMLAUT_COUNTRIES = frozenset({"DE", "AT", "LU", "CH"})
-_TRANSLIT = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ł": "l", "Ł": "L", "đ": "d",
-                           "Đ": "D", "ı": "i", "þ": "th", "ð": "d"})
+_TRANSLIT = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+    }
+)
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
@@ -201,11 +245,20 @@ def build_pools(countries: tuple[str, ...]) -> Pools:
     for code in countries:
         p = _profile(code)
         rng = random.Random(f"lawfulreach-sample-{code}")
-        names.append([
-            {"first": f, "first_slug": slug(f, code), "first_cap": _cap(slug(f, code)),
-             "last": ln, "last_slug": slug(ln, code), "last_cap": _cap(slug(ln, code))}
-            for f in p.first_names for ln in p.last_names
-        ])
+        names.append(
+            [
+                {
+                    "first": f,
+                    "first_slug": slug(f, code),
+                    "first_cap": _cap(slug(f, code)),
+                    "last": ln,
+                    "last_slug": slug(ln, code),
+                    "last_cap": _cap(slug(ln, code)),
+                }
+                for f in p.first_names
+                for ln in p.last_names
+            ]
+        )
         size = max(MIN_COMPANIES, int(COUNTRY_WEIGHTS.get(code, 0) * COMPANIES_PER_WEIGHT))
         companies.append([_company(code, p, rng) for _ in range(size)])
         titles.append([{"job_title": t} for t in _TITLES + p.titles * 2])
@@ -227,7 +280,16 @@ def build_pools(countries: tuple[str, ...]) -> Pools:
         titles=Grouped.build(titles, {"job_title": s}),
         roles=Grouped.build(roles, {"role": s}),
         country_names=Grouped.build(country_names, {"country_name": s}),
-        phones=Grouped.build(phones, {"free": u8, "national_head": s, "national_layout": u8,
-                                      "international_head": s, "international_layout": u8, "e164_head": s}),
+        phones=Grouped.build(
+            phones,
+            {
+                "free": u8,
+                "national_head": s,
+                "national_layout": u8,
+                "international_head": s,
+                "international_layout": u8,
+                "e164_head": s,
+            },
+        ),
         layouts=tuple(sorted(layouts, key=lambda k: layouts[k])),
     )
