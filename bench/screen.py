@@ -72,7 +72,7 @@ def time_screen(
     file = read_prospects(csv)
     stages["read"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    result = screen_frame(file.frame, channels, CAMPAIGN, rb, snapshot, now=NOW)
+    result = screen_frame(file.frame, channels, CAMPAIGN, rb, snapshot, now=NOW, conformed=True)
     stages["decide"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     result.frame.select(["line", *result.decision_columns]).write_csv(out)

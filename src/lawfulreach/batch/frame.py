@@ -108,9 +108,14 @@ def contact_facts(
     today: date,
     rulebase: RuleBase,
     default_source: Source = Source.THIRD_PARTY,
+    *,
+    conformed: bool = False,
 ) -> pl.DataFrame:
-    """Normalise and enrich every contact row once; the per-channel step reuses it."""
-    df = conform(contacts)
+    """Normalise and enrich every contact row once; the per-channel step reuses it.
+
+    ``conformed``: the frame already has every canonical column as trimmed text with blanks as nulls
+    (what ``read_prospects`` returns), so ``conform`` need not run again."""
+    df = contacts if conformed else conform(contacts)
     df = df.with_columns(
         _map_distinct("country", lambda v: normalise_country(v), pl.String(), df).alias("_country"),
         _map_distinct("region", lambda v: normalise_region(v), pl.String(), df).alias("_region"),

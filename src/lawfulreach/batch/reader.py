@@ -53,16 +53,18 @@ class ProspectFile:
     columns: dict[str, str] = field(default_factory=dict)
 
 
-def _read_text(path: Path) -> tuple[str, bool]:
-    """The file's text, and whether it was UTF-8 (else read as Latin-1, as older CRM exports are)."""
+def _read_bytes(path: Path) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes and as text; Latin-1 files (older CRM exports) are re-encoded."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CsvError(f"{path}: cannot read file: {exc.strerror}") from None
     try:
-        return data.decode("utf-8-sig"), True
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("latin-1"), False
+        text = data.decode("latin-1")
+        return text.encode("utf-8"), text
+    return (data[3:] if data.startswith(b"\xef\xbb\xbf") else data), text
 
 
 def _sniff_separator(first_line: str) -> str:
@@ -70,31 +72,50 @@ def _sniff_separator(first_line: str) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
 
 
-def _split_lines(text: str, sep: str) -> tuple[list[str] | None, list[tuple[int, str, str]], list[int]]:
+#: A quoted field, with ``""`` escapes inside; removed before counting separators.
+_QUOTED = r'"(?:[^"]|"")*"'
+
+
+def _lines(data: bytes) -> pl.Series:
+    """Every physical line of the file, blank ones as null, read by Polars without splitting fields."""
+    try:
+        return pl.read_csv(
+            data, has_header=False, separator="\x1f", quote_char=None, new_columns=["l"], infer_schema=False
+        )["l"]
+    except pl.exceptions.PolarsError:
+        return pl.Series("l", data.decode("utf-8").splitlines(), dtype=pl.String)
+
+
+def _split_lines(data: bytes, text: str, sep: str) -> tuple[list[str] | None, list[tuple[int, str, str]], list[int]]:
     """Check the line structure, vectorised. Returns (good lines incl. header, or None when every line
     is good so the file can be read as it is; rejects (line, error, raw); line numbers of good rows)."""
-    raw_lines = text.splitlines()
-    if not raw_lines:
-        raise CsvError("the file is empty")
-    width = len(next(csv.reader([raw_lines[0]], delimiter=sep)))
-    lines = pl.Series("l", raw_lines[1:], dtype=pl.String)
-    quoted = lines.str.contains('"', literal=True)
-    if (lines.filter(quoted).str.count_matches('"', literal=True) % 2 == 1).any() or raw_lines[0].count('"') % 2:
-        good, rejects, numbers = _split_with_csv(text, sep, width)
-        return good, rejects, numbers
-    counts = (lines.str.count_matches(sep, literal=True) + 1).to_list()
-    for i in quoted.arg_true().to_list():
-        counts[i] = len(next(csv.reader([raw_lines[i + 1]], delimiter=sep)))
-    blank = lines.str.strip_chars().str.len_chars() == 0
-    ok = pl.Series(counts, dtype=pl.Int64) == width
+    all_lines = _lines(data)
+    if all_lines.len() == 0 or all_lines[0] is None:
+        raise CsvError("the file is empty or its first line (the header) is blank")
+    header = str(all_lines[0])
+    width = len(next(csv.reader([header], delimiter=sep)))
+    lines = all_lines.slice(1)
+    if header.count('"') % 2 or (lines.str.count_matches('"', literal=True).fill_null(0) % 2 == 1).any():
+        # A quoted field spans lines: only the csv module can tell the rows apart.
+        return _split_with_csv(text, sep, width)
+    counts = lines.str.count_matches(sep, literal=True) + 1
+    quoted = lines.str.contains('"', literal=True).fill_null(False)
+    if quoted.any():
+        unquoted = lines.filter(quoted).str.replace_all(_QUOTED, "").str.count_matches(sep, literal=True) + 1
+        counts = counts.scatter(quoted.arg_true(), unquoted)
+    blank = lines.is_null() | (lines.str.strip_chars().str.len_chars() == 0)
+    ok = (counts == width) & ~blank
+    bad = ~ok & ~blank
     rejects = [
-        (i + 2, f"expected {width} fields, found {counts[i]}", raw_lines[i + 1])
-        for i in (~ok & ~blank).arg_true().to_list()
+        (i + 2, f"expected {width} fields, found {n}", raw)
+        for i, n, raw in zip(
+            bad.arg_true().to_list(), counts.filter(bad).to_list(), lines.filter(bad).to_list(), strict=True
+        )
     ]
-    numbers = [i + 2 for i in (ok & ~blank).arg_true().to_list()]
+    numbers = (ok.arg_true() + 2).to_list()
     if not rejects and not blank.any():
         return None, [], numbers
-    return [raw_lines[0], *(raw_lines[n - 1] for n in numbers)], rejects, numbers
+    return [header, *lines.filter(ok).to_list()], rejects, numbers
 
 
 def _split_with_csv(text: str, sep: str, width: int) -> tuple[list[str] | None, list[tuple[int, str, str]], list[int]]:
@@ -136,15 +157,13 @@ def read_prospects(path: Path, preset: str = "auto", explicit: dict[str, str] | 
         numbers = list(range(2, raw.height + 2))
         rejects: list[tuple[int, str, str]] = []
     else:
-        text, utf8 = _read_text(path)
+        data, text = _read_bytes(path)
         sep = _sniff_separator(text[: text.find("\n")] if "\n" in text else text)
-        good, rejects, numbers = _split_lines(text, sep)
+        good, rejects, numbers = _split_lines(data, text, sep)
         try:
-            if good is None:
-                data: Path | bytes = path if utf8 else text.encode("utf-8")
-            else:
+            if good is not None:
                 data = ("\n".join(good) + "\n").encode("utf-8")
-            raw = pl.read_csv(data, separator=sep, infer_schema=False, has_header=True, encoding="utf8-lossy")
+            raw = pl.read_csv(data, separator=sep, infer_schema=False, has_header=True)
         except pl.exceptions.PolarsError as exc:
             raise CsvError(f"{path}: cannot parse CSV: {exc}") from None
     mapping = resolve_columns(raw.columns, preset, explicit)

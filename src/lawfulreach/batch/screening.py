@@ -41,14 +41,16 @@ def screen_frame(
     policy: SubscriberPolicy = SubscriberPolicy.REVIEW,
     default_source: Source = Source.THIRD_PARTY,
     on_stage: Callable[[str], object] | None = None,
+    conformed: bool = False,
 ) -> ScreenResult:
     """Decide every contact × channel of a frame; the rules run once per distinct fact tuple.
 
     The whole frame is processed at once (a million contacts take a few hundred MB); ``on_stage``
     is told when each stage finishes, for a progress bar: ``facts`` then one call per channel.
+    ``conformed``: the frame comes from ``read_prospects`` (see ``contact_facts``).
     """
     cache: dict[Facts, Decision] = {}
-    enriched = contact_facts(contacts, snapshot, campaign, now.date(), rulebase, default_source)
+    enriched = contact_facts(contacts, snapshot, campaign, now.date(), rulebase, default_source, conformed=conformed)
     if on_stage is not None:
         on_stage("facts")
     columns = []

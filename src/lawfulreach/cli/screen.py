@@ -123,6 +123,7 @@ def screen(
             now=started,
             policy=service.subscriber_policy,
             default_source=source,
+            conformed=True,
             on_stage=lambda stage: progress.update(
                 task, advance=1, description=f"Screening {total:,} contacts: {stage} done"
             ),
