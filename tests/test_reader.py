@@ -77,7 +77,10 @@ class TestValues:
         assert "last_interaction 2026/01/02 is not a date" in f.rejects["error"][1]
 
     def test_presets_and_explicit_mapping(self, tmp_path: Path) -> None:
-        hub = "First Name,Last Name,Email,Phone Number,Company Name,Country/Region\nAnn,Lee,ann@x.de,+49 30 901820,X GmbH,Germany\n"
+        hub = (
+            "First Name,Last Name,Email,Phone Number,Company Name,Country/Region\n"
+            "Ann,Lee,ann@x.de,+49 30 901820,X GmbH,Germany\n"
+        )
         f = read_prospects(write(tmp_path, hub))
         assert f.frame.select("first_name", "email", "phone", "company", "country").row(0) == (
             "Ann",

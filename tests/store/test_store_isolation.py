@@ -41,7 +41,7 @@ def test_every_table_is_tenant_scoped(ws: Workspace) -> None:
     meta = MetaData()
     meta.reflect(ws.engine)
     for table in meta.sorted_tables:
-        if table.name in ("tenants", "alembic_version"):
+        if table.name in ("tenants", "alembic_version", "key_versions"):  # key versions are workspace-wide
             continue
         column = table.c.get("tenant_id")
         assert column is not None, table.name
@@ -81,7 +81,7 @@ def test_repositories_and_snapshot_see_only_their_tenant(two: tuple[Workspace, W
     assert snap.opt_outs.height == snap.consents.height == snap.dnc_numbers.height == 0
     assert snap.registers == []
     full = acme.batch_snapshot()
-    assert full.suppressed_emails.to_list() == [EMAIL]
+    assert full.suppressed_emails.to_list() == [acme.scope.index(EMAIL)]  # blind indexes (issue 4)
     assert full.dnc_numbers.height == 1
 
 

@@ -34,7 +34,7 @@ from lawfulreach.domain.facts import FACT_FIELDS, Facts
 from lawfulreach.domain.model import Campaign, Decision
 from lawfulreach.domain.relevance import DEFAULTS, ONLY_IN, irrelevant
 from lawfulreach.domain.rulebase import RuleBase
-from lawfulreach.domain.state import dnc_register_facts, keyed_hash, parent_domains
+from lawfulreach.domain.state import dnc_register_facts, parent_domains
 from lawfulreach.domain.vocabulary import (
     AddressKind,
     AddressStatus,
@@ -204,10 +204,11 @@ def contact_facts(
         maintain_order="left",
     )
 
-    # Tenant state, joined (spec §2: always consulted).
+    # Tenant state, joined (spec §2: always consulted). Person keys in the snapshot are blind indexes.
+    df = _blind_indexes(df, snapshot)
     df = df.with_columns(
-        pl.col("email_key").is_in(snapshot.suppressed_emails.implode()).fill_null(False).alias("suppressed_email"),
-        pl.col("phone_e164").is_in(snapshot.suppressed_phones.implode()).fill_null(False).alias("suppressed_phone"),
+        pl.col("_email_index").is_in(snapshot.suppressed_emails.implode()).fill_null(False).alias("suppressed_email"),
+        pl.col("_phone_index").is_in(snapshot.suppressed_phones.implode()).fill_null(False).alias("suppressed_phone"),
     )
     if snapshot.suppressed_domains.len():
         listed = set(snapshot.suppressed_domains.to_list())
@@ -218,19 +219,30 @@ def contact_facts(
         )
     else:
         df = df.with_columns(pl.lit(False).alias("suppressed_domain"))
-    if snapshot.erased_hashes.len():
-        key = snapshot.secret_key
-        erased = snapshot.erased_hashes.implode()
-        df = df.with_columns(
-            (
-                _map_distinct("email_key", lambda v: keyed_hash(key, v), pl.String(), df).is_in(erased).fill_null(False)
-                | _map_distinct("phone_e164", lambda v: keyed_hash(key, v), pl.String(), df)
-                .is_in(erased)
-                .fill_null(False)
-            ).alias("erased")
+    erased = snapshot.erased_hashes.implode()
+    return df.with_columns(
+        (
+            pl.col("_email_index").is_in(erased).fill_null(False)
+            | pl.col("_phone_index").is_in(erased).fill_null(False)
+        ).alias("erased")
+    )
+
+
+def _blind_indexes(df: pl.DataFrame, snapshot: BatchSnapshot) -> pl.DataFrame:
+    """``_email_index`` / ``_phone_index``: the blind index of each row's normalised email and phone
+    (``BatchSnapshot.index_of``), computed for distinct values only and only when some person-keyed
+    state exists; null otherwise."""
+    if not snapshot.needs_index():
+        return df.with_columns(
+            pl.lit(None, pl.String).alias("_email_index"), pl.lit(None, pl.String).alias("_phone_index")
         )
-    else:
-        df = df.with_columns(pl.lit(False).alias("erased"))
+    for column, out in (("email_key", "_email_index"), ("phone_e164", "_phone_index")):
+        uniques = df[column].drop_nulls().unique()
+        table = pl.DataFrame(
+            {column: uniques, out: pl.Series(snapshot.index_of(uniques.to_list()), dtype=pl.String)},
+            schema={column: pl.String, out: pl.String},
+        )
+        df = df.join(table, on=column, how="left", maintain_order="left")
     return df
 
 
@@ -268,9 +280,9 @@ def _channel_facts(
         .implode()
     )
     df = df.with_columns(
-        (pl.col("email_key").is_in(opted).fill_null(False) | pl.col("phone_e164").is_in(opted).fill_null(False)).alias(
-            "opted_out"
-        )
+        (
+            pl.col("_email_index").is_in(opted).fill_null(False) | pl.col("_phone_index").is_in(opted).fill_null(False)
+        ).alias("opted_out")
     )
 
     # Consent: inline columns win over the ledger (spec §2).
@@ -287,7 +299,7 @@ def _channel_facts(
         .unique("key", keep="first")
         .select("key", pl.col("status").alias("_l_status"), pl.col("method").alias("_l_method"), "_rank")
     )
-    for key_col, suffix in (("email_key", "_e"), ("phone_e164", "_p")):
+    for key_col, suffix in (("_email_index", "_e"), ("_phone_index", "_p")):
         df = df.join(
             ledger.rename(
                 {

@@ -25,6 +25,8 @@ class CliContext:
     tenant: str = "default"
     rule_files: tuple[Path, ...] = ()
     policy_name: str = "review"
+    #: who acts, for the audit trail (``LAWFULREACH_ACTOR``, else the OS user; see ``store.settings``)
+    actor: str | None = None
     _service: Lawfulreach | None = field(default=None, repr=False)
     _workspace: Workspace | None = field(default=None, repr=False)
 
@@ -42,7 +44,7 @@ class CliContext:
 
     def settings(self) -> WorkspaceSettings:
         """Where the workspace is: ``--db``/``LAWFULREACH_DATABASE_URL``, ``--tenant``, key location."""
-        return WorkspaceSettings.resolve(self.db_url, self.tenant)
+        return WorkspaceSettings.resolve(self.db_url, self.tenant, actor=self.actor)
 
     def workspace(self) -> Workspace:
         """The tenant's workspace, created (and migrated) on first use; closed when the command ends

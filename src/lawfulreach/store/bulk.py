@@ -17,7 +17,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import LargeBinary, Table
 from sqlalchemy.orm import Session
 
 _STAGE_NAMES = itertools.count()
@@ -56,11 +56,22 @@ class BulkInsert:
             names = [*self._constants, *self._columns]
             marks = ", ".join("?" for _ in names)
             self._sqlite_insert = f"INSERT OR IGNORE INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
-            # The column types' own conversions (e.g. UTC timestamps), applied as SQLAlchemy would.
-            self._processors = [table.c[n].type.bind_processor(self._conn.dialect) for n in names]
+            # The column types' own conversions (e.g. UTC timestamps), applied as SQLAlchemy would;
+            # not for binary columns (sealed values): sqlite3 takes bytes as they are.
+            processors = [
+                None if isinstance(table.c[n].type, LargeBinary) else table.c[n].type.bind_processor(self._conn.dialect)
+                for n in names
+            ]
+            #: (position, conversion) of the columns that have one; the others pass through untouched
+            self._processors = [(i, p) for i, p in enumerate(processors) if p is not None]
 
     def _process(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(v if p is None else p(v) for p, v in zip(self._processors, row, strict=True))
+        if not self._processors:
+            return row
+        values = list(row)
+        for i, convert in self._processors:
+            values[i] = convert(values[i])
+        return tuple(values)
 
     def add(self, rows: Iterable[Sequence[Any]]) -> None:
         if self._postgres:

@@ -7,6 +7,10 @@ them (``domain.extract.contact_keys``). A file with any bad line imports nothing
 An import never resurrects anyone: it writes no exclusion entries and no ledger events, so an
 earlier opt-out or exclusion keeps winning (the report counts those contacts); and a person who was
 erased is not stored at all — counted as skipped, never named.
+
+At rest a contact is found by blind indexes of its normalised email and phone; the address, phone,
+names, company and job title are sealed (``store.crypto``). Each import is an audit-trail entry
+(counts only).
 """
 
 from __future__ import annotations
@@ -28,19 +32,80 @@ from lawfulreach.domain.state import parent_domains
 from lawfulreach.domain.vocabulary import AddressStatus, Channel, Source
 from lawfulreach.errors import InputError
 from lawfulreach.schema import ContactIn, describe_validation_error
+from lawfulreach.store import audit
 from lawfulreach.store.errors import InvalidRowsError
 from lawfulreach.store.files import read_table
 from lawfulreach.store.ledger_state import LedgerFact, derive
 from lawfulreach.store.models import Contact, ContactProvenance, ErasedSubject, LedgerEvent, SuppressionEntry
 from lawfulreach.store.scope import TenantScope
 
-#: canonical field → header spellings accepted (after ``files.header_key``)
 #: The contact fields a stored contact keeps (request-level columns such as consent are not contacts).
 CONTACT_FIELDS = frozenset(
     {"email", "phone", "first_name", "last_name", "name", "company", "job_title", "country", "region",
      "subscriber_type", "phone_type", "in_public_directory"}
 )  # fmt: skip
 _BATCH = 1_000
+#: The fields kept sealed (with the normalised keys ``email_key`` and ``phone_key``).
+SEALED_FIELDS = ("email", "phone", "first_name", "last_name", "name", "company", "job_title")
+#: The fields kept as columns: categorical facts a decision reads, no one's identity.
+PLAIN_FIELDS = ("country", "region", "subscriber_type", "phone_type", "in_public_directory")
+
+
+def seal_context(identity_index: str) -> str:
+    return f"contacts|{identity_index}"
+
+
+@dataclass(frozen=True)
+class StoredContact:
+    """A stored contact, decrypted (what ``contacts show`` and the access export show)."""
+
+    id: int
+    identity: str
+    email_key: str | None
+    phone_key: str | None
+    email: str | None
+    phone: str | None
+    first_name: str | None
+    last_name: str | None
+    name: str | None
+    company: str | None
+    job_title: str | None
+    country: str | None
+    region: str | None
+    subscriber_type: str
+    phone_type: str | None
+    in_public_directory: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+def open_contact(scope: TenantScope, row: Contact) -> StoredContact:
+    sealed = scope.unseal(seal_context(row.identity_index), row.sealed)
+    return StoredContact(
+        id=row.id,
+        identity=sealed.get("email_key") or sealed.get("phone_key") or "",
+        email_key=sealed.get("email_key"),
+        phone_key=sealed.get("phone_key"),
+        email=sealed.get("email"),
+        phone=sealed.get("phone"),
+        first_name=sealed.get("first_name"),
+        last_name=sealed.get("last_name"),
+        name=sealed.get("name"),
+        company=sealed.get("company"),
+        job_title=sealed.get("job_title"),
+        country=row.country,
+        region=row.region,
+        subscriber_type=row.subscriber_type,
+        phone_type=row.phone_type,
+        in_public_directory=row.in_public_directory,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def seal_contact(scope: TenantScope, row: Contact, fields: dict[str, Any]) -> None:
+    """Seal ``fields`` (the sealed fields and the normalised keys) into ``row``."""
+    row.sealed, row.key_version = scope.seal(seal_context(row.identity_index), fields)
 
 
 @dataclass(frozen=True)
@@ -132,18 +197,19 @@ def parse_file(path: Path) -> tuple[list[_Parsed], tuple[str, ...]]:
     return parsed, ignored
 
 
-def _blocked(session: Session, batch: Iterable[_Parsed]) -> int:
-    """How many of these contacts an exclusion entry or an opt-out still blocks."""
+def _blocked(session: Session, batch: Iterable[_Parsed], index: dict[str, str]) -> int:
+    """How many of these contacts an exclusion entry or an opt-out still blocks (``index``: each
+    normalised key's blind index)."""
     items = list(batch)
-    keys = {k for p in items for k in (p.email_key, p.phone_key) if k}
+    keys = {index[k] for p in items for k in (p.email_key, p.phone_key) if k}
     domains = {d for p in items if p.domain for d in parent_domains(p.domain)}
     listed: set[tuple[str, str]] = set()
-    # Two queries, each answered from the (tenant, kind, value) index; one OR of both scans on SQLite.
+    # Two queries, each answered from the (tenant, kind, match_key) index; one OR of both scans on SQLite.
     for kinds, values in ((("email", "phone"), keys), (("domain",), domains)):
         if values:
             rows = session.execute(
-                select(SuppressionEntry.kind, SuppressionEntry.value).where(
-                    SuppressionEntry.kind.in_(kinds), SuppressionEntry.value.in_(values)
+                select(SuppressionEntry.kind, SuppressionEntry.match_key).where(
+                    SuppressionEntry.kind.in_(kinds), SuppressionEntry.match_key.in_(values)
                 )
             )
             listed |= {(kind, value) for kind, value in rows}
@@ -151,21 +217,26 @@ def _blocked(session: Session, batch: Iterable[_Parsed]) -> int:
         LedgerFact(*row)
         for row in session.execute(
             select(
-                LedgerEvent.subject_key, LedgerEvent.event, LedgerEvent.channel, LedgerEvent.purpose, LedgerEvent.method
+                LedgerEvent.subject_index,
+                LedgerEvent.event,
+                LedgerEvent.channel,
+                LedgerEvent.purpose,
+                LedgerEvent.method,
             )
-            .where(LedgerEvent.subject_key.in_(keys))
+            .where(LedgerEvent.subject_index.in_(keys))
             .order_by(LedgerEvent.occurred_at, LedgerEvent.id)
         )
     ]
     opted = derive(facts).opt_outs
     count = 0
     for p in items:
+        e, ph = (index[p.email_key] if p.email_key else None), (index[p.phone_key] if p.phone_key else None)
         suppressed = (
-            ("email", p.email_key) in listed
-            or ("phone", p.phone_key) in listed
+            ("email", e) in listed
+            or ("phone", ph) in listed
             or any(("domain", d) in listed for d in (parent_domains(p.domain) if p.domain else []))
         )
-        if suppressed or any(k in opted for k in (p.email_key, p.phone_key) if k):
+        if suppressed or any(k in opted for k in (e, ph) if k):
             count += 1
     return count
 
@@ -186,20 +257,24 @@ class ContactRepo:
         for p in parsed:
             unique[p.identity] = p  # a later row for the same person wins
         items = list(unique.values())
+        keys = sorted({k for p in items for k in (p.email_key, p.phone_key) if k})
+        index = dict(zip(keys, self._scope.indexes(keys), strict=True))
         now = self._scope.clock()
         added = updated = blocked = erased = 0
         with self._scope.writing(exclusive=True) as session:
             for start in range(0, len(items), _BATCH):
                 batch = items[start : start + _BATCH]
-                batch, skipped = self._drop_erased(session, batch)
+                batch, skipped = self._drop_erased(session, batch, index)
                 erased += skipped
-                a, u = self._upsert(session, batch, src, provider, path.name, now)
+                a, u = self._upsert(session, batch, index, src, provider, path.name, now)
                 added, updated = added + a, updated + u
-                blocked += _blocked(session, batch)
+                blocked += _blocked(session, batch, index)
+            counts = {"rows": len(parsed), "added": added, "updated": updated, "skipped_erased": erased}
+            audit.record(session, self._scope, "contacts.import", details=counts | {"source": src.value})
         return ContactImportReport(len(parsed), added, updated, blocked, erased, ignored)
 
-    def _drop_erased(self, session: Session, batch: list[_Parsed]) -> tuple[list[_Parsed], int]:
-        hashes = {p.identity: {self._scope.hash(k) for k in (p.email_key, p.phone_key) if k} for p in batch}
+    def _drop_erased(self, session: Session, batch: list[_Parsed], index: dict[str, str]) -> tuple[list[_Parsed], int]:
+        hashes = {p.identity: {index[k] for k in (p.email_key, p.phone_key) if k} for p in batch}
         wanted = set().union(*hashes.values()) if hashes else set()
         gone = set(session.scalars(select(ErasedSubject.key_hash).where(ErasedSubject.key_hash.in_(wanted))))
         kept = [p for p in batch if not (hashes[p.identity] & gone)]
@@ -209,26 +284,35 @@ class ContactRepo:
         self,
         session: Session,
         batch: list[_Parsed],
+        index: dict[str, str],
         source: Source,
         provider: str | None,
         file_name: str,
         now: datetime,
     ) -> tuple[int, int]:
         existing = {
-            c.identity: c
-            for c in session.scalars(select(Contact).where(Contact.identity.in_([p.identity for p in batch])))
+            c.identity_index: c
+            for c in session.scalars(
+                select(Contact).where(Contact.identity_index.in_([index[p.identity] for p in batch]))
+            )
         }
         added = 0
         stored: list[Contact] = []
         for p in batch:
-            contact = existing.get(p.identity)
+            identity = index[p.identity]
+            contact = existing.get(identity)
             if contact is None:
-                contact = Contact(tenant_id=self._scope.tenant_id, identity=p.identity, created_at=now)
+                contact = Contact(tenant_id=self._scope.tenant_id, identity_index=identity, created_at=now)
                 session.add(contact)
+                existing[identity] = contact
                 added += 1
-            contact.email_key, contact.phone_key, contact.updated_at = p.email_key, p.phone_key, now
-            for name, value in p.values.items():
-                setattr(contact, name, value)
+            contact.email_index = index[p.email_key] if p.email_key else None
+            contact.phone_index = index[p.phone_key] if p.phone_key else None
+            contact.updated_at = now
+            for name in PLAIN_FIELDS:
+                setattr(contact, name, p.values.get(name))
+            sealed = {name: p.values.get(name) for name in SEALED_FIELDS}
+            seal_contact(self._scope, contact, sealed | {"email_key": p.email_key, "phone_key": p.phone_key})
             stored.append(contact)
         session.flush()
         session.add_all(
@@ -245,13 +329,15 @@ class ContactRepo:
         session.flush()
         return added, len(batch) - added
 
-    def find(self, email: str | None = None, phone: str | None = None) -> list[tuple[Contact, list[ContactProvenance]]]:
+    def find(
+        self, email: str | None = None, phone: str | None = None
+    ) -> list[tuple[StoredContact, list[ContactProvenance]]]:
         """Contacts stored under this normalised email / phone, each with its provenance."""
         conditions = []
         if email:
-            conditions.append(Contact.email_key == email)
+            conditions.append(Contact.email_index == self._scope.index(email))
         if phone:
-            conditions.append(Contact.phone_key == phone)
+            conditions.append(Contact.phone_index == self._scope.index(phone))
         if not conditions:
             return []
         with self._scope.reading() as session:
@@ -265,7 +351,7 @@ class ContactRepo:
                         .order_by(ContactProvenance.imported_at, ContactProvenance.id)
                     )
                 )
-                out.append((c, origins))
+                out.append((open_contact(self._scope, c), origins))
             return out
 
     def count(self) -> int:

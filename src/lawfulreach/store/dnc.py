@@ -5,7 +5,11 @@ Numbers are normalised in chunks by the vectorised normaliser (``store.bulk_keys
 the database (``store.bulk``), duplicates dropped. A reload replaces the register's numbers in the
 same transaction, so a decision sees either the old register or the new one, never a half-loaded one;
 a load with bad lines loads nothing unless told to skip them. Look-ups use the primary key
-(``register_id``, ``e164``).
+(``register_id``, ``e164``). Loads and maximum-age changes are audit-trail entries.
+
+The numbers are stored as published, not sealed: a register is a copy of a public list (identical
+for every licensee), not data the tenant holds about a person, and the batch screen joins millions
+of them (``docs/security.md``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from sqlalchemy import delete, select
 from lawfulreach.domain.rulebase import Overlays
 from lawfulreach.domain.state import RegisterInfo
 from lawfulreach.errors import InputError, NotFoundError
+from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
 from lawfulreach.store.bulk_keys import bulk_e164
 from lawfulreach.store.errors import InvalidRowsError
@@ -148,17 +153,25 @@ class DncRepo:
             if max_age_days is not None:
                 register.max_age_days = max_age_days
             size = register.size
+            audit.record(
+                session,
+                self._scope,
+                "dnc.load",
+                details={"country": cc, "register": display, "size": size, "skipped": skipped, "replaced": replaced},
+            )
         return LoadReport(cc, display, lines, size, skipped, replaced, tuple(problems))
 
     def set_max_age(self, country: str, name: str, days: int | None) -> None:
         cc = country_code(country)
-        with self._scope.writing() as session:
+        with self._scope.writing(exclusive=True) as session:
             register = session.scalar(
                 select(DncRegister).where(DncRegister.country == cc, DncRegister.name_key == name.strip().upper())
             )
             if register is None:
                 raise NotFoundError(f"no register {name!r} is loaded for {cc}")
             register.max_age_days = days
+            details = {"country": cc, "register": register.name, "max_age_days": days}
+            audit.record(session, self._scope, "dnc.max_age", details=details)
 
     def registers(self, country: str | None = None) -> list[RegisterInfo]:
         stmt = select(DncRegister).order_by(DncRegister.country, DncRegister.name_key)

@@ -1,4 +1,5 @@
-"""The workspace secret key: generated once, kept outside the database, used for erasure hashes.
+"""The workspace secret key: generated once, kept outside the database, used for erasure hashes,
+blind indexes and (through the key ring of ``store.crypto``) the encryption of personal data.
 
 Erased subjects are kept as HMAC-SHA-256 of their normalised email / E.164 phone under this key
 (never a bare hash, which a dictionary of addresses reverses). The key lives in a file with 0600
@@ -45,8 +46,9 @@ def decode_secret(text: str, origin: str) -> bytes:
     return raw
 
 
-def read_key_file(path: Path) -> bytes | None:
-    """The key in ``path``, or None when there is no such file. Refuses a file others can read."""
+def read_key_text(path: Path) -> str | None:
+    """The text of the key file at ``path``, or None when there is no such file. Refuses a file
+    others can read."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -56,10 +58,21 @@ def read_key_file(path: Path) -> bytes | None:
             f"key file {path} can be read by other users (mode {stat.S_IMODE(info.st_mode):o}); run: chmod 600 {path}"
         )
     try:
-        text = path.read_text(encoding="ascii")
+        return path.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
         raise SecretKeyError(f"cannot read key file {path}: {exc}") from None
-    return decode_secret(text, f"key file {path}")
+
+
+def read_key_file(path: Path) -> bytes | None:
+    """The workspace's original secret (key-ring version 1) in ``path``, or None when there is no file.
+
+    A key file may hold a key ring since ``keys rotate`` exists (``store.crypto``); version 1 is the
+    secret this function always returned, so callers that only hash keep working unchanged.
+    """
+    from lawfulreach.store.crypto import KeyRing  # crypto builds on this module
+
+    text = read_key_text(path)
+    return None if text is None else KeyRing.parse(text, f"key file {path}", path).index_root
 
 
 def create_key_file(path: Path) -> bytes:

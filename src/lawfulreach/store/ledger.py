@@ -3,6 +3,10 @@
 Each write is its own committed transaction, so an opt-out is in force for the very next decision.
 Nothing here updates or deletes an event; only erasure removes a person's events (``store.erasure``).
 Events about an erased person are refused: recording them would store the person again.
+
+At rest the subject is a blind index and the address, wording and free-text source are sealed
+(``store.crypto``); replaying the ledger (``ledger_state.derive``) works on the indexes and decrypts
+nothing. Every event is also an audit-trail entry, written in the same transaction.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.errors import ConflictError, InputError
+from lawfulreach.store import audit
 from lawfulreach.store.ledger_state import DerivedLedger, LedgerFact, derive
 from lawfulreach.store.models import ErasedSubject, LedgerEvent
 from lawfulreach.store.scope import TenantScope
@@ -42,6 +48,10 @@ class Event:
         return LedgerFact(self.subject_key, self.event, self.channel, self.purpose, self.method)
 
 
+def seal_context(subject_index: str) -> str:
+    return f"ledger|{subject_index}"
+
+
 def check_channel(raw: str, *, allow_all: bool) -> str:
     value = raw.strip().lower().replace("-", "_")
     allowed = [c.value for c in Channel] + ([ALL_CHANNELS] if allow_all else [])
@@ -59,17 +69,17 @@ def _text(value: str | None, what: str, limit: int) -> str | None:
     return text
 
 
-def _event(row: LedgerEvent) -> Event:
+def _event(row: LedgerEvent, sealed: dict[str, str | None]) -> Event:
     return Event(
         row.id,
         row.subject_kind,
-        row.subject_key,
+        sealed.get("subject") or "",
         row.event,
         row.channel,
         row.purpose,
         row.method,
-        row.wording,
-        row.source,
+        sealed.get("wording"),
+        sealed.get("source"),
         row.occurred_at,
         row.recorded_at,
     )
@@ -91,27 +101,56 @@ class LedgerRepo:
         source: str | None = None,
         at: datetime | None = None,
     ) -> Event:
-        now = self._scope.clock()
         with self._scope.writing(exclusive=True) as session:
-            erased = session.scalar(select(ErasedSubject.id).where(ErasedSubject.key_hash == self._scope.hash(who.key)))
-            if erased is not None:
-                raise ConflictError(f"this {who.kind} belongs to an erased person; nothing is recorded about them")
-            row = LedgerEvent(
-                tenant_id=self._scope.tenant_id,
-                subject_kind=who.kind,
-                subject_key=who.key,
-                event=event,
-                channel=channel,
-                purpose=_text(purpose, "purpose", 100),
-                method=_text(method, "method", 100),
-                wording=_text(wording, "wording", 10_000),
-                source=_text(source, "source", 200),
-                occurred_at=at or now,
-                recorded_at=now,
+            return self.append_in(
+                session, who, event, channel, purpose=purpose, method=method, wording=wording, source=source, at=at
             )
-            session.add(row)
-            session.flush()
-            return _event(row)
+
+    def append_in(
+        self,
+        session: Session,
+        who: Subject,
+        event: str,
+        channel: str,
+        *,
+        purpose: str | None = None,
+        method: str | None = None,
+        wording: str | None = None,
+        source: str | None = None,
+        at: datetime | None = None,
+    ) -> Event:
+        """Append an event inside the caller's exclusive write transaction (a privacy request's
+        objection is recorded with the request)."""
+        now = self._scope.clock()
+        index = self._scope.index(who.key)
+        fields = {
+            "subject": who.key,
+            "wording": _text(wording, "wording", 10_000),
+            "source": _text(source, "source", 200),
+        }
+        sealed, version = self._scope.seal(seal_context(index), fields)
+        erased = session.scalar(select(ErasedSubject.id).where(ErasedSubject.key_hash == index))
+        if erased is not None:
+            raise ConflictError(f"this {who.kind} belongs to an erased person; nothing is recorded about them")
+        row = LedgerEvent(
+            tenant_id=self._scope.tenant_id,
+            subject_kind=who.kind,
+            subject_index=index,
+            event=event,
+            channel=channel,
+            purpose=_text(purpose, "purpose", 100),
+            method=_text(method, "method", 100),
+            sealed=sealed,
+            key_version=version,
+            occurred_at=at or now,
+            recorded_at=now,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session, self._scope, f"ledger.{event}", subject_ref=index, details={"channel": channel, "kind": who.kind}
+        )
+        return _event(row, fields)
 
     def record_consent(
         self,
@@ -182,32 +221,42 @@ class LedgerRepo:
         )
 
     def history(self, who: Subject) -> list[Event]:
+        """The person's events, oldest first, decrypted."""
+        index = self._scope.index(who.key)
         with self._scope.reading() as session:
-            rows = session.scalars(
-                select(LedgerEvent)
-                .where(LedgerEvent.subject_key == who.key)
-                .order_by(LedgerEvent.occurred_at, LedgerEvent.id)
+            rows = list(
+                session.scalars(
+                    select(LedgerEvent)
+                    .where(LedgerEvent.subject_index == index)
+                    .order_by(LedgerEvent.occurred_at, LedgerEvent.id)
+                )
             )
-            return [_event(r) for r in rows]
+        return [_event(r, self._scope.unseal(seal_context(r.subject_index), r.sealed)) for r in rows]
 
     def facts_for(self, keys: Iterable[str | None]) -> list[LedgerFact]:
-        """Every event of these subjects, in replay order: one query on the subject index."""
+        """Every event of these subjects (normalised keys), in replay order, keyed by the keys given:
+        one query on the subject's blind index, nothing decrypted."""
         wanted = sorted({k for k in keys if k})
         if not wanted:
             return []
+        back = dict(zip(self._scope.indexes(wanted), wanted, strict=True))
         with self._scope.reading() as session:
             rows = session.execute(
                 select(
-                    LedgerEvent.subject_key,
+                    LedgerEvent.subject_index,
                     LedgerEvent.event,
                     LedgerEvent.channel,
                     LedgerEvent.purpose,
                     LedgerEvent.method,
                 )
-                .where(LedgerEvent.subject_key.in_(wanted))
+                .where(LedgerEvent.subject_index.in_(sorted(back)))
                 .order_by(LedgerEvent.occurred_at, LedgerEvent.id)
             )
-            return [LedgerFact(*row) for row in rows]
+            return [
+                LedgerFact(back[index], event, channel, purpose, method)
+                for index, event, channel, purpose, method in rows
+            ]
 
     def current(self, keys: Iterable[str | None]) -> DerivedLedger:
+        """The derived state of these subjects, keyed by the normalised keys given."""
         return derive(self.facts_for(keys))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -65,10 +66,12 @@ def schema_state(engine: Engine) -> tuple[SchemaState, str | None]:
     return SchemaState.NEWER, current
 
 
-def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
+def upgrade(url: str, revision: str = "head", *, keyring: Any = None) -> tuple[str | None, str | None]:
     """Migrate the database at ``url`` to ``revision``; returns (before, after).
 
-    Runs on its own engine with SQLite foreign keys off: a batch-mode table rebuild drops and
+    ``keyring`` (a ``store.crypto.KeyRing``) is handed to revisions that transform data under the
+    workspace key (``config.attributes["keyring"]``); revisions fail with a clear message when they
+    need it and it is missing. Runs on its own engine with SQLite foreign keys off: a batch-mode table rebuild drops and
     re-creates tables, which with foreign keys on would cascade-delete the rows that refer to them.
     """
     engine = make_engine(url, foreign_keys=False)
@@ -77,6 +80,7 @@ def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
         config = _config()
         with writer(engine).begin() as conn:
             config.attributes["connection"] = conn
+            config.attributes["keyring"] = keyring
             command.upgrade(config, revision)
         return before, current_revision(engine)
     finally:

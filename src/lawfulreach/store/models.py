@@ -1,9 +1,16 @@
 """The workspace schema: SQLAlchemy 2 models, one row type per kind of tenant state.
 
-Every table but ``tenants`` carries a ``tenant_id`` (``TenantScoped``); the session guard in
-``store.db`` adds ``tenant_id = <the session's tenant>`` to every ORM SELECT/UPDATE/DELETE, so no
-query path can read across tenants. Personal data is stored only in normalised match keys and the
-contact rows an import brought in; erased subjects keep nothing but a keyed hash.
+Every table but ``tenants`` and ``key_versions`` carries a ``tenant_id`` (``TenantScoped``); the
+session guard in ``store.db`` adds ``tenant_id = <the session's tenant>`` to every ORM
+SELECT/UPDATE/DELETE, so no query path can read across tenants.
+
+Personal data is never stored in the clear (issue 4). A row that holds any keeps it in ``sealed``
+(AES-GCM, ``store.crypto``) with the ``key_version`` it was sealed under, and is found through
+*blind indexes*: HMAC-SHA-256 of the normalised email / E.164 phone under the tenant's index key
+(``*_index`` columns, 64 hex digits) — the same value an erasure keeps in ``erased_subjects``. Domain
+exclusion entries keep the domain itself as their match key: a domain names a company, and the batch
+screen matches parent domains against it. Do-not-call numbers are copies of the published registers
+and stay as published (``docs/security.md`` explains both choices).
 
 The naming convention makes constraint names deterministic, which Alembic needs to alter them on
 SQLite (batch mode) and to compare schemas.
@@ -19,7 +26,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -42,6 +51,11 @@ SUBJECT_KINDS = ("email", "phone")
 LEDGER_EVENTS = ("given", "confirmed", "withdrawn", "opt_out", "objection")
 LEDGER_CHANNELS = ("email", "sms", "call", "automated_call", "post", "all")
 CONTACT_SOURCES = ("first_party", "third_party")
+REQUEST_TYPES = ("access", "portability", "erasure", "rectification", "objection", "ccpa_know", "ccpa_delete")
+REQUEST_STATUSES = ("received", "verified", "extended", "fulfilled", "rejected")
+REGIMES = ("gdpr", "uk_gdpr", "ccpa")
+#: length of a blind index / keyed hash: HMAC-SHA-256 as hex
+INDEX_LENGTH = 64
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -62,6 +76,24 @@ class Tenant(Base):
     #: HMAC of a fixed label under the tenant's key: detects a wrong or replaced secret key
     key_check: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: the tenant's own deadline for privacy requests, in hours (None: the default, 72 — seed 000)
+    dsar_target_hours: Mapped[int | None] = mapped_column(Integer)
+
+
+class KeyVersion(Base):
+    """A version of the workspace key ring that personal data is (or was) sealed under.
+
+    Workspace-wide, like the key file. The newest registered version is the one new data is sealed
+    under; ``completed_at`` is set when ``keys rotate`` has re-encrypted every row of every tenant
+    under it. ``key_check`` tells whether a key file's entry for this version is the right one.
+    """
+
+    __tablename__ = "key_versions"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    key_check: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class TenantScoped:
@@ -77,45 +109,50 @@ class TenantScoped:
         return mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False)
 
 
-class SuppressionEntry(TenantScoped, Base):
-    """An exclusion-list entry: a normalised email, a domain (covers its subdomains) or an E.164 phone."""
+class Sealed:
+    """Mixin: the row's personal fields, encrypted (``store.crypto``), and the key version used."""
+
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    key_version: Mapped[int] = mapped_column(SmallInteger)
+
+
+class SuppressionEntry(Sealed, TenantScoped, Base):
+    """An exclusion-list entry: an email or E.164 phone (matched by blind index), or a domain
+    (matched as itself; covers its subdomains). ``sealed`` holds the value and the reason."""
 
     __tablename__ = "suppression_entries"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "kind", "value"),
+        UniqueConstraint("tenant_id", "kind", "match_key"),
         CheckConstraint(_one_of("kind", SUPPRESSION_KINDS), name="kind"),
         CheckConstraint(_one_of("source", SUPPRESSION_SOURCES), name="source"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
-    value: Mapped[str] = mapped_column(String(320))
-    reason: Mapped[str | None] = mapped_column(Text)
+    #: the blind index of an email / phone, or the normalised domain
+    match_key: Mapped[str] = mapped_column(String(320))
     source: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class Contact(TenantScoped, Base):
-    """A stored prospect: identity by normalised email, else E.164 phone; details as imported."""
+class Contact(Sealed, TenantScoped, Base):
+    """A stored prospect: identity by normalised email, else E.164 phone (both as blind indexes).
+
+    ``sealed`` holds the address, phone, names, company and job title as imported (and the normalised
+    keys); the categorical facts a decision reads (country, subscriber type, …) stay queryable.
+    """
 
     __tablename__ = "contacts"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "identity"),
-        Index("ix_contacts_tenant_email_key", "tenant_id", "email_key"),
-        Index("ix_contacts_tenant_phone_key", "tenant_id", "phone_key"),
+        UniqueConstraint("tenant_id", "identity_index"),
+        Index("ix_contacts_tenant_email_index", "tenant_id", "email_index"),
+        Index("ix_contacts_tenant_phone_index", "tenant_id", "phone_index"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    identity: Mapped[str] = mapped_column(String(320))
-    email_key: Mapped[str | None] = mapped_column(String(320))
-    phone_key: Mapped[str | None] = mapped_column(String(20))
-    email: Mapped[str | None] = mapped_column(String(320))
-    phone: Mapped[str | None] = mapped_column(String(64))
-    first_name: Mapped[str | None] = mapped_column(String(200))
-    last_name: Mapped[str | None] = mapped_column(String(200))
-    name: Mapped[str | None] = mapped_column(String(400))
-    company: Mapped[str | None] = mapped_column(String(400))
-    job_title: Mapped[str | None] = mapped_column(String(400))
+    identity_index: Mapped[str] = mapped_column(String(INDEX_LENGTH))
+    email_index: Mapped[str | None] = mapped_column(String(INDEX_LENGTH))
+    phone_index: Mapped[str | None] = mapped_column(String(INDEX_LENGTH))
     country: Mapped[str | None] = mapped_column(String(2))
     region: Mapped[str | None] = mapped_column(String(10))
     subscriber_type: Mapped[str] = mapped_column(String(20))
@@ -142,26 +179,28 @@ class ContactProvenance(TenantScoped, Base):
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class LedgerEvent(TenantScoped, Base):
-    """One consent or opt-out event. Append-only: current state is derived, never stored over events."""
+class LedgerEvent(Sealed, TenantScoped, Base):
+    """One consent or opt-out event. Append-only: current state is derived, never stored over events.
+
+    The subject is a blind index; ``sealed`` holds the normalised address, the wording shown and the
+    free-text source.
+    """
 
     __tablename__ = "ledger_events"
     __table_args__ = (
         CheckConstraint(_one_of("subject_kind", SUBJECT_KINDS), name="subject_kind"),
         CheckConstraint(_one_of("event", LEDGER_EVENTS), name="event"),
         CheckConstraint(_one_of("channel", LEDGER_CHANNELS), name="channel"),
-        Index("ix_ledger_events_tenant_subject", "tenant_id", "subject_key"),
+        Index("ix_ledger_events_tenant_subject", "tenant_id", "subject_index"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subject_kind: Mapped[str] = mapped_column(String(5))
-    subject_key: Mapped[str] = mapped_column(String(320))
+    subject_index: Mapped[str] = mapped_column(String(INDEX_LENGTH))
     event: Mapped[str] = mapped_column(String(12))
     channel: Mapped[str] = mapped_column(String(20))
     purpose: Mapped[str | None] = mapped_column(String(100))
     method: Mapped[str | None] = mapped_column(String(100))
-    wording: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(String(200))
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -215,6 +254,81 @@ class DncNumber(TenantScoped, Base):
     e164: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
+class PrivacyRequest(TenantScoped, Base):
+    """A data subject request (GDPR Art. 15–21, CCPA) tracked from receipt to its outcome.
+
+    The subject is a blind index; ``sealed`` (nullable: emptied when the person is erased) holds the
+    normalised address and the reasons a person typed. Deadlines are stored, not recomputed, so a
+    later change of the tenant's target does not move the dates of requests already received.
+    """
+
+    __tablename__ = "privacy_requests"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number"),
+        CheckConstraint(_one_of("request_type", REQUEST_TYPES), name="request_type"),
+        CheckConstraint(_one_of("status", REQUEST_STATUSES), name="status"),
+        CheckConstraint(_one_of("regime", REGIMES), name="regime"),
+        CheckConstraint(_one_of("subject_kind", SUBJECT_KINDS), name="subject_kind"),
+        Index("ix_privacy_requests_tenant_subject", "tenant_id", "subject_index"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the request's number within its tenant (what ``dsar verify 7`` names)
+    number: Mapped[int] = mapped_column(Integer)
+    request_type: Mapped[str] = mapped_column(String(16))
+    regime: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(10))
+    subject_kind: Mapped[str] = mapped_column(String(5))
+    subject_index: Mapped[str] = mapped_column(String(INDEX_LENGTH))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_version: Mapped[int | None] = mapped_column(SmallInteger)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: the tenant's own target (default 72 hours after receipt)
+    target_due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: the regime's deadline, moved once by an extension
+    legal_due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    extended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AuditEntry(TenantScoped, Base):
+    """One entry of a tenant's audit trail: append-only and hash-chained (``store.audit``).
+
+    Holds no personal data: the subject is a blind index, ``details`` a JSON object of counts and
+    vocabulary values (never free text a person typed).
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "seq"),
+        Index("ix_audit_entries_tenant_subject", "tenant_id", "subject_ref"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    act: Mapped[str] = mapped_column(String(40))
+    subject_ref: Mapped[str | None] = mapped_column(String(INDEX_LENGTH))
+    details: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(TenantScoped, Base):
+    """The last entry of a tenant's audit trail, with a keyed mark: deleting entries at the end of
+    the chain is detected, not only gaps inside it."""
+
+    __tablename__ = "audit_heads"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    mark: Mapped[str] = mapped_column(String(64))
+
+
 TENANT_SCOPED_MODELS: tuple[type[Base], ...] = (
     SuppressionEntry,
     Contact,
@@ -223,4 +337,15 @@ TENANT_SCOPED_MODELS: tuple[type[Base], ...] = (
     ErasedSubject,
     DncRegister,
     DncNumber,
+    PrivacyRequest,
+    AuditEntry,
+    AuditHead,
+)
+
+#: The tables whose rows hold sealed personal data (what ``keys rotate`` re-encrypts).
+SEALED_MODELS: tuple[type[SuppressionEntry] | type[Contact] | type[LedgerEvent] | type[PrivacyRequest], ...] = (
+    SuppressionEntry,
+    Contact,
+    LedgerEvent,
+    PrivacyRequest,
 )

@@ -1,8 +1,11 @@
-"""One tenant's view of the workspace: its sessions, its hashing key and the clock.
+"""One tenant's view of the workspace: its sessions, its keys, the clock and who is acting.
 
 Repositories receive a ``TenantScope`` and nothing else, so every query they make is tenant-scoped by
 construction (``store.db.TenantSession``). Each public repository method is one transaction: it
 either happens completely or not at all.
+
+Keys: ``key`` is the tenant's *index key* (blind indexes and erasure hashes, ``index``); ``crypto``
+seals and opens personal fields (``store.crypto``). ``actor`` is who the audit trail records.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
-from lawfulreach.domain.state import keyed_hash
+from lawfulreach.domain.state import KeyedHasher
+from lawfulreach.store.crypto import TenantCrypto
 from lawfulreach.store.db import TenantSession, tenant_sessions, translated
 from lawfulreach.store.models import Tenant
 
@@ -28,19 +33,46 @@ class TenantScope:
     tenant: str
     key: bytes = field(repr=False)
     clock: Callable[[], datetime]
+    #: seals personal fields; built from ``key`` (key-ring version 1 only) when not given
+    crypto: TenantCrypto | None = field(default=None, repr=False)
+    #: who acts, as the audit trail records it (``LAWFULREACH_ACTOR``, else the OS user)
+    actor: str = "system"
     _read: sessionmaker[TenantSession] = field(init=False, repr=False)
     _write: sessionmaker[TenantSession] = field(init=False, repr=False)
+    _hasher: KeyedHasher = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._read, self._write = tenant_sessions(self.engine, self.tenant_id)
+        self._hasher = KeyedHasher(self.key)
+        if self.crypto is None:
+            self.crypto = TenantCrypto.from_tenant_key(self.tenant, self.key)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def hash(self, key: str) -> str:
-        """The keyed hash erasure keeps for a normalised email / E.164 phone (``domain.state.keyed_hash``)."""
-        return keyed_hash(self.key, key)
+    def index(self, key: str) -> str:
+        """The blind index of a normalised email / E.164 phone (``domain.state.keyed_hash``): what the
+        workspace stores and matches instead of the address, and what erasure keeps."""
+        return self._hasher(key)
+
+    def indexes(self, keys: list[str]) -> list[str]:
+        return self._hasher.many(keys)
+
+    #: the erasure hash is the blind index (kept for callers written before issue 4)
+    hash = index
+
+    @property
+    def sealer(self) -> TenantCrypto:
+        assert self.crypto is not None  # set in __post_init__
+        return self.crypto
+
+    def seal(self, context: str, fields: dict[str, Any]) -> tuple[bytes, int]:
+        """(sealed blob, key version) for a row's personal fields (``store.crypto``)."""
+        return self.sealer.seal(context, fields), self.sealer.current
+
+    def unseal(self, context: str, blob: bytes | None) -> dict[str, Any]:
+        return {} if blob is None else self.sealer.open(context, blob)
 
     @contextmanager
     def reading(self, *, consistent: bool = False) -> Iterator[TenantSession]:

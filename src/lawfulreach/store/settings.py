@@ -10,6 +10,7 @@ the directory a command was run from would silently miss every opt-out recorded 
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 from collections.abc import Mapping
@@ -31,6 +32,22 @@ def validate_tenant(name: str) -> str:
             f"tenant name {name!r} is not valid: use letters, digits, '.', '_' or '-' (at most 100 characters)"
         )
     return name
+
+
+def validate_actor(name: str) -> str:
+    """Who acts, as the audit trail records it: 1–100 printable characters."""
+    text = name.strip()
+    if not text or len(text) > 100 or not text.isprintable():
+        raise InputError(f"actor {name!r} is not valid: give 1 to 100 printable characters")
+    return text
+
+
+def default_actor() -> str:
+    """The operating-system user running the command (the audit trail's actor when none is given)."""
+    try:
+        return validate_actor(getpass.getuser())
+    except (OSError, KeyError, InputError):  # no passwd entry (containers) or an odd name
+        return "unknown"
 
 
 def home_dir(environ: Mapping[str, str]) -> Path:
@@ -82,8 +99,10 @@ class WorkspaceSettings:
     tenant: str = DEFAULT_TENANT
     #: where the workspace secret key is read from (and written to, when the workspace is created)
     key_file: Path | None = None
-    #: the key itself (``LAWFULREACH_SECRET_KEY``, base64 or hex); wins over ``key_file``
+    #: the key itself (``LAWFULREACH_SECRET_KEY``, base64 or hex, or a key ring); wins over ``key_file``
     secret_key: str | None = None
+    #: who acts, for the audit trail (given by the caller or ``LAWFULREACH_ACTOR``; default: the OS user)
+    actor: str | None = None
 
     @classmethod
     def resolve(
@@ -91,6 +110,7 @@ class WorkspaceSettings:
         db_url: str | None = None,
         tenant: str | None = None,
         environ: Mapping[str, str] | None = None,
+        actor: str | None = None,
     ) -> WorkspaceSettings:
         env = os.environ if environ is None else environ
         home = home_dir(env)
@@ -101,6 +121,7 @@ class WorkspaceSettings:
             tenant=validate_tenant(tenant or env.get("LAWFULREACH_TENANT") or DEFAULT_TENANT),
             key_file=Path(key_file).expanduser() if key_file else default_key_file(url, home),
             secret_key=env.get("LAWFULREACH_SECRET_KEY") or None,
+            actor=validate_actor(actor or env.get("LAWFULREACH_ACTOR") or default_actor()),
         )
 
     @property

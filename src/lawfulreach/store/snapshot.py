@@ -5,6 +5,10 @@ Large tables (exclusion entries, erased hashes, register numbers) are streamed o
 built with the ORM models and the tenant criteria of ``store.db`` (for COPY the criteria are compiled
 into the SQL text), so the snapshot cannot contain another tenant's rows. The ledger is replayed by the
 same ``ledger_state.derive`` single checks use.
+
+Nothing is decrypted: exclusion entries, ledger subjects and erased hashes are read as the blind
+indexes the tables store (``BatchSnapshot`` documents the contract), so the batch path matches each
+contact by hashing its normalised email and phone with ``BatchSnapshot.secret_key``.
 """
 
 from __future__ import annotations
@@ -64,7 +68,8 @@ def _numbers(scope: TenantScope, session: Session) -> pl.DataFrame:
 
 
 def _values(scope: TenantScope, session: Session, kind: str) -> pl.Series:
-    stmt = select(SuppressionEntry.value).where(SuppressionEntry.kind == kind).order_by(SuppressionEntry.value)
+    """Match keys of one kind: blind indexes (email, phone) or domains."""
+    stmt = select(SuppressionEntry.match_key).where(SuppressionEntry.kind == kind).order_by(SuppressionEntry.match_key)
     return _frame(scope, session, stmt, {"value": _STR}).to_series()
 
 
@@ -78,7 +83,11 @@ def build_snapshot(scope: TenantScope) -> BatchSnapshot:
         ).to_series()
         events = session.execute(
             select(
-                LedgerEvent.subject_key, LedgerEvent.event, LedgerEvent.channel, LedgerEvent.purpose, LedgerEvent.method
+                LedgerEvent.subject_index,
+                LedgerEvent.event,
+                LedgerEvent.channel,
+                LedgerEvent.purpose,
+                LedgerEvent.method,
             ).order_by(LedgerEvent.occurred_at, LedgerEvent.id)
         )
         ledger = derive(LedgerFact(*row) for row in events)

@@ -4,6 +4,10 @@ An import is parsed completely before anything is written: one bad line and noth
 the error lists every bad line. Entries already listed are left as they are (``ON CONFLICT DO
 NOTHING``), so importing the same file twice changes nothing. Entries for people who were erased are
 not stored again (they are blocked as ``erased_subject`` anyway, and storing them would undo the erasure).
+
+At rest an email or phone entry is its blind index (``TenantScope.index``) plus the sealed value and
+reason; a domain entry keeps the domain as its match key (a company, matched with its parents).
+Listing and exporting decrypt; matching never does. Adding, importing and removing are audited.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from lawfulreach.errors import ConflictError, InputError, NotFoundError
+from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
 from lawfulreach.store.bulk_keys import bulk_e164, bulk_email_keys
 from lawfulreach.store.errors import InvalidRowsError
@@ -167,42 +173,97 @@ def parse_file(path: Path, *, reason: str | None, source: str, country: str | No
     return [parsed[i] for i in sorted(parsed)]
 
 
+def seal_context(kind: str, match_key: str) -> str:
+    """What a sealed exclusion entry is bound to (``store.crypto``): its table, kind and match key."""
+    return f"suppression|{kind}|{match_key}"
+
+
 class SuppressionRepo:
     def __init__(self, scope: TenantScope) -> None:
         self._scope = scope
 
+    def match_keys(self, kind: str, values: list[str]) -> list[str]:
+        """What the table stores for these normalised values: blind indexes, or the domains themselves."""
+        return list(values) if kind == "domain" else self._scope.indexes(values)
+
     def add(self, entry: Entry) -> bool:
         """Add one entry; False when it was already listed."""
-        report = self.add_many([entry])
+        report = self.add_many([entry], act="suppress.add")
         if report.skipped_erased:
             raise ConflictError(f"this {entry.kind} belongs to an erased person; nothing is stored about them again")
         return report.added == 1
 
-    def add_many(self, entries: Iterable[Entry]) -> ImportReport:
+    def add_many(self, entries: Iterable[Entry], *, act: str = "suppress.import") -> ImportReport:
         """All entries in one transaction; duplicates and already-listed entries are skipped."""
         unique: dict[tuple[str, str], Entry] = {}
         for e in entries:
             unique.setdefault((e.kind, e.value), e)
+        by_kind: dict[str, list[Entry]] = defaultdict(list)
+        for e in unique.values():
+            by_kind[e.kind].append(e)
+        keyed = [
+            (e, key)
+            for kind, group in sorted(by_kind.items())
+            for e, key in zip(group, self.match_keys(kind, [e.value for e in group]), strict=True)
+        ]
         now = self._scope.clock()
         with self._scope.writing(exclusive=True) as session:
             erased = set(session.scalars(select(ErasedSubject.key_hash)))
+            listed = self._listed(session, keyed)
             rows = []
-            for e in unique.values():
-                if e.kind != "domain" and erased and self._scope.hash(e.value) in erased:
+            already = 0
+            for e, key in keyed:
+                if e.kind != "domain" and key in erased:
                     continue
-                rows.append((e.kind, e.value, e.reason, e.source, e.created_at or now))
+                if (e.kind, key) in listed:  # left as it is; not worth sealing again
+                    already += 1
+                    continue
+                sealed, version = self._scope.seal(seal_context(e.kind, key), {"value": e.value, "reason": e.reason})
+                rows.append((e.kind, key, sealed, version, e.source, e.created_at or now))
             inserter = BulkInsert(
                 session,
                 SuppressionEntry.__table__,  # type: ignore[arg-type]
-                ["kind", "value", "reason", "source", "created_at"],
+                ["kind", "match_key", "sealed", "key_version", "source", "created_at"],
                 {"tenant_id": self._scope.tenant_id},
-                order_by=["kind", "value"],
+                order_by=["kind", "match_key"],
             )
+            rows.sort(key=lambda r: (r[0], r[1]))  # index order keeps the B-tree inserts local
             for start in range(0, len(rows), _BATCH):
                 inserter.add(rows[start : start + _BATCH])
             added = inserter.finish()
-        skipped = len(unique) - len(rows)
-        return ImportReport(read=len(unique), added=added, already_listed=len(rows) - added, skipped_erased=skipped)
+            skipped = len(unique) - len(rows) - already
+            if act == "suppress.add" and added:
+                ((e, key),) = keyed
+                ref = None if e.kind == "domain" else key
+                detail = {"kind": e.kind, "source": e.source} | ({"domain": e.value} if e.kind == "domain" else {})
+                audit.record(session, self._scope, act, subject_ref=ref, details=detail)
+            elif act != "suppress.add":
+                counts = {"read": len(unique), "added": added, "skipped_erased": skipped}
+                audit.record(session, self._scope, act, details=counts)
+        listed_now = already + len(rows) - added  # a concurrent import may have added some meanwhile
+        return ImportReport(read=len(unique), added=added, already_listed=listed_now, skipped_erased=skipped)
+
+    @staticmethod
+    def _listed(session: Session, keyed: list[tuple[Entry, str]]) -> set[tuple[str, str]]:
+        """Which (kind, match key) pairs are already on the list. A large import reads the kinds'
+        match keys in one pass (cheaper than thousands of look-ups); a small one looks each up."""
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for e, key in keyed:
+            by_kind[e.kind].append(key)
+        found: set[tuple[str, str]] = set()
+        for kind, keys in by_kind.items():
+            if len(keys) > _BATCH:
+                wanted = set(keys)
+                rows = session.scalars(select(SuppressionEntry.match_key).where(SuppressionEntry.kind == kind))
+                found.update((kind, k) for k in rows if k in wanted)
+                continue
+            rows = session.scalars(
+                select(SuppressionEntry.match_key).where(
+                    SuppressionEntry.kind == kind, SuppressionEntry.match_key.in_(keys)
+                )
+            )
+            found.update((kind, k) for k in rows)
+        return found
 
     def import_file(
         self, path: Path, *, reason: str | None = None, source: str = "import", country: str | None = None
@@ -211,19 +272,29 @@ class SuppressionRepo:
         return self.add_many(entries)
 
     def remove(self, kind: str, value: str) -> None:
-        with self._scope.writing() as session:
+        (key,) = self.match_keys(kind, [value])
+        with self._scope.writing(exclusive=True) as session:
             result = session.execute(
-                delete(SuppressionEntry).where(SuppressionEntry.kind == kind, SuppressionEntry.value == value)
+                delete(SuppressionEntry).where(SuppressionEntry.kind == kind, SuppressionEntry.match_key == key)
             )
             if not result.rowcount:  # type: ignore[attr-defined]
                 raise NotFoundError(f"{value!r} is not on the {kind} exclusion list")
+            ref = None if kind == "domain" else key
+            detail = {"kind": kind} | ({"domain": value} if kind == "domain" else {})
+            audit.record(session, self._scope, "suppress.remove", subject_ref=ref, details=detail)
 
     def entries(self, kind: str | None = None) -> list[Entry]:
-        stmt = select(SuppressionEntry).order_by(SuppressionEntry.kind, SuppressionEntry.value)
+        """The list, decrypted, sorted by kind and value (what ``suppress list`` shows)."""
+        stmt = select(SuppressionEntry)
         if kind:
             stmt = stmt.where(SuppressionEntry.kind == check_kind(kind))
         with self._scope.reading() as session:
-            return [Entry(r.kind, r.value, r.reason, r.source, r.created_at) for r in session.scalars(stmt)]
+            rows = list(session.scalars(stmt))
+        out = []
+        for r in rows:
+            fields = self._scope.unseal(seal_context(r.kind, r.match_key), r.sealed)
+            out.append(Entry(r.kind, fields["value"], fields.get("reason"), r.source, r.created_at))
+        return sorted(out, key=lambda e: (e.kind, e.value))
 
     def export(self, path: Path, kind: str | None = None) -> int:
         """A CSV that ``import_file`` reads back unchanged (kind, value, reason, source, created_at)."""
@@ -240,24 +311,22 @@ class SuppressionRepo:
         return len(entries)
 
     def hits(self, email: str | None, domains: list[str], phone: str | None) -> set[tuple[str, str]]:
-        """The (kind, value) entries matching these keys.
+        """The (kind, value) entries matching these normalised keys.
 
-        One ``kind IN (…) AND value IN (…)`` query, which both databases answer with point look-ups on
-        the (tenant, kind, value) index; an OR of per-kind conditions made SQLite scan the tenant's
-        whole list. The exact pairs are picked out here.
+        One ``kind IN (…) AND match_key IN (…)`` query, which both databases answer with point
+        look-ups on the (tenant, kind, match_key) index; an OR of per-kind conditions made SQLite scan
+        the tenant's whole list. Emails and phones are looked up by blind index, never decrypted.
         """
-        wanted = {("email", email)} if email else set()
-        wanted |= {("domain", d) for d in domains}
-        if phone:
-            wanted.add(("phone", phone))
+        wanted = {(k, self.match_keys(k, [v])[0]): (k, v) for k, v in (("email", email), ("phone", phone)) if v}
+        wanted |= {("domain", d): ("domain", d) for d in domains}
         if not wanted:
             return set()
         kinds = sorted({k for k, _ in wanted})
-        values = sorted({v for _, v in wanted})
+        keys = sorted({m for _, m in wanted})
         with self._scope.reading() as session:
             rows = session.execute(
-                select(SuppressionEntry.kind, SuppressionEntry.value).where(
-                    SuppressionEntry.kind.in_(kinds), SuppressionEntry.value.in_(values)
+                select(SuppressionEntry.kind, SuppressionEntry.match_key).where(
+                    SuppressionEntry.kind.in_(kinds), SuppressionEntry.match_key.in_(keys)
                 )
             )
-            return {(k, v) for k, v in rows} & wanted
+            return {wanted[(k, m)] for k, m in rows if (k, m) in wanted}

@@ -4,6 +4,9 @@ Nothing is cached: every call reads the committed state, so an opt-out recorded 
 the very next check. Where semantics could drift from the reference ``InMemoryState`` (subdomain
 cover, ``all`` opt-outs, which consent wins), the rows found are loaded into an ``InMemoryState`` and
 it answers — the store only decides *which* rows to fetch.
+
+The engine hands over normalised keys; the store matches their blind indexes (``TenantScope.index``)
+and decrypts nothing.
 """
 
 from __future__ import annotations

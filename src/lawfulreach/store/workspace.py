@@ -1,10 +1,12 @@
-"""The workspace: one database (SQLite file or PostgreSQL), several tenants, one secret key.
+"""The workspace: one database (SQLite file or PostgreSQL), several tenants, one key ring.
 
 ``Workspace.open`` is the only way in. It migrates an empty database, refuses one at another schema
 revision (``lawfulreach db upgrade`` first), finds the tenant, and loads (or, for a new workspace,
-creates) the secret key and checks it against the tenant. Everything else is reached through the
-object: the repositories (``suppressions``, ``contacts``, ``ledger``, ``dnc``), ``erase``, the
-engine's ``state()`` and the batch ``batch_snapshot()``.
+creates) the secret key — a key ring since issue 4 (``store.crypto``) — and checks it against the
+tenant and the key versions the data is sealed under. Everything else is reached through the
+object: the repositories (``suppressions``, ``contacts``, ``ledger``, ``dnc``, ``requests``),
+``erase``, the audit trail (``audit_verify``, ``audit_show``), the engine's ``state()`` and the batch
+``batch_snapshot()``.
 """
 
 from __future__ import annotations
@@ -20,17 +22,19 @@ from sqlalchemy.orm import Session
 from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.errors import ConflictError
-from lawfulreach.store import keys
+from lawfulreach.store import audit, keys
 from lawfulreach.store.contacts import ContactRepo
-from lawfulreach.store.db import make_engine, translated, writer
+from lawfulreach.store.crypto import KeyRing, TenantCrypto, read_ring
+from lawfulreach.store.db import insert_ignoring_duplicates, make_engine, translated, writer
 from lawfulreach.store.dnc import DncRepo
+from lawfulreach.store.dsar import RequestRepo
 from lawfulreach.store.erasure import ErasureReport, erase
-from lawfulreach.store.errors import SchemaError, SecretKeyError, UnknownTenantError
+from lawfulreach.store.errors import KeyRingError, SchemaError, SecretKeyError, UnknownTenantError
 from lawfulreach.store.ledger import LedgerRepo
 from lawfulreach.store.migrate import SchemaState, head_revision, schema_state, upgrade
-from lawfulreach.store.models import Tenant
+from lawfulreach.store.models import KeyVersion, Tenant
 from lawfulreach.store.scope import TenantScope
-from lawfulreach.store.settings import DEFAULT_TENANT, WorkspaceSettings, validate_tenant
+from lawfulreach.store.settings import DEFAULT_TENANT, WorkspaceSettings, default_actor, validate_tenant
 from lawfulreach.store.snapshot import build_snapshot
 from lawfulreach.store.subjects import Subject
 from lawfulreach.store.suppression import SuppressionRepo
@@ -61,22 +65,58 @@ def _ensure_schema(engine: Engine, settings: WorkspaceSettings) -> None:
         raise SchemaError(f"{settings.redacted_url} holds tables that are not a lawfulreach workspace")
 
 
-def _workspace_key(settings: WorkspaceSettings, fresh: bool) -> bytes:
-    """The workspace secret key; created only for a workspace that has no tenants yet."""
+def key_ring(settings: WorkspaceSettings, fresh: bool = False) -> KeyRing:
+    """The workspace key ring; a new key file is created only for a workspace that has no tenants yet."""
     if settings.secret_key:
-        return keys.decode_secret(settings.secret_key, "LAWFULREACH_SECRET_KEY")
+        return KeyRing.parse(settings.secret_key, "LAWFULREACH_SECRET_KEY")
     if settings.key_file is None:
         raise SecretKeyError("no secret key configured: set LAWFULREACH_KEY_FILE or LAWFULREACH_SECRET_KEY")
-    existing = keys.read_key_file(settings.key_file)
+    existing = read_ring(settings.key_file)
     if existing is not None:
         return existing
     if not fresh:
         raise SecretKeyError(
             f"the secret key of workspace {settings.redacted_url} is missing (expected {settings.key_file}, "
-            "or LAWFULREACH_SECRET_KEY): restore it from your backup — without it erased people can no "
-            "longer be recognised"
+            "or LAWFULREACH_SECRET_KEY): restore it from your backup — without it the workspace's personal "
+            "data cannot be read and erased people can no longer be recognised"
         )
-    return keys.create_key_file(settings.key_file)
+    return KeyRing.single(keys.create_key_file(settings.key_file), settings.key_file)
+
+
+def _workspace_key(settings: WorkspaceSettings, fresh: bool) -> bytes:
+    """The workspace's original secret (key-ring version 1: blind indexes and erasure hashes)."""
+    return key_ring(settings, fresh).index_root
+
+
+def version_check(root: bytes) -> str:
+    """The check value ``key_versions`` stores for one ring version."""
+    return keys.key_check(keys.tenant_key(root, "\x00key-version"))
+
+
+def sealing_version(session: Session, ring: KeyRing, now: datetime) -> tuple[int, KeyRing]:
+    """(the version new data is sealed under, the ring — re-read if another process rotated).
+
+    Every registered version the ring holds must match its check value; the newest registered one
+    must be in the ring (a workspace whose newest data key is missing cannot be written to safely).
+    """
+    rows = list(session.scalars(select(KeyVersion).order_by(KeyVersion.version)))
+    if not rows:  # ON CONFLICT DO NOTHING: two processes opening a new workspace at once both get here
+        first = {"version": 1, "key_check": version_check(ring.index_root), "created_at": now}
+        insert_ignoring_duplicates(session, KeyVersion, [first])
+        return 1, ring
+    current = rows[-1].version
+    if current not in ring.versions:
+        ring = ring.reloaded()
+    if current not in ring.versions:
+        raise KeyRingError(
+            f"the key ring lacks version {current}, which this workspace's data is sealed under: restore the "
+            "key file written by `lawfulreach keys rotate` (docs/security.md)"
+        )
+    for row in rows:
+        root = ring.versions.get(row.version)
+        if root is not None and row.key_check != version_check(root):
+            raise SecretKeyError(f"key version {row.version} in the key ring does not belong to this workspace")
+    return current, ring
 
 
 def _tenant(session: Session, name: str) -> Tenant | None:
@@ -101,6 +141,7 @@ class Workspace:
         self.contacts = ContactRepo(scope)
         self.ledger = LedgerRepo(scope)
         self.dnc = DncRepo(scope)
+        self.requests = RequestRepo(scope)
 
     @classmethod
     def open(cls, settings: WorkspaceSettings, *, clock: Callable[[], datetime] = utc_now) -> Workspace:
@@ -108,11 +149,12 @@ class Workspace:
         try:
             with translated(settings.url):
                 _ensure_schema(engine, settings)
-                tenant_id, tenant_key = _bootstrap(engine, settings, clock)
+                tenant_id, tenant_key, crypto = _bootstrap(engine, settings, clock)
         except BaseException:
             engine.dispose()
             raise
-        scope = TenantScope(engine, settings.url, tenant_id, settings.tenant, tenant_key, clock)
+        actor = settings.actor or default_actor()
+        scope = TenantScope(engine, settings.url, tenant_id, settings.tenant, tenant_key, clock, crypto, actor)
         return cls(engine, settings, scope)
 
     @property
@@ -139,6 +181,24 @@ class Workspace:
     def erase(self, subjects: list[Subject]) -> ErasureReport:
         return erase(self.scope, subjects)
 
+    def audit_verify(self) -> audit.VerifyReport:
+        """Check the tenant's audit trail; ``AuditTamperedError`` names the first bad entry."""
+        return audit.verify(self.scope)
+
+    def audit_show(
+        self,
+        *,
+        subject: Subject | None = None,
+        actor: str | None = None,
+        act: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[audit.AuditRecord]:
+        """Audit entries matching every filter given; a subject is looked up by its blind index."""
+        ref = self.scope.index(subject.key) if subject is not None else None
+        return audit.show(self.scope, subject_ref=ref, actor=actor, act=act, since=since, until=until, limit=limit)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -151,23 +211,27 @@ class Workspace:
         self.close()
 
 
-def _bootstrap(engine: Engine, settings: WorkspaceSettings, clock: Callable[[], datetime]) -> tuple[int, bytes]:
-    """(tenant id, tenant key): the default tenant and the key are created with the workspace."""
+def _bootstrap(
+    engine: Engine, settings: WorkspaceSettings, clock: Callable[[], datetime]
+) -> tuple[int, bytes, TenantCrypto]:
+    """(tenant id, tenant index key, tenant sealer): the default tenant and the key are created with
+    the workspace."""
     with Session(writer(engine)) as session, session.begin():
         fresh = not session.scalar(select(func.count()).select_from(Tenant))
-        workspace_key = _workspace_key(settings, fresh)
+        ring = key_ring(settings, fresh)
         if fresh:
-            _add_tenant(session, DEFAULT_TENANT, workspace_key, clock())
+            _add_tenant(session, DEFAULT_TENANT, ring.index_root, clock())
         tenant = _tenant(session, settings.tenant)
         if tenant is None:
             raise UnknownTenantError(settings.tenant)
-        tenant_key = keys.tenant_key(workspace_key, tenant.name)
+        tenant_key = keys.tenant_key(ring.index_root, tenant.name)
         if tenant.key_check != keys.key_check(tenant_key):
             raise SecretKeyError(
                 f"the secret key in use does not belong to workspace {settings.redacted_url} (tenant "
                 f"{tenant.name!r}); use the key file that was created with it"
             )
-        return tenant.id, tenant_key
+        current, ring = sealing_version(session, ring, clock())
+        return tenant.id, tenant_key, TenantCrypto.from_ring(ring, tenant.name, current)
 
 
 # --- administration (the ``db`` and ``tenant`` commands) ------------------------------------------
@@ -179,9 +243,17 @@ def _admin(settings: WorkspaceSettings) -> Workspace:
 
 
 def upgrade_workspace(settings: WorkspaceSettings) -> tuple[str | None, str | None]:
-    """Migrate to the newest schema (creating the workspace if empty); (revision before, after)."""
+    """Migrate to the newest schema (creating the workspace if empty); (revision before, after).
+
+    The key ring is handed to the migrations when it exists: the one that encrypts personal data
+    (0004) needs it for a workspace that already holds some, and says so when it is missing."""
+    ring: KeyRing | None
+    try:
+        ring = key_ring(settings)
+    except SecretKeyError:
+        ring = None
     with translated(settings.url):
-        before, after = upgrade(settings.url)
+        before, after = upgrade(settings.url, keyring=ring)
     _admin(settings).close()
     return before, after
 
