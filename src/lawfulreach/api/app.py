@@ -1,0 +1,119 @@
+"""``create_app``: the FastAPI application over one ``Backend`` — API under ``/v1``, public pages at the root.
+
+Everything the app needs is on the backend it is given (``app.state.backend``); nothing global.
+Errors are rendered in one place: ``handle`` turns any exception into the problem of
+``api.problem.problem_for`` — JSON (RFC 9457) for the API, an HTML page for the public pages.
+The OpenAPI document is published at ``/v1/openapi.json`` (interactive docs at ``/v1/docs``); the
+decision request's schema in it is ``schema.RequestIn``, the model the CLI parses with.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from lawfulreach import __version__
+from lawfulreach.api.backend import Backend
+from lawfulreach.api.deps import guard_request
+from lawfulreach.api.middleware import Edge, request_is_api
+from lawfulreach.api.problem import PROBLEM_SCHEMA, openapi_problem, problem_for, problem_response
+from lawfulreach.api.routes import campaigns, checks, exclusions, ledger, links, meta, privacy, registers
+from lawfulreach.errors import LawfulreachError
+from lawfulreach.schema import RequestIn
+from lawfulreach.web import pages
+
+log = logging.getLogger("lawfulreach.api")
+
+DESCRIPTION = """\
+Decide whether a business may lawfully contact a B2B prospect — by email, SMS, phone or post — and
+remember exclusions, consent, opt-outs and do-not-call registers per tenant.
+
+Every request needs an API key (`Authorization: Bearer lr_…`, made with `lawfulreach keys api create`);
+the key decides the tenant and the role. Every error is an RFC 9457 problem document
+(`application/problem+json`) whose `type` is `urn:lawfulreach:problem:<slug>`.
+"""
+
+#: Problems any authenticated route can answer with (documented on every operation).
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: openapi_problem("The body is not valid JSON."),
+    401: openapi_problem("No API key, or an unknown or revoked one."),
+    403: openapi_problem("The key's role may not do this."),
+    404: openapi_problem("Not found."),
+    409: openapi_problem("Contradicts stored state (e.g. an erased person, a taken id)."),
+    413: openapi_problem("The body or batch is too large."),
+    422: openapi_problem("The request is not valid; `detail` names the field."),
+    429: openapi_problem("Too many requests; see `Retry-After`."),
+    500: openapi_problem("Unexpected error."),
+    503: openapi_problem("The workspace database cannot answer."),
+}
+
+
+async def handle(request: Request, exc: Exception) -> Response:
+    """The one exception handler: the problem of ``problem_for``, as JSON or as a page."""
+    problem = problem_for(exc)
+    if request_is_api(request):
+        return problem_response(problem, request.url.path)
+    return pages.render_error(problem)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title="lawfulreach",
+        version=__version__,
+        summary="Lawful B2B outreach decisions, exclusion lists, consent and opt-outs.",
+        description=DESCRIPTION,
+        routes=app.routes,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    request_schema = RequestIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in request_schema.pop("$defs", {}).items():
+        components.setdefault(name, definition)
+    request_schema["title"] = "CheckRequest"
+    components["CheckRequest"] = request_schema
+    components["CheckBatch"] = checks.BATCH_SCHEMA
+    components["Problem"] = PROBLEM_SCHEMA
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    app.openapi_schema = schema
+    return schema
+
+
+def create_app(backend: Backend) -> FastAPI:
+    """The application for one backend (a test builds one per workspace; ``serve`` builds one)."""
+    app = FastAPI(
+        title="lawfulreach",
+        version=__version__,
+        openapi_url="/v1/openapi.json",
+        docs_url="/v1/docs",
+        redoc_url=None,
+    )
+    app.state.backend = backend
+
+    v1 = APIRouter(
+        prefix="/v1",
+        responses=COMMON_RESPONSES,
+        dependencies=[Depends(guard_request)],
+    )
+    for module in (checks, exclusions, ledger, registers, campaigns, privacy, links, meta):
+        v1.include_router(module.router)
+    app.include_router(v1)
+    app.include_router(meta.public, prefix="/v1")
+    app.include_router(pages.router)
+
+    for kind in (LawfulreachError, RequestValidationError, StarletteHTTPException):
+        app.add_exception_handler(kind, handle)
+    app.add_middleware(Edge, max_body_bytes=backend.config.max_body_bytes, render_page_error=pages.render_error)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+__all__ = ["create_app"]

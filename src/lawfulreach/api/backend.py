@@ -1,0 +1,292 @@
+"""The server's application object: everything the HTTP layer calls, with no HTTP in it.
+
+``Backend`` is built once from an ``ApiConfig`` (``Backend.open``): it opens the workspace (schema and
+secret key checked), and holds the token codec, the rate limiter, the mailer and one ``TenantHandle``
+per tenant met so far. Route handlers only translate HTTP to calls on these objects and back.
+
+Decisions (spec §4: identical to every other front end): a check is parsed by ``schema.parse_request``
+— the CLI's parser — and decided by the ``Lawfulreach`` service over the tenant's state. The state is
+read for the request's contacts in one statement (``store.lookup``) and handed to the service as the
+reference ``InMemoryState``; a batch reads the state of all its contacts at once and runs the
+service's facts with one clock reading, deciding each distinct fact tuple once (as the batch path).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from lawfulreach.api.config import ApiConfig
+from lawfulreach.api.errors import TooLargeError, UnauthenticatedError
+from lawfulreach.api.ratelimit import RateLimiter
+from lawfulreach.domain.engine import decide
+from lawfulreach.domain.extract import contact_keys
+from lawfulreach.domain.facts import Facts
+from lawfulreach.domain.model import Campaign, Decision, Request
+from lawfulreach.domain.rulebase import RuleBase
+from lawfulreach.domain.state import ALL_CHANNELS
+from lawfulreach.domain.vocabulary import Channel
+from lawfulreach.errors import ConflictError, RequestError
+from lawfulreach.schema import parse_request
+from lawfulreach.service import Lawfulreach
+from lawfulreach.store import Workspace
+from lawfulreach.store.api_keys import KeyOwner, authenticate
+from lawfulreach.store.campaigns import CampaignRepo
+from lawfulreach.store.dsar import PrivacyRequestView
+from lawfulreach.store.intake import IntakeRepo, Submitted
+from lawfulreach.store.lookup import ContactKeys, lookup_state
+from lawfulreach.store.profiles import Profile, ProfileRepo
+from lawfulreach.store.subjects import Subject
+from lawfulreach.store.tenancy import acting_as, tenant_workspace, workspace_key
+from lawfulreach.unsubscribe import Recipient, TokenCodec
+from lawfulreach.web.mailer import Mailer, MemoryMailer, OutboxMailer, SmtpMailer, compose
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+#: Result of one item of a batch: its decision, or the reason it could not be read.
+BatchItem = Decision | RequestError
+
+
+def _campaign_ids(items: Sequence[Any]) -> set[str]:
+    return {i["campaign"] for i in items if isinstance(i, dict) and isinstance(i.get("campaign"), str)}
+
+
+def _keys(request: Request) -> ContactKeys:
+    email, phone, _ = contact_keys(request)
+    return ContactKeys(email.address, email.domain, phone.e164)
+
+
+class TenantHandle:
+    """One tenant's services. Thread-safe: holds no per-request state."""
+
+    def __init__(self, backend: Backend, workspace: Workspace) -> None:
+        self._backend = backend
+        self.workspace = workspace
+        self.tenant_id = workspace.scope.tenant_id
+        self.name = workspace.tenant
+        self.campaigns = CampaignRepo(workspace.scope)
+        self.intake = IntakeRepo(workspace.scope)
+        self.profiles = ProfileRepo(workspace.scope)
+
+    # --- decisions ---------------------------------------------------------------------------------
+    def _services(self, requests: Sequence[Request]) -> list[Lawfulreach]:
+        """The decision service for each request, over that request's contact's state, all read
+        with one statement."""
+        config = self._backend.config
+        keys = [_keys(r) for r in requests]
+        lookup = lookup_state(
+            self.workspace.scope, keys, with_registers=any(r.channel is Channel.CALL for r in requests)
+        )
+        rulebase = lookup.rulebase(config.rulebase)
+        return [
+            Lawfulreach(
+                rulebase=rulebase,
+                state=lookup.state_for(k),
+                subscriber_policy=config.policy,
+                clock=self._backend.clock,
+            )
+            for k in keys
+        ]
+
+    def check(self, data: Any) -> Decision:
+        """One request (the JSON of spec §2) → its decision; ``RequestError`` when it is malformed."""
+        request = parse_request(data, self.campaigns.get_many(_campaign_ids([data])))
+        return self._services([request])[0].check(request)
+
+    def check_many(self, items: Sequence[Any]) -> list[BatchItem]:
+        """Each item decided, or its ``RequestError`` in its place: one bad item stops nothing."""
+        limit = self._backend.config.max_batch
+        if len(items) > limit:
+            raise TooLargeError(f"a batch holds at most {limit:,} requests; this one has {len(items):,}", limit)
+        campaigns: dict[str, Campaign] = self.campaigns.get_many(_campaign_ids(items))
+        parsed: list[Request | RequestError] = []
+        for item in items:
+            try:
+                parsed.append(parse_request(item, campaigns))
+            except RequestError as exc:
+                parsed.append(exc)
+        requests = [p for p in parsed if isinstance(p, Request)]
+        decisions = iter(self._decide_all(requests))
+        return [p if isinstance(p, RequestError) else next(decisions) for p in parsed]
+
+    def _decide_all(self, requests: Sequence[Request]) -> list[Decision]:
+        """The service's facts for each request (one clock reading for all, as ``check_many``), and
+        the engine run once per distinct fact tuple — what the batch path does: a list repeats the
+        same facts many times, and the decision is a pure function of them."""
+        if not requests:
+            return []
+        services = self._services(requests)
+        now = self._backend.clock()
+        cache: dict[Facts, Decision] = {}
+        out = []
+        for request, service in zip(requests, services, strict=True):
+            facts = service.facts(request, now)
+            decision = cache.get(facts)
+            if decision is None:
+                decision = cache[facts] = decide(facts, service.rulebase)
+            out.append(decision)
+        return out
+
+    def rulebase(self) -> RuleBase:
+        """The rule base with this workspace's register ages (what ``dnc status`` reports against)."""
+        return self.workspace.rulebase(self._backend.config.rulebase)
+
+    # --- public pages ------------------------------------------------------------------------------
+    def profile(self) -> Profile:
+        stored = self.profiles.get()
+        if stored is not None:
+            return stored
+        config = self._backend.config
+        return Profile(config.organisation, privacy_notice_url=config.privacy_notice_url)
+
+    def opt_out(self, recipient: Recipient, channels: Sequence[str], source: str) -> None:
+        """Record opt-outs for the recipient of a token; repeating one changes nothing.
+
+        An erased person cannot be recorded again (the ledger refuses); they are blocked for good
+        anyway, so the page answers exactly as for anyone else.
+        """
+        who = Subject("email" if recipient.kind == "email" else "phone", recipient.key)
+        wanted = [ALL_CHANNELS] if ALL_CHANNELS in channels else list(dict.fromkeys(channels))
+        current = self.workspace.ledger.current([who.key]).opt_outs.get(who.key, set())
+        for channel in wanted:
+            if ALL_CHANNELS in current or channel in current:
+                continue
+            try:
+                self.workspace.ledger.opt_out(who, channel, source=source)
+            except ConflictError:
+                return
+
+    def submit_privacy_request(self, request_type: str, email: str, name: str | None, details: str | None) -> Submitted:
+        hours = self._backend.config.verification_hours
+        return self.intake.submit(request_type, email, name=name, details=details, valid_for=timedelta(hours=hours))
+
+    def verify_privacy_request(self, token: str) -> PrivacyRequestView | None:
+        """Verify the request of a one-time link and hand it to the data-subject-rights workflow:
+        opened as received when the form was sent, its identity verified (the link proved control of
+        the address the workspace knows the person by). The workflow records an objection to direct
+        marketing at once."""
+        record = self.intake.verify(token)
+        if record is None:
+            return None
+        requests = acting_as(self.workspace, "privacy request form").requests
+        opened = requests.open(record.request_type, Subject("email", record.email_key), received_at=record.created_at)
+        view = requests.verify(opened.number)
+        self.intake.attach(record.id, view.number)
+        return view
+
+
+@dataclass
+class _CachedKey:
+    owner: KeyOwner
+    until: float
+
+
+class Backend:
+    """The server's state: workspace, tenants, keys, tokens, limits and mail."""
+
+    def __init__(
+        self, config: ApiConfig, base: Workspace, secret: bytes, mailer: Mailer, clock: Callable[[], datetime]
+    ):
+        self.config = config
+        self.base = base
+        self.clock = clock
+        self.tokens = TokenCodec(secret)
+        self.limiter = RateLimiter()
+        self.mailer = mailer
+        self._tenants: dict[int, TenantHandle] = {}
+        self._keys: dict[str, _CachedKey] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls, config: ApiConfig, *, mailer: Mailer | None = None, clock: Callable[[], datetime] = utc_now
+    ) -> Backend:
+        base = Workspace.open(config.workspace, clock=clock)
+        try:
+            secret = workspace_key(config.workspace)
+        except BaseException:
+            base.close()
+            raise
+        return cls(config, base, secret, mailer or _mailer(config), clock)
+
+    def close(self) -> None:
+        self.base.close()
+
+    # --- tenants -----------------------------------------------------------------------------------
+    def known_tenant(self, tenant_id: int) -> TenantHandle | None:
+        """The handle of a tenant met before (no I/O), or None."""
+        return self._tenants.get(tenant_id)
+
+    def tenant(self, tenant_id: int) -> TenantHandle:
+        handle = self._tenants.get(tenant_id)
+        if handle is None:
+            handle = TenantHandle(self, tenant_workspace(self.base, tenant_id=tenant_id))
+            with self._lock:
+                handle = self._tenants.setdefault(tenant_id, handle)
+        return handle
+
+    def tenant_named(self, name: str) -> TenantHandle:
+        for handle in list(self._tenants.values()):
+            if handle.name == name:
+                return handle
+        return self.tenant(tenant_workspace(self.base, name=name).scope.tenant_id)
+
+    # --- API keys ----------------------------------------------------------------------------------
+    def cached_owner(self, token: str) -> KeyOwner | None:
+        """The owner of a key verified within ``key_cache_seconds`` (no I/O), or None."""
+        cached = self._keys.get(_digest(token))
+        return cached.owner if cached is not None and cached.until > time.monotonic() else None
+
+    def authenticate(self, token: str) -> KeyOwner:
+        """The owner of a valid key, remembered for ``key_cache_seconds`` (so a revocation takes
+        effect within that time); ``UnauthenticatedError`` otherwise."""
+        owner = self.cached_owner(token)
+        if owner is not None:
+            return owner
+        digest = _digest(token)
+        now = time.monotonic()
+        owner = authenticate(self.base.engine, self.base.settings.url, token)
+        if owner is None:
+            self._keys.pop(digest, None)
+            raise UnauthenticatedError("the API key is missing, unknown or revoked")
+        if self.config.key_cache_seconds > 0:
+            with self._lock:
+                if len(self._keys) > 10_000:
+                    self._keys.clear()
+                self._keys[digest] = _CachedKey(owner, now + self.config.key_cache_seconds)
+        return owner
+
+    # --- mail --------------------------------------------------------------------------------------
+    def send_verification(self, handle: TenantHandle, submitted: Submitted, link: str) -> None:
+        profile = handle.profile()
+        hours = self.config.verification_hours
+        text = (
+            f"Someone asked {profile.organisation} to act on a privacy request for this email address "
+            f"({submitted.record.request_type.replace('_', ' ')}).\n\n"
+            f"If that was you, confirm the request within {hours} hours by opening this link:\n\n{link}\n\n"
+            "The link works once. If you did not ask for this, ignore this message: nothing will happen.\n"
+        )
+        message = compose(self.config.mail.sender, submitted.record.email, "Confirm your privacy request", text)
+        self.mailer.send(message)
+
+
+def _digest(token: str) -> str:
+    """What the key cache is keyed by: never the key itself."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _mailer(config: ApiConfig) -> Mailer:
+    mail = config.mail
+    if mail.smtp_host:
+        return SmtpMailer(mail.smtp_host, mail.smtp_port, mail.smtp_user, mail.smtp_password)
+    if mail.outbox is not None:
+        return OutboxMailer(mail.outbox)
+    return MemoryMailer()

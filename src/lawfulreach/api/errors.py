@@ -1,0 +1,48 @@
+"""The HTTP front end's errors: subclasses of the one tree in ``lawfulreach.errors``, with typed fields.
+
+    LawfulreachError
+    ├── InputError
+    │   ├── InvalidTokenError      an unsubscribe / verification link not issued by us, or altered
+    │   │                          (``lawfulreach.unsubscribe``)
+    │   └── TooLargeError          a batch or body over the limit (``limit`` says which)
+    ├── AccessError                the caller may not do this
+    │   ├── UnauthenticatedError   no API key, or one that is unknown or revoked
+    │   └── ForbiddenError         the key's role lacks the permission (``permission``, ``role``)
+    ├── RateLimitedError           too many requests from this address or for this token (``retry_after``)
+    └── ConfigError
+        └── MailError              a verification mail could not be sent (``web.mailer``)
+
+Framework-free, so the store and the CLI can raise them too; ``api.problem`` turns any of them (and
+the rest of the tree) into an RFC 9457 problem document, and nothing else does.
+"""
+
+from __future__ import annotations
+
+from lawfulreach.errors import InputError, LawfulreachError
+
+
+class TooLargeError(InputError):
+    def __init__(self, message: str, limit: int) -> None:
+        self.limit = limit
+        super().__init__(message)
+
+
+class AccessError(LawfulreachError):
+    pass
+
+
+class UnauthenticatedError(AccessError):
+    pass
+
+
+class ForbiddenError(AccessError):
+    def __init__(self, permission: str, role: str) -> None:
+        self.permission = permission
+        self.role = role
+        super().__init__(f"an API key with role {role!r} may not {permission.replace('_', ' ')}")
+
+
+class RateLimitedError(LawfulreachError):
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(1, int(retry_after + 0.999))
+        super().__init__(f"too many requests; try again in {self.retry_after} s")

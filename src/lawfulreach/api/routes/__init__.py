@@ -1,0 +1,1 @@
+"""One router per endpoint family, all under ``/v1``; ``api.app`` mounts them."""

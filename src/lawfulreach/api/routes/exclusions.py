@@ -1,0 +1,111 @@
+"""``/v1/exclusions``: the tenant's exclusion lists — add one, import many, list, remove.
+
+Values go through the store's one normaliser, so ``Jane+news@Firma.DE`` is stored and matched as
+``jane@firma.de``, a domain covers its subdomains and phones are E.164. Removal takes the entry in
+the body rather than the URL, so no address ends up in an access log.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from lawfulreach.api.deps import ExclusionAdder, ExclusionReader, ExclusionRemover
+from lawfulreach.api.schemas import (
+    ExclusionAddedOut,
+    ExclusionImportIn,
+    ExclusionIn,
+    ExclusionListOut,
+    ExclusionOut,
+    ExclusionTargetIn,
+    ImportReportOut,
+    Kind,
+)
+from lawfulreach.errors import InputError
+from lawfulreach.store.errors import InvalidRowsError
+from lawfulreach.store.subjects import country_code
+from lawfulreach.store.suppression import Entry, normalise_entry, recognise
+
+router = APIRouter(prefix="/exclusions", tags=["exclusions"])
+
+
+def _target(email: str | None, domain: str | None, phone: str | None, country: str | None) -> tuple[str, str]:
+    kind, raw = next((k, v) for k, v in (("email", email), ("domain", domain), ("phone", phone)) if v is not None)
+    return kind, normalise_entry(kind, raw, country_code(country))
+
+
+@router.get("", summary="List exclusion entries", response_model=ExclusionListOut)
+def list_exclusions(
+    caller: ExclusionReader,
+    kind: Annotated[Kind | None, Query(description="Only email, domain or phone entries.")] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> ExclusionListOut:
+    """Entries in kind and value order, a page at a time."""
+    entries = caller.workspace.suppressions.entries(kind)
+    page = [
+        ExclusionOut(kind=e.kind, value=e.value, reason=e.reason, source=e.source, created_at=e.created_at)
+        for e in entries[offset : offset + limit]
+    ]
+    return ExclusionListOut(entries=page, total=len(entries), offset=offset, limit=limit)
+
+
+@router.post(
+    "",
+    summary="Add one exclusion entry",
+    response_model=ExclusionAddedOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": ExclusionAddedOut, "description": "Already listed; nothing changed."}},
+)
+def add_exclusion(caller: ExclusionAdder, body: ExclusionIn, response: Response) -> ExclusionAddedOut:
+    kind, value = _target(body.email, body.domain, body.phone, body.country)
+    added = caller.workspace.suppressions.add(Entry(kind, value, body.reason, body.source))
+    if not added:
+        response.status_code = status.HTTP_200_OK
+    return ExclusionAddedOut(kind=kind, value=value, added=added)
+
+
+@router.post("/import", summary="Import many exclusion entries", response_model=ImportReportOut)
+def import_exclusions(caller: ExclusionAdder, body: ExclusionImportIn) -> ImportReportOut:
+    """All or nothing: one bad entry and nothing is imported, and the problem lists every bad entry
+    (``line`` = its position in ``entries``, from 1). Entries already listed are left as they are."""
+    default_country = country_code(body.country)
+    entries: list[Entry] = []
+    problems: list[tuple[int, str]] = []
+    for line, item in enumerate(body.entries, start=1):
+        if isinstance(item, str):
+            raw, given, reason, source, country = item, None, body.reason, body.source, default_country
+        else:
+            raw, given, reason, source = item.value, item.kind, item.reason or body.reason, item.source or body.source
+            try:
+                country = country_code(item.country) if item.country else default_country
+            except InputError as exc:
+                problems.append((line, str(exc)))
+                continue
+        kind: str = given or recognise(raw)
+        try:
+            entries.append(Entry(kind, normalise_entry(kind, raw, country), reason, source))
+        except InputError as exc:
+            problems.append((line, str(exc)))
+    if problems:
+        raise InvalidRowsError("entries", problems)
+    report = caller.workspace.suppressions.add_many(entries)
+    return ImportReportOut(
+        read=report.read,
+        added=report.added,
+        already_listed=report.already_listed,
+        skipped_erased=report.skipped_erased,
+    )
+
+
+@router.post(
+    "/remove",
+    summary="Remove one exclusion entry",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+)
+def remove_exclusion(caller: ExclusionRemover, body: ExclusionTargetIn) -> Response:
+    kind, value = _target(body.email, body.domain, body.phone, body.country)
+    caller.workspace.suppressions.remove(kind, value)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,326 @@
+"""The API's JSON shapes besides the decision request itself (which is ``schema.RequestIn``, shared
+with the CLI). One family per resource: ``…In`` for what a client sends, ``…Out`` for what it gets.
+
+Inputs forbid unknown fields (a typo must not be silently ignored) and strip whitespace; an address
+is read by the store's one normaliser (``store.subjects``), so the API matches exactly what the CLI
+and the engine match.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+
+from lawfulreach.domain.vocabulary import Basis, Outcome, ReasonCode, Requirement
+from lawfulreach.errors import InputError
+from lawfulreach.store.subjects import Subject, subject
+
+Channel = Literal["email", "sms", "call", "automated_call", "post"]
+ChannelOrAll = Literal["email", "sms", "call", "automated_call", "post", "all"]
+ExclusionSource = Literal["import", "opt_out", "reply", "complaint", "manual"]
+Kind = Literal["email", "domain", "phone"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- decisions (spec §1) -------------------------------------------------------------------------
+class ReasonOut(_Out):
+    code: ReasonCode
+    message: str
+    citation: str
+
+
+class DecisionOut(_Out):
+    """A decision of spec §1, exactly as ``lawfulreach check`` prints it."""
+
+    outcome: Outcome
+    jurisdiction: str | None
+    regimes: list[str]
+    basis: Basis | None
+    requirements: list[Requirement]
+    reasons: list[ReasonOut] = Field(min_length=1)
+
+
+class ItemErrorOut(_Out):
+    """A batch item that could not be read, in its place (the CLI's ``{"line": n, "error": …}``)."""
+
+    index: int = Field(description="Position of the item in `requests`, from 0.")
+    error: str
+
+
+class BatchOut(_Out):
+    results: list[DecisionOut | ItemErrorOut]
+    decided: int
+    invalid: int
+
+
+# --- people --------------------------------------------------------------------------------------
+class SubjectIn(_In):
+    """A person, by email or by phone (exactly one)."""
+
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=64)
+    country: str | None = Field(default=None, max_length=60, description="Country to read a national phone with.")
+
+    @model_validator(mode="after")
+    def _one(self) -> SubjectIn:
+        if (self.email is None) == (self.phone is None):
+            raise ValueError("give exactly one of email or phone")
+        return self
+
+    def subject(self) -> Subject:
+        try:
+            return subject(self.email, self.phone, self.country)
+        except InputError as exc:  # the store's messages name the CLI's options; here they are fields
+            raise InputError(str(exc).replace("--country", "country").replace("--email", "email")) from None
+
+
+# --- exclusion lists -----------------------------------------------------------------------------
+class ExclusionIn(_In):
+    email: str | None = Field(default=None, max_length=320)
+    domain: str | None = Field(default=None, max_length=253)
+    phone: str | None = Field(default=None, max_length=64)
+    country: str | None = Field(default=None, max_length=60)
+    reason: str | None = Field(default=None, max_length=1000)
+    source: ExclusionSource = "manual"
+
+    @model_validator(mode="after")
+    def _one(self) -> ExclusionIn:
+        if sum(v is not None for v in (self.email, self.domain, self.phone)) != 1:
+            raise ValueError("give exactly one of email, domain or phone")
+        return self
+
+
+class ExclusionTargetIn(_In):
+    email: str | None = Field(default=None, max_length=320)
+    domain: str | None = Field(default=None, max_length=253)
+    phone: str | None = Field(default=None, max_length=64)
+    country: str | None = Field(default=None, max_length=60)
+
+    @model_validator(mode="after")
+    def _one(self) -> ExclusionTargetIn:
+        if sum(v is not None for v in (self.email, self.domain, self.phone)) != 1:
+            raise ValueError("give exactly one of email, domain or phone")
+        return self
+
+
+class ExclusionItemIn(_In):
+    value: str = Field(min_length=1, max_length=320)
+    kind: Kind | None = Field(default=None, description="Recognised from the value when omitted.")
+    reason: str | None = Field(default=None, max_length=1000)
+    source: ExclusionSource | None = None
+    country: str | None = Field(default=None, max_length=60)
+
+
+class ExclusionImportIn(_In):
+    """Up to 100,000 entries; all or nothing, and importing the same entries again changes nothing."""
+
+    entries: list[str | ExclusionItemIn] = Field(min_length=1, max_length=100_000)
+    reason: str | None = Field(default=None, max_length=1000)
+    source: ExclusionSource = "import"
+    country: str | None = Field(default=None, max_length=60, description="For national-format phone numbers.")
+
+
+class ExclusionOut(_Out):
+    kind: Kind
+    value: str
+    reason: str | None
+    source: str
+    created_at: datetime | None
+
+
+class ExclusionAddedOut(_Out):
+    kind: Kind
+    value: str
+    added: bool = Field(description="False when the entry was already listed.")
+
+
+class ExclusionListOut(_Out):
+    entries: list[ExclusionOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class ImportReportOut(_Out):
+    read: int
+    added: int
+    already_listed: int
+    skipped_erased: int
+
+
+# --- ledger --------------------------------------------------------------------------------------
+class ConsentIn(SubjectIn):
+    channel: Channel
+    purpose: str = Field(min_length=1, max_length=100)
+    method: str = Field(min_length=1, max_length=100, description="web_form, verbal, … (pre_ticked never counts).")
+    confirmed: StrictBool = Field(default=False, description="Double opt-in completed.")
+    wording: str | None = Field(default=None, max_length=10_000)
+    source: str | None = Field(default=None, max_length=200)
+    occurred_at: datetime | None = None
+
+
+class WithdrawIn(SubjectIn):
+    channel: Channel
+    purpose: str = Field(default="marketing", min_length=1, max_length=100)
+    source: str | None = Field(default=None, max_length=200)
+    occurred_at: datetime | None = None
+
+
+class OptOutIn(SubjectIn):
+    channel: ChannelOrAll = "all"
+    objection: StrictBool = Field(default=False, description="Record it as a GDPR Art. 21 objection.")
+    source: str | None = Field(default=None, max_length=200)
+    wording: str | None = Field(default=None, max_length=10_000)
+    occurred_at: datetime | None = None
+
+
+class EventOut(_Out):
+    id: int
+    subject_kind: Literal["email", "phone"]
+    subject: str
+    event: Literal["given", "confirmed", "withdrawn", "opt_out", "objection"]
+    channel: ChannelOrAll
+    purpose: str | None
+    method: str | None
+    wording: str | None
+    source: str | None
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+class RecordedOut(_Out):
+    """What was recorded — no address echoed back."""
+
+    id: int
+    event: Literal["given", "confirmed", "withdrawn", "opt_out", "objection"]
+    channel: ChannelOrAll
+    occurred_at: datetime
+
+
+class ConsentStateOut(_Out):
+    channel: Channel
+    purpose: str
+    status: Literal["none", "given", "confirmed", "withdrawn"]
+    method: str | None
+
+
+class LedgerOut(_Out):
+    events: list[EventOut]
+    opted_out_of: list[ChannelOrAll]
+    consents: list[ConsentStateOut]
+
+
+# --- registers -----------------------------------------------------------------------------------
+class RegisterOut(_Out):
+    country: str
+    #: ``register`` in JSON, as ``dnc status --json`` prints it (the name is taken on pydantic models)
+    register_name: str = Field(alias="register")
+    loaded: bool
+    size: int
+    as_of: datetime | None
+    loaded_at: datetime | None
+    age_days: float | None
+    max_age_days: int | None
+    stale: bool
+
+
+# --- campaigns -----------------------------------------------------------------------------------
+class CampaignOut(_Out):
+    id: str
+    name: str | None
+    purpose: Literal["marketing", "service"]
+    sender_type: Literal["commercial", "charity", "political"]
+    legal_entity: str | None
+    products: list[str]
+    consent_purposes: list[str]
+    lia: Literal["passed", "failed", "missing"]
+    excluded_regions: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- privacy requests ----------------------------------------------------------------------------
+RequestType = Literal["access", "portability", "erasure", "rectification", "objection", "ccpa_know", "ccpa_delete"]
+
+
+class PrivacyRequestIn(SubjectIn):
+    """A request received some other way (a letter, a call, a CRM's form), recorded in the workflow."""
+
+    type: RequestType
+    received_at: datetime | None = Field(default=None, description="When it arrived (default: now).")
+    regime: Literal["gdpr", "uk_gdpr", "ccpa"] | None = Field(
+        default=None, description="Which law it is handled under (default: from the type and country)."
+    )
+
+
+class PrivacyRequestOut(_Out):
+    """A request of the data-subject-rights workflow (``lawfulreach dsar``), with what the person
+    typed into the public form when it came that way."""
+
+    number: int
+    type: RequestType
+    regime: Literal["gdpr", "uk_gdpr", "ccpa"]
+    status: Literal["received", "verified", "extended", "fulfilled", "rejected"]
+    subject_kind: Literal["email", "phone"]
+    subject: str | None = Field(description="The address; null once the person was erased.")
+    received_at: datetime
+    due_at: datetime
+    overdue: bool
+    target_due_at: datetime
+    legal_due_at: datetime
+    verified_at: datetime | None
+    extended_at: datetime | None
+    closed_at: datetime | None
+    via_form: bool
+    name: str | None
+    details: str | None
+
+
+# --- unsubscribe links ---------------------------------------------------------------------------
+class LinkIn(SubjectIn):
+    channel: ChannelOrAll = Field(default="email", description="What a one-click unsubscribe opts out of.")
+    mailto: str | None = Field(default=None, max_length=320, description="Optional mailto: unsubscribe address.")
+
+
+class LinkOut(_Out):
+    token: str
+    unsubscribe_url: str
+    preferences_url: str
+    headers: dict[str, str] = Field(description="`List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058).")
+
+
+# --- organisation and caller ---------------------------------------------------------------------
+class OrganisationIn(_In):
+    organisation: str = Field(min_length=1, max_length=200)
+    purpose: str | None = Field(default=None, max_length=2000, description="Why you hold the recipients' data.")
+    privacy_notice_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
+    contact_email: str | None = Field(default=None, max_length=320)
+    postal_address: str | None = Field(default=None, max_length=1000)
+
+
+class OrganisationOut(_Out):
+    organisation: str
+    purpose: str | None
+    privacy_notice_url: str | None
+    contact_email: str | None
+    postal_address: str | None
+
+
+class MeOut(_Out):
+    tenant: str
+    role: Literal["admin", "compliance", "marketer", "readonly"]
+    key_id: str
+    permissions: list[str]
+
+
+class HealthOut(_Out):
+    status: Literal["ok"]

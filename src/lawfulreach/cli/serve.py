@@ -1,0 +1,247 @@
+"""``lawfulreach serve``, ``keys api create|list|revoke`` and ``unsubscribe-headers``.
+
+``serve`` only turns options into an ``ApiConfig`` and hands ``create_app(Backend.open(config))`` to
+uvicorn; with ``--workers N`` each worker process builds its own from the same options (passed in
+the environment, as uvicorn needs an import string then). uvicorn's access log is off: it logs raw
+paths, and a path can carry an unsubscribe token; the app logs route templates instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from lawfulreach.cli.app import app
+from lawfulreach.cli.context import CliContext
+from lawfulreach.domain.vocabulary import SubscriberPolicy
+from lawfulreach.errors import ConfigError
+from lawfulreach.store import WorkspaceSettings
+from lawfulreach.store import intake as _intake  # noqa: F401 - registers the intake's personal data with erasure and export
+from lawfulreach.store.api_keys import ROLES, ApiKeyRepo
+from lawfulreach.store.settings import home_dir
+from lawfulreach.store.subjects import subject
+from lawfulreach.store.tenancy import workspace_key
+from lawfulreach.unsubscribe import Recipient, TokenCodec, list_unsubscribe_headers, preferences_url, unsubscribe_url
+
+_ENV = "LAWFULREACH_SERVE_OPTIONS"
+_PUBLIC_URL = typer.Option(
+    None,
+    "--public-url",
+    envvar="LAWFULREACH_PUBLIC_URL",
+    help="Address recipients reach the pages at (unsubscribe links use it). Default: http://HOST:PORT.",
+)
+
+api_keys_app = typer.Typer(help="API keys of the tenant chosen with --tenant.", no_args_is_help=True)
+try:  # `keys` is the workspace key ring's group (issue 4); API keys are its `api` sub-group
+    from lawfulreach.cli.keys_cmds import keys_app
+except ImportError as exc:  # pragma: no cover - only while the key-ring commands are absent
+    if "keys_cmds" not in str(exc):
+        raise
+    keys_app = typer.Typer(help="Keys: API keys per tenant.", no_args_is_help=True)
+    app.add_typer(keys_app, name="keys")
+keys_app.add_typer(api_keys_app, name="api")
+
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from lawfulreach.api.config import ApiConfig
+
+
+def _config(options: dict[str, Any]) -> ApiConfig:
+    """The server's ``ApiConfig`` from plain options (also rebuilt in each worker process)."""
+    from lawfulreach.api.config import ApiConfig, MailSettings
+    from lawfulreach.rules import default_rulebase, load_rulebase
+
+    rule_files = [Path(p) for p in options["rules"]]
+    mail = MailSettings(
+        sender=options["mail_from"],
+        outbox=Path(options["outbox"]),
+        smtp_host=options["smtp_host"],
+        smtp_port=options["smtp_port"],
+        smtp_user=os.environ.get("LAWFULREACH_SMTP_USER"),
+        smtp_password=os.environ.get("LAWFULREACH_SMTP_PASSWORD"),
+    )
+    return ApiConfig(
+        workspace=WorkspaceSettings(**{**options["workspace"], "key_file": _path(options["workspace"]["key_file"])}),
+        rulebase=load_rulebase(rule_files) if rule_files else default_rulebase(),
+        policy=SubscriberPolicy(options["policy"]),
+        public_url=options["public_url"],
+        key_cache_seconds=options["key_cache_seconds"],
+        mail=mail,
+        organisation=options["organisation"] or "the organisation that sent you this message",
+        privacy_notice_url=options["privacy_notice"],
+    )
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def worker_app() -> FastAPI:
+    """uvicorn factory for ``--workers N``: the app built from the options ``serve`` left in the environment."""
+    from lawfulreach.api.app import create_app
+    from lawfulreach.api.backend import Backend
+
+    raw = os.environ.get(_ENV)
+    if not raw:
+        raise ConfigError(f"{_ENV} is not set; start the server with `lawfulreach serve`")
+    _logging(json.loads(raw)["log_level"])
+    return create_app(Backend.open(_config(json.loads(raw))))
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("lawfulreach").setLevel(level.upper())
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", help="Worker processes (each holds its own rate limits)."),
+    public_url: str | None = _PUBLIC_URL,
+    outbox: Path | None = typer.Option(None, "--outbox", help="Directory for outgoing mail as .eml files."),
+    smtp_host: str | None = typer.Option(None, "--smtp-host", help="Send mail through this SMTP server instead."),
+    smtp_port: int = typer.Option(587, "--smtp-port", help="SMTP port (STARTTLS when offered)."),
+    mail_from: str = typer.Option("privacy@lawfulreach.invalid", "--mail-from", help="Sender of verification mail."),
+    organisation: str | None = typer.Option(None, "--organisation", help="Organisation shown on the pages."),
+    privacy_notice: str | None = typer.Option(None, "--privacy-notice", help="Privacy notice URL for the pages."),
+    forwarded_allow_ips: str | None = typer.Option(
+        None, "--forwarded-allow-ips", help="Proxies trusted for X-Forwarded-For (rate limits use the client address)."
+    ),
+    key_cache_seconds: float = typer.Option(5.0, "--key-cache-seconds", help="How long a verified API key is kept."),
+    log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+) -> None:
+    """Serve the HTTP API (/v1, OpenAPI at /v1/openapi.json) and the public pages."""
+    import uvicorn
+
+    cli: CliContext = ctx.obj
+    settings = cli.settings()
+    options: dict[str, Any] = {
+        "workspace": {**asdict(settings), "key_file": str(settings.key_file) if settings.key_file else None},
+        "rules": [str(p) for p in cli.rule_files],
+        "policy": cli.policy().value,
+        "public_url": public_url or f"http://{host}:{port}",
+        "outbox": str(outbox or home_dir(os.environ) / "outbox"),
+        "smtp_host": smtp_host,
+        "smtp_port": smtp_port,
+        "mail_from": mail_from,
+        "organisation": organisation,
+        "privacy_notice": privacy_notice,
+        "key_cache_seconds": key_cache_seconds,
+        "log_level": log_level,
+    }
+    config = _config(options)  # validate everything before binding the port
+    _logging(log_level)
+    keys = ApiKeyRepo(cli.workspace().scope).list()
+    typer.echo(f"lawfulreach API on http://{host}:{port}/v1 (docs: /v1/docs), pages on {config.public_url}")
+    typer.echo(f"workspace: {settings.redacted_url}")
+    if not any(k.revoked_at is None for k in keys):
+        typer.echo(f"no API key for tenant {cli.tenant!r} yet: lawfulreach keys api create --role admin", err=True)
+    common: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_level": log_level,
+        "proxy_headers": forwarded_allow_ips is not None,
+        "forwarded_allow_ips": forwarded_allow_ips,
+    }
+    if workers > 1:
+        os.environ[_ENV] = json.dumps(options)
+        uvicorn.run("lawfulreach.cli.serve:worker_app", factory=True, workers=workers, **common)
+        return
+    from lawfulreach.api.app import create_app
+    from lawfulreach.api.backend import Backend
+
+    cli.close()
+    backend = Backend.open(config)
+    try:
+        uvicorn.run(create_app(backend), **common)
+    finally:
+        backend.close()
+
+
+@api_keys_app.command("create")
+def keys_create(
+    ctx: typer.Context,
+    role: str = typer.Option(..., "--role", help=f"One of {', '.join(ROLES)}."),
+    name: str | None = typer.Option(None, "--name", help="What the key is for (shown by list)."),
+) -> None:
+    """Make an API key for the tenant; the key is shown once and only its hash is kept."""
+    cli: CliContext = ctx.obj
+    issued = ApiKeyRepo(cli.workspace().scope).create(role, name)
+    typer.echo(issued.token)
+    typer.echo(
+        f"key {issued.info.key_id} ({issued.info.role}) for tenant {cli.tenant!r}: store it now, it is not shown again",
+        err=True,
+    )
+
+
+@api_keys_app.command("list")
+def keys_list(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON instead of a table.")
+) -> None:
+    """The tenant's API keys (ids, names, roles, dates); never the keys themselves."""
+    cli: CliContext = ctx.obj
+    infos = ApiKeyRepo(cli.workspace().scope).list()
+    if as_json:
+        rows = [
+            {
+                "key_id": k.key_id,
+                "name": k.name,
+                "role": k.role,
+                "created_at": k.created_at.isoformat(),
+                "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None,
+            }
+            for k in infos
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    typer.echo("key_id\trole\tcreated\tstate\tname")
+    for k in infos:
+        state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
+        typer.echo(f"{k.key_id}\t{k.role}\t{k.created_at:%Y-%m-%d}\t{state}\t{k.name or ''}")
+
+
+@api_keys_app.command("revoke")
+def keys_revoke(ctx: typer.Context, key_id: str = typer.Argument(..., help="The key id shown by list.")) -> None:
+    """Revoke an API key (a running server stops accepting it within --key-cache-seconds)."""
+    cli: CliContext = ctx.obj
+    info = ApiKeyRepo(cli.workspace().scope).revoke(key_id)
+    typer.echo(f"key {info.key_id} ({info.role}) revoked")
+
+
+@app.command("unsubscribe-headers")
+def unsubscribe_headers(
+    ctx: typer.Context,
+    email: str | None = typer.Option(None, "--email", help="The recipient's email address."),
+    phone: str | None = typer.Option(None, "--phone", help="The recipient's phone number (SMS links)."),
+    country: str | None = typer.Option(None, "--country", help="Country to read a national-format phone with."),
+    channel: str = typer.Option("email", "--channel", help="What one click opts out of: a channel, or all."),
+    mailto: str | None = typer.Option(None, "--mailto", help="Also offer this mailto: unsubscribe address."),
+    public_url: str | None = _PUBLIC_URL,
+    as_json: bool = typer.Option(False, "--json", help="JSON with the URLs and both headers."),
+) -> None:
+    """The List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058) for one recipient."""
+    cli: CliContext = ctx.obj
+    who = subject(email, phone, country)
+    ws = cli.workspace()
+    codec = TokenCodec(workspace_key(cli.settings()))
+    token = codec.issue(Recipient(ws.scope.tenant_id, who.kind, who.key, channel.strip().lower()))
+    base = public_url or "http://127.0.0.1:8000"
+    url = unsubscribe_url(base, token)
+    headers = list_unsubscribe_headers(url, mailto)
+    if as_json:
+        out = {"unsubscribe_url": url, "preferences_url": preferences_url(base, token), "headers": headers}
+        typer.echo(json.dumps(out, indent=2))
+        return
+    for name, value in headers.items():
+        typer.echo(f"{name}: {value}")

@@ -1,0 +1,330 @@
+"""The public pages: unsubscribe, preference centre, privacy-request intake. No API key; no JavaScript.
+
+* ``GET /u/{token}`` asks for confirmation (mail scanners fetch links: a GET never unsubscribes);
+  ``POST /u/{token}`` is the RFC 8058 one-click unsubscription (``List-Unsubscribe=One-Click``) and
+  the confirmation button: it records the opt-out before it answers, and doing it again changes nothing.
+* ``/u/{token}/preferences`` lets the recipient opt out per channel or from everything and says who
+  holds their data and why, with the privacy notice link.
+* ``/privacy-request`` (``/t/{tenant}/privacy-request`` for other tenants) takes an access, erasure,
+  objection or CCPA request and mails a one-time link; following it (and pressing the button — again,
+  a GET changes nothing) verifies the address and hands the request to the workflow.
+
+No page says whether an address is known to the workspace: every page shows the same thing for any
+valid link or any address, shows no stored state, and the form answers identically whether or not a
+mail was sent. Every page is rate-limited per client address, and token pages also per token.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.responses import HTMLResponse, Response
+
+from lawfulreach.api.backend import Backend, TenantHandle
+from lawfulreach.api.deps import BackendDep, ClientAddress
+from lawfulreach.api.problem import Problem
+from lawfulreach.domain.state import ALL_CHANNELS
+from lawfulreach.errors import InputError
+from lawfulreach.store.intake import REQUEST_TYPES
+from lawfulreach.store.settings import DEFAULT_TENANT
+from lawfulreach.unsubscribe import MAX_TOKEN_LENGTH, InvalidTokenError, Recipient
+from lawfulreach.web.mailer import MailError
+
+router = APIRouter(include_in_schema=False)
+
+Token = Annotated[str, Path(max_length=MAX_TOKEN_LENGTH)]
+TenantName = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
+
+CHANNEL_LABELS = {
+    "email": "Email",
+    "sms": "Text messages (SMS)",
+    "call": "Phone calls",
+    "automated_call": "Recorded or automated calls",
+    "post": "Post",
+}
+REQUEST_LABELS = {
+    "access": ("A copy of my data", "Tell me what you hold about me and send me a copy (GDPR Art. 15)."),
+    "portability": ("My data to take elsewhere", "Send my data in a machine-readable format (GDPR Art. 20)."),
+    "erasure": ("Delete my data", "Erase what you hold about me (GDPR Art. 17)."),
+    "rectification": ("Correct my data", "Fix something that is wrong (GDPR Art. 16); say what in the details."),
+    "objection": ("Stop direct marketing", "No more marketing to me on any channel (GDPR Art. 21)."),
+    "ccpa_know": ("Know what you collect (California)", "The categories and pieces of information (CCPA)."),
+    "ccpa_delete": ("Delete my information (California)", "Delete what you collected about me (CCPA)."),
+}
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("lawfulreach.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> Response:
+    html = _env().get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def render_error(problem: Problem) -> Response:
+    """The HTML face of a problem document (``api.problem`` decides status and message). A page
+    never repeats a store message (it may name a tenant or a command): not-found is one sentence."""
+    detail = {
+        "not-found": "There is nothing at this address.",
+        "invalid-link": "It may have been cut short or changed, or it was a one-time link that was already used.",
+        "invalid-input": "Something in this address or form is not valid.",
+        "rate-limited": f"Please wait {problem.headers.get('Retry-After', 'a few')} seconds and try again.",
+        "mail-unavailable": "Nothing was sent, and nothing about you was stored. Please try again in a few minutes.",
+    }.get(problem.slug, problem.detail)
+    return render(
+        "error.html.j2",
+        problem.status,
+        dict(problem.headers),
+        org=None,
+        title=problem.title,
+        detail=detail,
+        problem=problem,
+    )
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> bytes:
+    return resources.files("lawfulreach.web").joinpath("static", "pages.css").read_bytes()
+
+
+@router.get("/static/pages.css")
+def stylesheet() -> Response:
+    return Response(_stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+
+
+# --- unsubscribe and preferences -----------------------------------------------------------------
+def _recipient(backend: Backend, token: str, address: str) -> tuple[Recipient, TenantHandle]:
+    limits = backend.config.limits
+    backend.limiter.hit("page", address, limits.page_per_ip)
+    recipient = backend.tokens.read(token)
+    backend.limiter.hit("token", token, limits.page_per_token)
+    return recipient, backend.tenant(recipient.tenant_id)
+
+
+def _page(tenant: TenantHandle) -> dict[str, Any]:
+    """What every page of a tenant shows: its organisation, and where its privacy requests go."""
+    return {"org": tenant.profile(), "intake": _intake_base(tenant.name)}
+
+
+def _channel_phrase(channel: str) -> str:
+    return "all messages" if channel == ALL_CHANNELS else CHANNEL_LABELS.get(channel, channel).lower()
+
+
+@router.get("/u/{token}")
+def unsubscribe_page(backend: BackendDep, address: ClientAddress, token: Token) -> Response:
+    recipient, tenant = _recipient(backend, token, address)
+    return render(
+        "unsubscribe.html.j2",
+        **_page(tenant),
+        who=recipient.masked(),
+        what=_channel_phrase(recipient.channel),
+        token=token,
+    )
+
+
+@router.post("/u/{token}")
+def unsubscribe_one_click(backend: BackendDep, address: ClientAddress, token: Token) -> Response:
+    """RFC 8058: the body is ``List-Unsubscribe=One-Click``; any POST here unsubscribes (a recipient
+    must never be refused an opt-out over a form detail)."""
+    recipient, tenant = _recipient(backend, token, address)
+    tenant.opt_out(recipient, [recipient.channel], source="unsubscribe link")
+    return render(
+        "unsubscribed.html.j2",
+        **_page(tenant),
+        what=_channel_phrase(recipient.channel),
+        token=token,
+    )
+
+
+@router.get("/u/{token}/preferences")
+def preferences_page(backend: BackendDep, address: ClientAddress, token: Token) -> Response:
+    recipient, tenant = _recipient(backend, token, address)
+    return render("preferences.html.j2", **_page(tenant), who=recipient.masked(), channels=CHANNEL_LABELS, token=token)
+
+
+@router.post("/u/{token}/preferences")
+def save_preferences(
+    backend: BackendDep,
+    address: ClientAddress,
+    token: Token,
+    channel: Annotated[list[str] | None, Form(max_length=20)] = None,
+    everything: Annotated[str | None, Form(max_length=10)] = None,
+) -> Response:
+    recipient, tenant = _recipient(backend, token, address)
+    chosen = [c for c in (channel or []) if c in CHANNEL_LABELS]
+    if everything:
+        chosen = [ALL_CHANNELS]
+    if not chosen:
+        return render(
+            "preferences.html.j2",
+            422,
+            **_page(tenant),
+            who=recipient.masked(),
+            channels=CHANNEL_LABELS,
+            token=token,
+            error="Choose at least one kind of message to stop, or “everything”.",
+        )
+    tenant.opt_out(recipient, chosen, source="preference centre")
+    stopped = ["everything"] if chosen == [ALL_CHANNELS] else [CHANNEL_LABELS[c] for c in chosen]
+    return render("preferences_saved.html.j2", **_page(tenant), stopped=stopped, token=token)
+
+
+# --- privacy-request intake ----------------------------------------------------------------------
+def _intake_base(tenant: str) -> str:
+    return "/privacy-request" if tenant == DEFAULT_TENANT else f"/t/{tenant}/privacy-request"
+
+
+def _form(backend: Backend, address: str, tenant_name: str) -> Response:
+    backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
+    tenant = backend.tenant_named(tenant_name)
+    return render(
+        "privacy_form.html.j2", **_page(tenant), types=REQUEST_LABELS, action=_intake_base(tenant_name), values={}
+    )
+
+
+def _submit(
+    backend: Backend,
+    address: str,
+    tenant_name: str,
+    request_type: str | None,
+    email: str | None,
+    name: str | None,
+    details: str | None,
+) -> Response:
+    limits = backend.config.limits
+    backend.limiter.hit("page", address, limits.page_per_ip)
+    tenant = backend.tenant_named(tenant_name)
+    values = {"request_type": request_type, "email": email, "name": name, "details": details}
+    problems: dict[str, str] = {}
+    if request_type not in REQUEST_TYPES:
+        problems["request_type"] = "Choose what you would like us to do."
+    if not email or not email.strip():
+        problems["email"] = "Enter your email address."
+    for key, value in values.items():
+        if value and "\x00" in value:
+            problems[key] = "This contains a character that cannot be stored; please retype it."
+    if not problems:
+        backend.limiter.hit("intake", address, limits.intake_per_ip)
+        try:
+            submitted = tenant.submit_privacy_request(str(request_type), str(email), name, details)
+        except InputError as exc:
+            problems["email" if "email" in str(exc) or "address" in str(exc) else "details"] = str(exc)
+        else:
+            # Beyond the per-address limit the page answers the same but sends nothing: the form
+            # cannot be used to flood someone's mailbox, and says nothing about the address.
+            if backend.limiter.try_hit("intake-address", submitted.record.email_key, limits.intake_per_address):
+                link = f"{backend.config.public_url.rstrip('/')}{_intake_base(tenant_name)}/verify/{submitted.token}"
+                try:
+                    backend.send_verification(tenant, submitted, link)
+                except MailError:
+                    tenant.intake.discard(submitted.record.id)  # nothing kept about a request we cannot verify
+                    raise
+            return render("privacy_sent.html.j2", **_page(tenant), hours=backend.config.verification_hours)
+    return render(
+        "privacy_form.html.j2",
+        422,
+        **_page(tenant),
+        types=REQUEST_LABELS,
+        action=_intake_base(tenant_name),
+        values=values,
+        problems=problems,
+    )
+
+
+def _verify_page(backend: Backend, address: str, tenant_name: str, token: str) -> Response:
+    backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
+    tenant = backend.tenant_named(tenant_name)
+    return render("privacy_verify.html.j2", **_page(tenant), action=f"{_intake_base(tenant_name)}/verify/{token}")
+
+
+def _verify(backend: Backend, address: str, tenant_name: str, token: str) -> Response:
+    backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
+    tenant = backend.tenant_named(tenant_name)
+    request = tenant.verify_privacy_request(token)
+    if request is None:
+        raise InvalidTokenError()
+    label = REQUEST_LABELS[request.request_type][0]
+    return render("privacy_verified.html.j2", **_page(tenant), label=label, reference=f"request {request.number}")
+
+
+IntakeType = Annotated[str | None, Form(max_length=20)]
+IntakeEmail = Annotated[str | None, Form(max_length=320)]
+IntakeName = Annotated[str | None, Form(max_length=200)]
+IntakeDetails = Annotated[str | None, Form(max_length=5000)]
+VerifyToken = Annotated[str, Path(max_length=100)]
+
+
+@router.get("/privacy-request")
+def privacy_form(backend: BackendDep, address: ClientAddress) -> Response:
+    return _form(backend, address, DEFAULT_TENANT)
+
+
+@router.post("/privacy-request")
+def privacy_submit(
+    backend: BackendDep,
+    address: ClientAddress,
+    request_type: IntakeType = None,
+    email: IntakeEmail = None,
+    name: IntakeName = None,
+    details: IntakeDetails = None,
+) -> Response:
+    return _submit(backend, address, DEFAULT_TENANT, request_type, email, name, details)
+
+
+@router.get("/privacy-request/verify/{token}")
+def privacy_verify_page(backend: BackendDep, address: ClientAddress, token: VerifyToken) -> Response:
+    return _verify_page(backend, address, DEFAULT_TENANT, token)
+
+
+@router.post("/privacy-request/verify/{token}")
+def privacy_verify(backend: BackendDep, address: ClientAddress, token: VerifyToken) -> Response:
+    return _verify(backend, address, DEFAULT_TENANT, token)
+
+
+@router.get("/t/{tenant}/privacy-request")
+def tenant_privacy_form(backend: BackendDep, address: ClientAddress, tenant: TenantName) -> Response:
+    return _form(backend, address, tenant)
+
+
+@router.post("/t/{tenant}/privacy-request")
+def tenant_privacy_submit(
+    backend: BackendDep,
+    address: ClientAddress,
+    tenant: TenantName,
+    request_type: IntakeType = None,
+    email: IntakeEmail = None,
+    name: IntakeName = None,
+    details: IntakeDetails = None,
+) -> Response:
+    return _submit(backend, address, tenant, request_type, email, name, details)
+
+
+@router.get("/t/{tenant}/privacy-request/verify/{token}")
+def tenant_privacy_verify_page(
+    backend: BackendDep, address: ClientAddress, tenant: TenantName, token: VerifyToken
+) -> Response:
+    return _verify_page(backend, address, tenant, token)
+
+
+@router.post("/t/{tenant}/privacy-request/verify/{token}")
+def tenant_privacy_verify(
+    backend: BackendDep, address: ClientAddress, tenant: TenantName, token: VerifyToken
+) -> Response:
+    return _verify(backend, address, tenant, token)
+
+
+@router.get("/")
+def index(backend: BackendDep, address: ClientAddress) -> Response:
+    backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
+    return render("index.html.j2", **_page(backend.tenant_named(DEFAULT_TENANT)))

@@ -1,0 +1,126 @@
+"""The API test harness (imported by ``conftest.py`` and by tests for type hints)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from lawfulreach.api.app import create_app
+from lawfulreach.api.backend import Backend
+from lawfulreach.api.config import ApiConfig, Limits
+from lawfulreach.api.ratelimit import Rate
+from lawfulreach.service import Lawfulreach
+from lawfulreach.store import Workspace, WorkspaceSettings, add_tenant, tenant_names
+from lawfulreach.store.api_keys import ApiKeyRepo
+from lawfulreach.web.mailer import MemoryMailer
+
+FROZEN = datetime.fromisoformat("2026-11-25T12:00:00+00:00")
+ENV = (
+    "LAWFULREACH_DATABASE_URL",
+    "LAWFULREACH_KEY_FILE",
+    "LAWFULREACH_SECRET_KEY",
+    "LAWFULREACH_TENANT",
+    "LAWFULREACH_HOME",
+    "LAWFULREACH_PUBLIC_URL",
+)
+PUBLIC_URL = "https://optout.example.test"
+#: limits no ordinary test reaches (the rate-limit tests set their own)
+GENEROUS = Limits(
+    page_per_ip=Rate(100_000, 60),
+    page_per_token=Rate(100_000, 60),
+    intake_per_ip=Rate(100_000, 60),
+    intake_per_address=Rate(100_000, 60),
+    auth_failures_per_ip=Rate(100_000, 60),
+)
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default=FROZEN)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now = self.now + timedelta(**delta)
+
+
+def _pg_schema_url(base: str, schema: str) -> str:
+    return (
+        make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    )
+
+
+def database(backend: str, pg_base: str, directory: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / 'workspace.sqlite'}"
+        return
+    schema = f"lr_api_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield _pg_schema_url(pg_base, schema)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@dataclass
+class Api:
+    """One workspace served in-process, with helpers to act as any tenant and role."""
+
+    backend: Backend
+    client: TestClient
+    mailer: MemoryMailer
+    settings: WorkspaceSettings
+    clock: Clock
+    #: a directory of the test's own for files (registers, imports)
+    directory: Path
+    _keys: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def tenant(self, name: str) -> str:
+        if name not in tenant_names(self.settings):
+            add_tenant(self.settings, name, self.clock)
+        return name
+
+    def workspace(self, tenant: str = "default") -> Workspace:
+        """The tenant's workspace handle, as the server holds it (shares the server's engine)."""
+        return self.backend.tenant_named(self.tenant(tenant)).workspace
+
+    def token(self, role: str = "admin", tenant: str = "default") -> str:
+        if (role, tenant) not in self._keys:
+            self._keys[(role, tenant)] = ApiKeyRepo(self.workspace(tenant).scope).create(role, f"{role} test key").token
+        return self._keys[(role, tenant)]
+
+    def auth(self, role: str = "admin", tenant: str = "default") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, tenant)}"}
+
+    def cli_service(self, tenant: str = "default") -> Lawfulreach:
+        """The service exactly as ``lawfulreach check`` builds it (``cli.context``): ``StoreState``."""
+        ws = self.workspace(tenant)
+        config = self.backend.config
+        return Lawfulreach(
+            rulebase=ws.rulebase(config.rulebase), state=ws.state(), subscriber_policy=config.policy, clock=self.clock
+        )
+
+    def call(self, method: str, path: str, *, role: str = "admin", tenant: str = "default", **kw: Any) -> Any:
+        return self.client.request(method, path, headers=self.auth(role, tenant), **kw)
+
+
+def make(url: str, directory: Path, clock: Clock, **config: Any) -> Api:
+    settings = WorkspaceSettings(url=url, key_file=directory / "keys" / "workspace.key")
+    mailer = MemoryMailer()
+    defaults: dict[str, Any] = {"public_url": PUBLIC_URL, "key_cache_seconds": 0.0, "limits": GENEROUS}
+    backend = Backend.open(ApiConfig(workspace=settings, **{**defaults, **config}), mailer=mailer, clock=clock)
+    client = TestClient(create_app(backend), raise_server_exceptions=False, base_url="http://testserver")
+    return Api(backend, client, mailer, settings, clock, directory)

@@ -1,0 +1,168 @@
+"""``keys api create|list|revoke``, ``unsubscribe-headers`` and ``serve`` as a user meets them.
+
+``serve`` is started for real — the console script's code path on the embedded default workspace,
+one command — in a second process on loopback, and answered over HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+import lawfulreach.cli.serve  # noqa: F401 - registers the commands on the app (cli.app._register does in the CLI)
+from lawfulreach.cli.app import main
+from lawfulreach.store import Workspace, WorkspaceSettings
+from lawfulreach.store.tenancy import workspace_key
+from lawfulreach.unsubscribe import Recipient, TokenCodec
+
+ENTRY = "import lawfulreach.cli.serve; from lawfulreach.cli.app import main; main()"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    monkeypatch.setenv("LAWFULREACH_DATABASE_URL", f"sqlite:///{tmp_path / 'ws.sqlite'}")
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args: str) -> Run:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+class TestKeys:
+    def test_create_list_revoke(self, cli: Callable[..., Run]) -> None:
+        made = cli("keys", "api", "create", "--role", "marketer", "--name", "CRM sync")
+        assert made.code == 0, made.err
+        token = made.out.strip()
+        assert token.startswith("lr_")
+        assert "not shown again" in made.err
+        listed = json.loads(cli("keys", "api", "list", "--json").out)
+        assert [(k["role"], k["name"], k["revoked_at"]) for k in listed] == [("marketer", "CRM sync", None)]
+        assert token not in cli("keys", "api", "list").out
+        key_id = listed[0]["key_id"]
+        assert cli("keys", "api", "revoke", key_id).out.strip() == f"key {key_id} (marketer) revoked"
+        assert "revoked" in cli("keys", "api", "list").out
+
+    def test_errors_are_one_line(self, cli: Callable[..., Run]) -> None:
+        bad = cli("keys", "api", "create", "--role", "owner")
+        assert bad.code == 1
+        assert bad.err.strip() == "error: unknown role 'owner'; use one of admin, compliance, marketer, readonly"
+        missing = cli("keys", "api", "revoke", "000000000000")
+        assert missing.code == 1
+        assert "has no API key '000000000000'" in missing.err
+
+    def test_keys_belong_to_the_tenant_given(self, cli: Callable[..., Run]) -> None:
+        assert cli("tenant", "add", "acme").code == 0
+        cli("--tenant", "acme", "keys", "api", "create", "--role", "admin")
+        assert json.loads(cli("keys", "api", "list", "--json").out) == []
+        assert len(json.loads(cli("--tenant", "acme", "keys", "api", "list", "--json").out)) == 1
+
+
+def test_unsubscribe_headers(cli: Callable[..., Run], tmp_path: Path) -> None:
+    result = cli("unsubscribe-headers", "--email", "Jana+x@Firma.de", "--public-url", "https://optout.example")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].startswith("List-Unsubscribe: <https://optout.example/u/")
+    assert lines[1] == "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+    assert "jana" not in result.out.lower()
+    data = json.loads(cli("unsubscribe-headers", "--phone", "+44 20 7946 0018", "--channel", "sms", "--json").out)
+    token = data["unsubscribe_url"].rsplit("/", 1)[1]
+    settings = WorkspaceSettings.resolve()
+    recipient = TokenCodec(workspace_key(settings)).read(token)
+    with Workspace.open(settings) as ws:
+        assert recipient == Recipient(ws.scope.tenant_id, "phone", "+442079460018", "sms")
+    assert data["preferences_url"] == data["unsubscribe_url"] + "/preferences"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[str]]]:
+    """``lawfulreach serve`` with nothing but a home directory: the embedded default workspace."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAWFULREACH_")}
+    env["LAWFULREACH_HOME"] = str(tmp_path / "home")
+    port = _free_port()
+    key = subprocess.run(
+        [sys.executable, "-c", ENTRY, "keys", "api", "create", "--role", "admin"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ENTRY, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{base}/v1/health", timeout=1).raise_for_status()
+            break
+        except httpx.HTTPError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(f"serve did not start: {proc.communicate()[0]}") from None
+            time.sleep(0.1)
+    try:
+        yield base, {"Authorization": f"Bearer {key}"}, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def test_serve_starts_on_the_default_workspace_with_one_command(
+    server: tuple[str, dict[str, str], subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    base, auth, proc = server
+    assert (tmp_path / "home" / "workspace.sqlite").exists()
+    me = httpx.get(f"{base}/v1/me", headers=auth).json()
+    assert (me["tenant"], me["role"]) == ("default", "admin")
+    schema = httpx.get(f"{base}/v1/openapi.json").json()
+    assert schema["info"]["title"] == "lawfulreach"
+    assert "/v1/check" in schema["paths"]
+    body = {"contact": {"email": "secret.person@firma.de"}, "channel": "email"}
+    assert httpx.post(f"{base}/v1/check", headers=auth, json=body).json()["outcome"] == "blocked"
+    link = httpx.post(f"{base}/v1/unsubscribe-links", headers=auth, json={"email": "secret.person@firma.de"}).json()
+    token = link["token"]
+    assert httpx.get(f"{base}/u/{token}").status_code == 200
+    proc.terminate()
+    log = proc.communicate(timeout=15)[0]
+    assert "lawfulreach API on http://127.0.0.1" in log
+    assert "POST /v1/check 200" in log  # the access log names routes ...
+    assert "GET /u/{token} 200" in log
+    assert token not in log  # ... never tokens or addresses
+    assert "secret.person" not in log
