@@ -25,6 +25,7 @@ import polars as pl
 from lawfulreach.batch.vector_email import email_fallback_mask, normalise_emails
 from lawfulreach.batch.vector_phone import normalise_phones, phone_fallback_count
 from lawfulreach.domain.normalise import normalise_email, normalise_phone
+from lawfulreach.rules import default_rulebase
 
 
 def _builtin_prospects(n: int, seed: int) -> pl.DataFrame:
@@ -33,39 +34,7 @@ def _builtin_prospects(n: int, seed: int) -> pl.DataFrame:
     from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
     rng = random.Random(seed)
-    countries = [
-        "AT",
-        "BE",
-        "BG",
-        "CA",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "NO",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "GB",
-        "US",
-    ]
+    countries = list(default_rulebase().countries)
     heads: dict[tuple[str, int], str] = {}
     for country in countries:
         for kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE):

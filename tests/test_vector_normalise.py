@@ -23,40 +23,9 @@ from lawfulreach.batch import _phone_plan
 from lawfulreach.batch.vector_email import EMAIL_COLUMNS, email_fallback_mask, normalise_emails
 from lawfulreach.batch.vector_phone import PHONE_COLUMNS, normalise_phones, phone_fallback_count
 from lawfulreach.domain.normalise import normalise_email, normalise_phone
+from lawfulreach.rules import default_rulebase
 
-RULE_BASE = (
-    "AT",
-    "BE",
-    "BG",
-    "CA",
-    "HR",
-    "CY",
-    "CZ",
-    "DK",
-    "EE",
-    "FI",
-    "FR",
-    "DE",
-    "GR",
-    "HU",
-    "IE",
-    "IT",
-    "LV",
-    "LT",
-    "LU",
-    "MT",
-    "NL",
-    "NO",
-    "PL",
-    "PT",
-    "RO",
-    "SK",
-    "SI",
-    "ES",
-    "SE",
-    "GB",
-    "US",
-)
+RULE_BASE = default_rulebase().countries
 # Regions sharing a calling code with a rule-base country, plus some whose metadata has a transform rule.
 NEIGHBOURS = (
     "GG",
