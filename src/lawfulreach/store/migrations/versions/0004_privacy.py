@@ -272,7 +272,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError(
+    """Irreversible by design: the plaintext columns are gone, so there is nothing to go back to."""
+    from lawfulreach.errors import StoreError
+
+    raise StoreError(
         "revision 0004 encrypted the workspace's personal data and dropped the plaintext columns; to go "
         "back, restore the backup taken before `lawfulreach db upgrade`"
     )
