@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -10,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from databases import fresh_database
 from lawfulreach.api.app import create_app
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.config import ApiConfig, Limits
@@ -53,26 +51,8 @@ class Clock:
         self.now = self.now + timedelta(**delta)
 
 
-def _pg_schema_url(base: str, schema: str) -> str:
-    return (
-        make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    )
-
-
 def database(backend: str, pg_base: str, directory: Path) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{directory / 'workspace.sqlite'}"
-        return
-    schema = f"lr_api_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield _pg_schema_url(pg_base, schema)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    yield from fresh_database(backend, pg_base, directory, prefix="lr_api")
 
 
 @dataclass

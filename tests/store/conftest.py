@@ -9,16 +9,14 @@ The environment is cleaned so no test can touch the developer's workspace (``~/.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from databases import fresh_database
 from lawfulreach.store import Workspace, WorkspaceSettings
 
 FROZEN = datetime.fromisoformat("2026-11-25T12:00:00+00:00")
@@ -51,28 +49,10 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LAWFULREACH_HOME", str(tmp_path / "home"))
 
 
-def _pg_schema_url(base: str, schema: str) -> str:
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
-
-
 @pytest.fixture
 def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to an empty database on ``backend``."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'workspace.sqlite'}"
-        return
-    base = str(request.config.getoption("--pg-url"))
-    schema = f"lr_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield _pg_schema_url(base, schema)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    yield from fresh_database(backend, str(request.config.getoption("--pg-url")), tmp_path)
 
 
 @pytest.fixture
