@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import fields
 
 import typer
 from rich.console import Console
@@ -75,9 +76,8 @@ def explain(
         facts, decision, trace = service.explain(request)
         console.rule(f"request {n}: {request.channel.value} → {decision.outcome.value}")
         console.print("[bold]Facts[/bold]")
-        for key, value in facts.__class__.__dataclass_fields__.items():
-            del value
-            console.print(f"  {key} = {getattr(facts, key)!s}")
+        for f in fields(facts):
+            console.print(f"  {f.name} = {getattr(facts, f.name)!s}")
         console.print("[bold]Path[/bold]")
         for step in trace or ["(no rule cell involved)"]:
             console.print(f"  • {step}")
@@ -109,6 +109,3 @@ def _requests(text: str) -> list[object]:
             except json.JSONDecodeError as exc:
                 raise RequestError(f"line {i}: not valid JSON: {exc.msg}") from None
     return out
-
-
-_ = country_name

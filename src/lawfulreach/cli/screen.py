@@ -9,7 +9,6 @@ summary.
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +150,7 @@ def screen(
     )
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(html, encoding="utf-8")
-    _print_summary(console, summary_frame, [c.value for c in chans], total, file.rejects.height, started)
+    _print_summary(console, summary_frame, [c.value for c in chans], total, file.rejects.height)
     console.print(f"Results: [bold]{out}[/bold]")
     console.print(f"Report:  [bold]{report}[/bold]")
     if file.rejects.height:
@@ -166,9 +165,7 @@ def screen(
         )
 
 
-def _print_summary(
-    console: Console, frame: pl.DataFrame, channels: list[str], total: int, rejects: int, started: datetime
-) -> None:
+def _print_summary(console: Console, frame: pl.DataFrame, channels: list[str], total: int, rejects: int) -> None:
     summary = summarise(frame, channels)
     table = Table(title=f"Screened {total:,} contacts ({rejects:,} rejected rows)")
     table.add_column("Channel")
@@ -186,4 +183,3 @@ def _print_summary(
         for code, n in summary["top_reasons"].get(ch, [])[:5]:
             top.add_row(ch, code, f"{n:,}")
     console.print(top)
-    del started
