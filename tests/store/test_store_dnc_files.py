@@ -89,8 +89,19 @@ class TestLayouts:
 
     def test_a_bad_date_is_a_bad_line(self, ws: Workspace, write: Write) -> None:
         path = write("d.csv", "0470 12 34 56;2026-11-02\n0470 12 34 57;soon\n")
-        with pytest.raises(InputError, match="line 2"):
+        with pytest.raises(InvalidRowsError, match="line 2: column 2: not a date: 'soon'"):
             ws.dnc.load("BE", "DNCM", path, layout=Layout.NUMBER_DATE)
+        short = write("s.csv", "0470 12 34 56;2026-11-02\n0470 12 34 57\n")
+        with pytest.raises(InvalidRowsError, match=r"line 2: expected number, date separated by ';', found 1 field"):
+            ws.dnc.load("BE", "DNCM", short, layout=Layout.NUMBER_DATE)
+
+    def test_number_that_reads_as_a_date_asks_for_format(self, ws: Workspace, write: Write) -> None:
+        # A Danish 8-digit number beside a YYYYMMDD date: either column could be the date.
+        path = write("dk.csv", "20261101;20261102\n")
+        with pytest.raises(InputError, match=r"cannot tell the number from the date \(both columns read as dates\)"):
+            ws.dnc.load("DK", "Robinsonlisten", path)
+        report = ws.dnc.load("DK", "Robinsonlisten", path, layout=Layout.NUMBER_DATE)
+        assert (report.size, ws.dnc.listed("DK", "+4520261101")) == (1, ["Robinsonlisten"])
 
     def test_ambiguous_layouts_ask_for_format(self, ws: Workspace, write: Write) -> None:
         mixed = write("m.txt", "212,5550123\n+1 212 555 0124\n")

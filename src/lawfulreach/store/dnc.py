@@ -168,13 +168,13 @@ class DncRepo:
             )
             lines = skipped = 0
             problems: list[tuple[int, str]] = []
-            for chunk, misfits in source.chunks(CHUNK):
-                lines += len(chunk) + len(misfits)
-                skipped += len(misfits)
-                problems.extend(misfits[: max(0, _KEPT_PROBLEMS - len(problems))])
-                keys = bulk_e164([text for _, text in chunk], cc)
+            for chunk in source.chunks(CHUNK):
+                lines += len(chunk.numbers) + len(chunk.problems)
+                skipped += len(chunk.problems)
+                problems.extend(chunk.problems[: max(0, _KEPT_PROBLEMS - len(problems))])
+                keys = bulk_e164(chunk.numbers, cc)
                 good = [k for k in keys if k is not None]
-                for (line, text), key in zip(chunk, keys, strict=True):
+                for line, text, key in zip(chunk.lines, chunk.numbers, keys, strict=True):
                     if key is None:
                         skipped += 1
                         if len(problems) < _KEPT_PROBLEMS:

@@ -27,6 +27,8 @@ from enum import StrEnum
 from itertools import islice
 from pathlib import Path
 
+import polars as pl
+
 from lawfulreach.errors import InputError
 from lawfulreach.store.files import iter_lines
 
@@ -133,36 +135,62 @@ class RegisterFile:
     lenient: bool = False
     """Detected, not asked for: TPS-looking files are read like plain ones (the same numbers load)."""
 
-    def chunks(self, size: int) -> Iterator[tuple[list[tuple[int, str]], list[tuple[int, str]]]]:
-        """Per ``size`` lines: (line, number text) to normalise, and (line, problem) that fit no layout."""
-        numbers: list[tuple[int, str]] = []
-        problems: list[tuple[int, str]] = []
-        read = self._reader()
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """The file ``size`` lines at a time, each chunk converted to number texts at once (Polars
+        string kernels, not a Python call a line: registers have tens of millions of lines)."""
+        lines: list[int] = []
+        texts: list[str] = []
+        header = self.header_line
         for line, text in iter_lines(self.path):
-            if line == self.header_line:
+            if line == header:
                 continue
-            if read is None:
-                numbers.append((line, text))
-            else:
-                number, problem = read(text)
-                if number is not None:
-                    numbers.append((line, number))
-                else:
-                    problems.append((line, problem or ""))
-            if len(numbers) + len(problems) >= size:
-                yield numbers, problems
-                numbers, problems = [], []
-        if numbers or problems:
-            yield numbers, problems
+            lines.append(line)
+            texts.append(text)
+            if len(lines) >= size:
+                yield self._convert(lines, texts)
+                lines, texts = [], []
+        if lines:
+            yield self._convert(lines, texts)
 
-    def _reader(self) -> _LineReader | None:
+    def _convert(self, lines: list[int], texts: list[str]) -> Chunk:
         if self.layout is Layout.PLAIN or self.lenient:
-            return None  # the normaliser reads the line as it is: no per-line work on the fast path
+            return Chunk(lines, texts, [])  # the normaliser reads the line as it is
+        raw = pl.Series("raw", texts, dtype=pl.String)
+        read: _LineReader
         if self.layout is Layout.TPS:
-            return _read_tps
-        if self.layout is Layout.AREA_CODE:
-            return _read_area_code
-        return _DatedReader(self.delimiter, number_first=self.layout is Layout.NUMBER_DATE)
+            numbers, read = raw.str.extract(f"^({_TPS.pattern})$", 1), _read_tps
+        elif self.layout is Layout.AREA_CODE:
+            digits = raw.str.replace_all(r"[\s,]", "")  # the checked shape leaves area code + number
+            fits = raw.str.contains(f"^{_AREA_CODE.pattern}$")
+            numbers, read = pl.select(pl.when(fits).then(digits)).to_series(), _read_area_code
+        else:
+            numbers, read = self._dated(raw)
+        good = numbers.is_not_null().to_list()
+        if all(good):
+            return Chunk(lines, numbers.to_list(), [])
+        kept = [(n, t) for n, t, ok in zip(lines, numbers.to_list(), good, strict=True) if ok]
+        problems = [(n, read(t)[1] or "") for n, t, ok in zip(lines, texts, good, strict=True) if not ok]
+        return Chunk([n for n, _ in kept], [t for _, t in kept], problems)
+
+    def _dated(self, raw: pl.Series) -> tuple[pl.Series, _LineReader]:
+        reader = _DatedReader(self.delimiter, number_first=self.layout is Layout.NUMBER_DATE)
+        parts = raw.str.split(self.delimiter)
+        number = parts.list.get(reader.number_at, null_on_oob=True).str.strip_chars(' \t"')
+        when = parts.list.get(reader.date_at, null_on_oob=True).str.strip_chars(' \t"')
+        distinct = when.drop_nulls().unique().to_list()  # a register has few distinct dates: check each once
+        dates = [d for d in distinct if is_date(d)]
+        fits = (parts.list.len() == 2) & when.is_in(dates) & (number.str.len_chars() > 0)
+        return pl.select(pl.when(fits).then(number)).to_series(), reader
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Lines of a register file: the number texts to normalise (with their line numbers) and the lines
+    that do not fit the layout (with the reason)."""
+
+    lines: list[int]
+    numbers: list[str]
+    problems: list[tuple[int, str]]
 
 
 def _read_tps(text: str) -> tuple[str | None, str | None]:
