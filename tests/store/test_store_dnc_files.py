@@ -252,7 +252,7 @@ class TestCli:
         assert "is in the future" in future.err
         unknown = self.load(cli, "Telephone Preference", path)
         assert unknown.code == 1
-        assert "Known registers for GB: TPS, CTPS" in unknown.err
+        assert "GB has no register named 'Telephone Preference'. Known registers for GB: TPS, CTPS" in unknown.err
         assert self.load(cli, "Telephone Preference", path, "--custom").code == 0
 
     def test_override_file_extends_the_known_registers(self, cli: Callable[..., Run], write: Write) -> None:

@@ -86,7 +86,7 @@ def check_known_register(country: str, name: str, known: Mapping[str, Sequence[s
     if not names:
         raise InputError(f"no do-not-call register is known for {country}; use --custom to load one of your own")
     close = difflib.get_close_matches(name.upper(), [n.upper() for n in names], n=1, cutoff=0.5)
-    hint = f"; did you mean {next(n for n in names if n.upper() == close[0])}?" if close else ""
+    hint = f"; did you mean {next(n for n in names if n.upper() == close[0])}?" if close else "."
     raise InputError(
         f"{country} has no register named {name!r}{hint} Known registers for {country}: {', '.join(names)}"
         " (use --custom to load a register of your own)"
