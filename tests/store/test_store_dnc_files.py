@@ -91,6 +91,9 @@ class TestLayouts:
         path = write("d.csv", "0470 12 34 56;2026-11-02\n0470 12 34 57;soon\n")
         with pytest.raises(InvalidRowsError, match="line 2: column 2: not a date: 'soon'"):
             ws.dnc.load("BE", "DNCM", path, layout=Layout.NUMBER_DATE)
+        no_dates = write("n.csv", "0470 12 34 56;soon\n0470 12 34 57;later\n")
+        with pytest.raises(InvalidRowsError, match="every line is invalid"):
+            ws.dnc.load("BE", "DNCM", no_dates, layout=Layout.NUMBER_DATE, skip_invalid=True)
         short = write("s.csv", "0470 12 34 56;2026-11-02\n0470 12 34 57\n")
         with pytest.raises(InvalidRowsError, match=r"line 2: expected number, date separated by ';', found 1 field"):
             ws.dnc.load("BE", "DNCM", short, layout=Layout.NUMBER_DATE)

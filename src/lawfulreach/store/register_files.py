@@ -169,7 +169,11 @@ class RegisterFile:
         if all(good):
             return Chunk(lines, numbers.to_list(), [])
         kept = [(n, t) for n, t, ok in zip(lines, numbers.to_list(), good, strict=True) if ok]
-        problems = [(n, read(t)[1] or "") for n, t, ok in zip(lines, texts, good, strict=True) if not ok]
+        problems = [
+            (n, read(t)[1] or f"does not fit the {self.layout.value} layout: {t!r}")
+            for n, t, ok in zip(lines, texts, good, strict=True)
+            if not ok
+        ]
         return Chunk([n for n, _ in kept], [t for _, t in kept], problems)
 
     def _dated(self, raw: pl.Series) -> tuple[pl.Series, _LineReader]:
