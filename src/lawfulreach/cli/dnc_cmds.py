@@ -11,6 +11,7 @@ import typer
 from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.errors import InputError
+from lawfulreach.store.register_files import FORMAT_NAMES, parse_layout
 
 dnc_app = typer.Typer(help="National do-not-call registers (TPS, CTPS, DNCM, …).", no_args_is_help=True)
 app.add_typer(dnc_app, name="dnc")
@@ -30,20 +31,47 @@ def parse_as_of(raw: str | None) -> datetime | None:
 @dnc_app.command("load")
 def load(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="One number a line, national or international format."),
+    file: Path = typer.Argument(..., help="The register file as its publisher distributes it (see --format)."),
     country: str = typer.Option(..., "--country", help="The register's country (reads national numbers)."),
-    register: str = typer.Option(..., "--register", help="Register name, e.g. TPS, CTPS, DNCM."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Date the register file was issued (default: now)."),
+    register: str = typer.Option(
+        ..., "--register", help="Register name known for the country, e.g. TPS, CTPS, DNCM, 'National DNC', DNCL."
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Date the register file was issued (default: now; never in the future)."
+    ),
     max_age_days: int | None = typer.Option(None, "--max-age-days", help="Override the register's maximum age."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Load the valid lines, report the rest."),
+    file_format: str = typer.Option(
+        "auto", "--format", help=f"File layout: {', '.join(FORMAT_NAMES)} (auto detects it, or says it cannot)."
+    ),
+    allow_empty: bool = typer.Option(
+        False, "--allow-empty", help="Accept a file with no numbers (an empty register lets every call through)."
+    ),
+    custom: bool = typer.Option(
+        False, "--custom", help="Load a register the rule base does not know for the country (your own list)."
+    ),
 ) -> None:
     """Load (or atomically replace) a do-not-call register."""
     cli: CliContext = ctx.obj
+    layout = parse_layout(file_format)
+    known = cli.rulebase().overlays.dnc_known_registers
     r = cli.workspace().dnc.load(
-        country, register, file, as_of=parse_as_of(as_of), max_age_days=max_age_days, skip_invalid=skip_invalid
+        country,
+        register,
+        file,
+        as_of=parse_as_of(as_of),
+        max_age_days=max_age_days,
+        skip_invalid=skip_invalid,
+        layout=layout,
+        allow_empty=allow_empty,
+        custom=custom,
+        known_registers=known,
     )
     verb = "replaced" if r.replaced else "loaded"
-    typer.echo(f"{r.country} {r.name} {verb}: {r.size:,} numbers from {r.lines:,} lines")
+    read = [f"{r.layout} layout"] if r.layout != "plain" else []
+    read += [f"header on line {r.header_line} skipped"] if r.header_line else []
+    shown = f" ({', '.join(read)})" if read else ""
+    typer.echo(f"{r.country} {r.name} {verb}: {r.size:,} numbers from {r.lines:,} lines{shown}")
     if r.skipped:
         shown = "; ".join(f"line {n}: {m}" for n, m in r.problems[:5])
         typer.echo(f"{r.skipped:,} invalid lines skipped — {shown}", err=True)

@@ -27,19 +27,31 @@ from lawfulreach.domain.model import Campaign
 from lawfulreach.domain.vocabulary import Channel, Source
 from lawfulreach.errors import CampaignError, InputError, RequestError
 from lawfulreach.report.html import render_report, summarise
-from lawfulreach.schema import parse_campaign
+from lawfulreach.schema import CampaignIn, parse_campaign
+from lawfulreach.strict_config import describe_unknown, unknown_keys
 
 #: Files larger than this many rows get a progress bar.
 PROGRESS_THRESHOLD = 50_000
+CAMPAIGN_SCHEMA = dict.fromkeys(CampaignIn.model_fields)
 
 
 def load_campaign(path: Path) -> tuple[Campaign, dict[str, Any]]:
+    """A campaign TOML file, strictly: an empty file and an unknown key (a typo such as ``lai``) are
+    errors naming the line and the nearest valid key, never a campaign with a default in their place."""
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        doc = tomllib.loads(text)
     except OSError as exc:
         raise CampaignError(f"{path}: cannot read campaign file: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise CampaignError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise CampaignError(f"{path}: not valid TOML: {exc}") from None
+    if not doc:
+        raise CampaignError(f"{path}: the campaign file is empty; write its facts (purpose, legal_entity, lia, …)")
+    unknown = unknown_keys(doc, CAMPAIGN_SCHEMA, text)
+    if unknown:
+        raise CampaignError(f"{path}: {describe_unknown(unknown)}")
     try:
         return parse_campaign(doc), doc
     except RequestError as exc:

@@ -107,6 +107,8 @@ class Overlays:
     dnc_required_registers: Mapping[str, tuple[str, ...]]
     dnc_max_age_days: Mapping[str, int]
     citations: Mapping[str, str] = field(default_factory=dict)
+    dnc_known_registers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Register names ``dnc load`` accepts per country (upper case; the required ones included)."""
 
     def citation(self, key: str) -> str:
         return self.citations[key]
@@ -274,6 +276,14 @@ def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
         for k, vs in _get(doc, "dnc.required_registers", source, dict).items()
     }
     ages = {str(k).upper(): int(v) for k, v in _get(doc, "dnc.max_age_days", source, dict).items()}
+    known_doc = doc.get("dnc", {}).get("known_registers", {})
+    if not isinstance(known_doc, Mapping) or not all(isinstance(v, list) for v in known_doc.values()):
+        raise RuleBaseError(source, None, "'dnc.known_registers' must map country codes to lists of register names")
+    known: dict[str, tuple[str, ...]] = {}
+    for cc in sorted({*(str(k).upper() for k in known_doc), *required}):
+        names = [str(v) for k, vs in known_doc.items() if str(k).upper() == cc for v in vs]
+        names += [n for n in required.get(cc, ()) if n.upper() not in {x.upper() for x in names}]
+        known[cc] = tuple(dict.fromkeys(names))
     return Overlays(
         gdpr_regime_eu=_get(doc, "gdpr.regime_eu", source, str),
         gdpr_regime_gb=_get(doc, "gdpr.regime_gb", source, str),
@@ -296,6 +306,7 @@ def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
         dnc_required_registers=required,
         dnc_max_age_days=ages,
         citations=citations,
+        dnc_known_registers=known,
     )
 
 

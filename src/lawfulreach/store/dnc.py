@@ -14,7 +14,8 @@ of them (``docs/security.md``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,13 +29,16 @@ from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
 from lawfulreach.store.bulk_keys import bulk_e164
 from lawfulreach.store.errors import InvalidRowsError
-from lawfulreach.store.files import iter_lines
 from lawfulreach.store.models import DncNumber, DncRegister
+from lawfulreach.store.register_files import Layout, open_register
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subjects import country_code, phone_key
 
 CHUNK = 100_000
 _KEPT_PROBLEMS = 100
+AS_OF_SKEW = timedelta(minutes=5)
+"""How far ``as_of`` may lie ahead of the clock: clock skew, not a later issue date (which would keep a
+register fresh longer than its maximum age)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class LoadReport:
     skipped: int
     replaced: bool
     problems: tuple[tuple[int, str], ...] = ()
+    layout: str = "plain"
+    header_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,22 +70,33 @@ class RegisterStatus:
         return self.age_days is not None and self.max_age_days is not None and self.age_days > self.max_age_days
 
 
-def _chunks(path: Path) -> Iterator[list[tuple[int, str]]]:
-    chunk: list[tuple[int, str]] = []
-    for line, text in iter_lines(path):
-        chunk.append((line, text))
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def check_register_name(name: str) -> str:
     text = name.strip()
     if not text or len(text) > 100:
         raise InputError(f"register name {name!r} must be 1 to 100 characters")
     return text
+
+
+def check_known_register(country: str, name: str, known: Mapping[str, Sequence[str]]) -> None:
+    """A register name the rule base does not know for the country is refused (``--custom`` skips this):
+    a mistyped name would load a register that no decision consults."""
+    names = list(known.get(country, ()))
+    if name.upper() in {n.upper() for n in names}:
+        return
+    if not names:
+        raise InputError(f"no do-not-call register is known for {country}; use --custom to load one of your own")
+    close = difflib.get_close_matches(name.upper(), [n.upper() for n in names], n=1, cutoff=0.5)
+    hint = f"; did you mean {next(n for n in names if n.upper() == close[0])}?" if close else "."
+    raise InputError(
+        f"{country} has no register named {name!r}{hint} Known registers for {country}: {', '.join(names)}"
+        " (use --custom to load a register of your own)"
+    )
+
+
+def _default_known() -> Mapping[str, tuple[str, ...]]:
+    from lawfulreach.rules import default_rulebase  # the store is below the rules package
+
+    return default_rulebase().overlays.dnc_known_registers
 
 
 class DncRepo:
@@ -95,16 +112,33 @@ class DncRepo:
         as_of: datetime | None = None,
         max_age_days: int | None = None,
         skip_invalid: bool = False,
+        layout: Layout = Layout.AUTO,
+        allow_empty: bool = False,
+        custom: bool = False,
+        known_registers: Mapping[str, Sequence[str]] | None = None,
     ) -> LoadReport:
+        """Load or replace a register. Fail closed: a register that would end up empty is refused unless
+        ``allow_empty`` (an empty register counts as loaded, so listed numbers would be called), as is
+        a file whose every line is invalid, an ``as_of`` in the future, and a name the rule base does
+        not know for the country unless ``custom``."""
         cc = country_code(country)
         if cc is None:
             raise InputError("a register needs its country (--country)")
         display = check_register_name(name)
+        if not custom:
+            check_known_register(cc, display, known_registers if known_registers is not None else _default_known())
         if as_of is not None and as_of.tzinfo is None:
             raise InputError(f"as-of {as_of.isoformat()} has no time zone; give one (UTC is usual)")
         if max_age_days is not None and max_age_days < 1:
             raise InputError(f"maximum age {max_age_days} must be at least 1 day")
         now = self._scope.clock()
+        if as_of is not None and as_of > now + AS_OF_SKEW:
+            raise InputError(
+                f"as-of {as_of.isoformat()} is in the future (now {now.isoformat(timespec='seconds')}): "
+                "a register file cannot be issued after it is loaded, and a later date would keep it "
+                "fresh past its maximum age"
+            )
+        source = open_register(path, layout)
         with self._scope.writing(exclusive=True) as session:
             register = session.scalar(
                 select(DncRegister).where(DncRegister.country == cc, DncRegister.name_key == display.upper())
@@ -134,19 +168,33 @@ class DncRepo:
             )
             lines = skipped = 0
             problems: list[tuple[int, str]] = []
-            for chunk in _chunks(path):
-                lines += len(chunk)
-                keys = bulk_e164([text for _, text in chunk], cc)
+            for chunk in source.chunks(CHUNK):
+                lines += len(chunk.numbers) + len(chunk.problems)
+                skipped += len(chunk.problems)
+                problems.extend(chunk.problems[: max(0, _KEPT_PROBLEMS - len(problems))])
+                keys = bulk_e164(chunk.numbers, cc)
                 good = [k for k in keys if k is not None]
-                for (line, text), key in zip(chunk, keys, strict=True):
+                for line, text, key in zip(chunk.lines, chunk.numbers, keys, strict=True):
                     if key is None:
                         skipped += 1
                         if len(problems) < _KEPT_PROBLEMS:
                             problems.append((line, _problem(text, cc)))
                 loader.add((k,) for k in sorted(good))  # index-ordered inserts keep the B-tree local
+            problems.sort()
             if skipped and not skip_invalid:
                 raise InvalidRowsError(str(path), problems, "register not loaded", total=skipped)
+            if skipped and skipped == lines:
+                raise InvalidRowsError(
+                    str(path), problems, f"every line is invalid, register {display} not loaded", total=skipped
+                )
+            previous = register.size
             register.size = loader.finish()
+            if register.size == 0 and not allow_empty:
+                what = f"replace {cc} {display} ({previous:,} numbers)" if replaced else f"load {cc} {display}"
+                raise InputError(
+                    f"{path}: no numbers to load; refusing to {what} with an empty register, which would let "
+                    "calls to its numbers through (use --allow-empty if the register really is empty)"
+                )
             register.name = display
             register.as_of = as_of or now
             register.loaded_at = now
@@ -157,9 +205,18 @@ class DncRepo:
                 session,
                 self._scope,
                 "dnc.load",
-                details={"country": cc, "register": display, "size": size, "skipped": skipped, "replaced": replaced},
+                details={
+                    "country": cc,
+                    "register": display,
+                    "size": size,
+                    "skipped": skipped,
+                    "replaced": replaced,
+                    "layout": source.layout.value,
+                },
             )
-        return LoadReport(cc, display, lines, size, skipped, replaced, tuple(problems))
+        return LoadReport(
+            cc, display, lines, size, skipped, replaced, tuple(problems), source.layout.value, source.header_line
+        )
 
     def set_max_age(self, country: str, name: str, days: int | None) -> None:
         cc = country_code(country)
