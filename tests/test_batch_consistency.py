@@ -79,6 +79,8 @@ PHONES = [
     "+47 22 00 00 00",
     "+1 212 555 0123",
     "+1 416 555 0199",
+    "(201) 555-0123",
+    "+1 506 234 5678",
     "+32 2 123 45 67",
     "0032 2 123 45 67",
     "12345",
@@ -116,7 +118,9 @@ rows = st.fixed_dictionaries(
         "company": st.sampled_from(COMPANIES),
         "country": st.sampled_from(COUNTRIES),
         "region": st.sampled_from(REGIONS),
-        "subscriber_type": st.sampled_from([None, None, "corporate", "sole_trader", "individual", "government"]),
+        "subscriber_type": st.sampled_from(
+            [None, None, "corporate", "sole_trader", "partnership", "individual", "government"]
+        ),
         "phone_type": st.sampled_from([None, None, "mobile", "landline"]),
         "in_public_directory": st.sampled_from([None, "true", "false"]),
         "source": st.sampled_from([None, "first_party", "third_party"]),
@@ -125,7 +129,8 @@ rows = st.fixed_dictionaries(
         "relationship_products": st.sampled_from([None, "software", "software;training", "cars"]),
         "opt_out_offered": st.sampled_from([None, "true", "false"]),
         "last_interaction": st.sampled_from(
-            [None, *((NOW.date() - timedelta(days=d)).isoformat() for d in (10, 150, 200, 700, 800))]
+            # Around every relationship window: 3, 6, 18 and 24 months (spec §3, §6).
+            [None, *((NOW.date() - timedelta(days=d)).isoformat() for d in (10, 80, 100, 150, 200, 500, 600, 800))]
         ),
         "consent_status": st.sampled_from([None, "given", "confirmed", "withdrawn", "none"]),
         "consent_channel": st.sampled_from([None, "email", "call", "automated_call", "sms"]),
@@ -174,13 +179,23 @@ def states(draw: st.DrawFn) -> InMemoryState:
         )
     for country, name in draw(
         st.lists(
-            st.sampled_from([("GB", "TPS"), ("GB", "CTPS"), ("IE", "NDD"), ("BE", "DNCM"), ("US", "NDNC")]),
-            max_size=4,
+            st.sampled_from(
+                [
+                    ("GB", "TPS"),
+                    ("GB", "CTPS"),
+                    ("IE", "NDD"),
+                    ("BE", "DNCM"),
+                    ("US", "NDNC"),
+                    ("US", "National DNC"),
+                    ("CA", "DNCL"),
+                ]
+            ),
+            max_size=5,
             unique=True,
         )
     ):
         age = draw(st.sampled_from([1, 10, 40]))
-        listed = draw(st.lists(st.sampled_from([p for p in PHONES if p]), max_size=3))
+        listed = draw(st.lists(st.sampled_from([p for p in PHONES if p]), max_size=4))
         state.load_register(
             RegisterInfo(country, name, NOW - timedelta(days=age)),
             [e for e in (normalise_phone(p, country).e164 for p in listed) if e],
