@@ -338,12 +338,15 @@ def _permission_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> bo
     detail = _consent_problem(f)
     if level.soft_opt_in_suffices:
         detail += "; soft opt-in does not apply: " + "; ".join(soft_failures)
+    cite = rule.citation
     if f.channel is Channel.AUTOMATED_CALL:
-        detail += f" ({ov.citation('consent_specific_channel')})"
+        # Plain words in the message; the law behind "consent must be for automated calls" in the citation.
+        detail += " (consent to general marketing or to live calls is not consent to automated calls)"
+        cite += f"; {ov.citation('consent_specific_channel')}"
     d.add(
         ReasonCode.CONSENT_REQUIRED,
         f"{where} requires {level.label} for {chan} to this contact, and {detail}.",
-        rule.citation,
+        cite,
     )
     return False
 
