@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -240,3 +241,55 @@ def test_a_relationship_with_another_legal_entity_does_not_exempt() -> None:
     d = Lawfulreach(state=memory_state("listed"), clock=lambda: NOW).check(parse_request(request))
     assert d.outcome.value == "blocked"
     assert "dnc_registered" in d.reason_codes
+
+
+# --- the rules are data: a tenant can change them without code ---------------------------------------
+
+
+def test_a_tenant_override_changes_the_relationship_window(tmp_path: Path) -> None:
+    from lawfulreach.rules import load_rulebase
+
+    override = tmp_path / "windows.toml"
+    override.write_text("[established_relationship.US]\nnegotiation_months = 1\n", encoding="utf-8")
+    request = {
+        "contact": {"phone": PHONE["US"], "country": "US", "subscriber_type": "individual"},
+        "channel": "call",
+        "campaign": {"legal_entity": "Northwind Ltd"},
+        "relationship": {
+            "kind": "negotiation",
+            "legal_entity": "Northwind Ltd",
+            "last_interaction": (TODAY - timedelta(days=60)).isoformat(),
+        },
+    }
+    shipped = Lawfulreach(state=memory_state("listed"), clock=lambda: NOW).check(parse_request(request))
+    tenant = Lawfulreach(rulebase=load_rulebase([override]), state=memory_state("listed"), clock=lambda: NOW)
+    assert shipped.outcome.value == "allowed"
+    assert tenant.check(parse_request(request)).outcome.value == "blocked"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "rows.csv",
+            "country,channel,level,dnc_check,dnc_subscribers,citation\nUS,call,opt_out,yes,sole_traders,x\n",
+            "unknown subscriber type 'sole_traders' in dnc_subscribers",
+        ),
+        (
+            "rows.csv",
+            "country,channel,level,dnc_check,dnc_subscribers,citation\nUS,call,opt_out,no,individual,x\n",
+            "dnc_subscribers is set but dnc_check is not yes",
+        ),
+        ("old.toml", "[ca]\nimplied_consent_customer_months = 12\n", "the [ca] section is no longer read"),
+        ("bad.toml", "[established_relationship.US]\nchannels = ['sms']\n", "for live calls only"),
+        ("bad.toml", "[requirements.US]\nfax = ['caller_id']\n", "unknown key(s) ['fax']"),
+    ],
+)
+def test_bad_north_american_rule_data_is_refused(tmp_path: Path, name: str, text: str, message: str) -> None:
+    from lawfulreach.errors import RuleBaseError
+    from lawfulreach.rules import load_rulebase
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleBaseError, match=re.escape(message)):
+        load_rulebase([path])

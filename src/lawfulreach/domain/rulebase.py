@@ -428,7 +428,18 @@ def _windows(doc: Mapping[str, Any], source: str) -> dict[tuple[str, Channel], R
     return out
 
 
+#: overlay keys of earlier versions and where their content lives now: an override file still using
+#: them would otherwise be ignored silently (e.g. a stricter CASL window).
+_MOVED = {
+    "us": "[requirements.US] (email, consent_drops, sms)",
+    "ca": "[requirements.CA] and [implied_consent.CA]",
+}
+
+
 def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
+    for old, new in _MOVED.items():
+        if old in doc:
+            raise RuleBaseError(source, None, f"the [{old}] section is no longer read; its settings moved to {new}")
     citations = dict(_get(doc, "citations", source, dict))
     for key in _REQUIRED_CITATIONS:
         if not isinstance(citations.get(key), str) or not citations[key].strip():
