@@ -293,3 +293,64 @@ def test_bad_north_american_rule_data_is_refused(tmp_path: Path, name: str, text
     path.write_text(text, encoding="utf-8")
     with pytest.raises(RuleBaseError, match=re.escape(message)):
         load_rulebase([path])
+
+
+@pytest.mark.parametrize(
+    ("country", "fragments"),
+    [
+        (
+            "US",
+            [
+                "sms prior opt-in",
+                "47 U.S.C. §227(b)",
+                "National DNC (max 31 days); for sole traders, partnerships, individuals only",
+                "16 CFR §310.6(b)(7)",
+                "a purchase within 18 months or an inquiry within 3 months",
+                "sender_identity, opt_out_link",
+            ],
+        ),
+        (
+            "CA",
+            [
+                "automated_call prior opt-in",
+                "Part IV (Automatic Dialing-Announcing Device Rules)",
+                "DNCL (max 31 days); for individuals only",
+                "a purchase within 18 months or an inquiry within 6 months",
+                "a purchase within 24 months or an inquiry within 6 months",
+            ],
+        ),
+    ],
+)
+def test_rules_show_prints_the_spec_6_rules(country: str, fragments: list[str], tmp_path: Path) -> None:
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "lawfulreach", "rules", "show", country],
+        capture_output=True,
+        text=True,
+        env={"LAWFULREACH_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "COLUMNS": "400"},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = _table_cells(proc.stdout)
+    text = " | ".join(rows)
+    for fragment in fragments:
+        assert fragment in text, fragment
+
+
+def _table_cells(output: str) -> list[str]:
+    """Each table row's cells, with the lines a cell was folded over joined back (rich tables)."""
+    rows: list[list[str]] = []
+    current: list[list[str]] | None = None
+    for line in output.splitlines():
+        if line.startswith("│"):
+            parts = [p.strip() for p in line.strip("│").split("│")]
+            if current is None:
+                current = [[] for _ in parts]
+            for i, part in enumerate(parts):
+                if part:
+                    current[i].append(part)
+        elif current is not None:
+            rows.append([" ".join(cell) for cell in current])
+            current = None
+    return [" ".join(row) for row in rows]

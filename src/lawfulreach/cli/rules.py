@@ -47,7 +47,7 @@ def show(
     else:
         countries = list(rb.countries)
     table = Table(title="lawfulreach rule base", show_lines=True)
-    for col in ("Country", "Channel", "Rule", "Generic address", "DNC check", "Exceptions", "Citation"):
+    for col in ("Country", "Channel", "Rule", "Generic address", "DNC check", "Exceptions", "Must carry", "Citation"):
         table.add_column(col, overflow="fold")
     for code in countries:
         for rule in rb.for_country(code):
@@ -62,6 +62,7 @@ def show(
                 rule.level_generic.label if rule.level_generic else "",
                 lines.dnc,
                 "; ".join(lines.exceptions),
+                ", ".join(r.value for r in rb.overlays.requirements(code, _CHANNEL_OF[rule.column])),
                 cite,
             )
     Console(width=200 if not sys.stdout.isatty() else None).print(table)
