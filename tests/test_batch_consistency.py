@@ -79,6 +79,8 @@ PHONES = [
     "+47 22 00 00 00",
     "+1 212 555 0123",
     "+1 416 555 0199",
+    "(201) 555-0123",
+    "+1 506 234 5678",
     "+32 2 123 45 67",
     "0032 2 123 45 67",
     "12345",
@@ -116,7 +118,9 @@ rows = st.fixed_dictionaries(
         "company": st.sampled_from(COMPANIES),
         "country": st.sampled_from(COUNTRIES),
         "region": st.sampled_from(REGIONS),
-        "subscriber_type": st.sampled_from([None, None, "corporate", "sole_trader", "individual", "government"]),
+        "subscriber_type": st.sampled_from(
+            [None, None, "corporate", "sole_trader", "partnership", "individual", "government"]
+        ),
         "phone_type": st.sampled_from([None, None, "mobile", "landline"]),
         "in_public_directory": st.sampled_from([None, "true", "false"]),
         "source": st.sampled_from([None, "first_party", "third_party"]),
@@ -125,7 +129,8 @@ rows = st.fixed_dictionaries(
         "relationship_products": st.sampled_from([None, "software", "software;training", "cars"]),
         "opt_out_offered": st.sampled_from([None, "true", "false"]),
         "last_interaction": st.sampled_from(
-            [None, *((NOW.date() - timedelta(days=d)).isoformat() for d in (10, 150, 200, 700, 800))]
+            # Around every relationship window: 3, 6, 18 and 24 months (spec §3, §6).
+            [None, *((NOW.date() - timedelta(days=d)).isoformat() for d in (10, 80, 100, 150, 200, 500, 600, 800))]
         ),
         "consent_status": st.sampled_from([None, "given", "confirmed", "withdrawn", "none"]),
         "consent_channel": st.sampled_from([None, "email", "call", "automated_call", "sms"]),
@@ -174,13 +179,23 @@ def states(draw: st.DrawFn) -> InMemoryState:
         )
     for country, name in draw(
         st.lists(
-            st.sampled_from([("GB", "TPS"), ("GB", "CTPS"), ("IE", "NDD"), ("BE", "DNCM"), ("US", "NDNC")]),
-            max_size=4,
+            st.sampled_from(
+                [
+                    ("GB", "TPS"),
+                    ("GB", "CTPS"),
+                    ("IE", "NDD"),
+                    ("BE", "DNCM"),
+                    ("US", "NDNC"),
+                    ("US", "National DNC"),
+                    ("CA", "DNCL"),
+                ]
+            ),
+            max_size=5,
             unique=True,
         )
     ):
         age = draw(st.sampled_from([1, 10, 40]))
-        listed = draw(st.lists(st.sampled_from([p for p in PHONES if p]), max_size=3))
+        listed = draw(st.lists(st.sampled_from([p for p in PHONES if p]), max_size=4))
         state.load_register(
             RegisterInfo(country, name, NOW - timedelta(days=age)),
             [e for e in (normalise_phone(p, country).e164 for p in listed) if e],
@@ -252,3 +267,63 @@ def test_relationship_dates_are_relative_to_the_run_clock() -> None:
     late, _ = decide_frame(pl.DataFrame([row]), [Channel.EMAIL], campaign, rb, snap, datetime(2027, 6, 1, tzinfo=UTC))
     assert early["email_outcome"][0] == "allowed"
     assert late["email_outcome"][0] == "blocked"
+
+
+NA_PHONES = ["+1 212 555 0123", "(212) 555-0100", "+1 416 555 0199", "416 555 0100", "+1 506 234 5678", None]
+
+na_rows = st.fixed_dictionaries(
+    {
+        "phone": st.sampled_from(NA_PHONES),
+        "email": st.sampled_from([None, "pat@corp.ca", "kim@corp.us"]),
+        "company": st.sampled_from([None, "Lee Studio", "Corp Inc.", "Smith & Partners"]),
+        "country": st.sampled_from([None, "US", "CA"]),
+        "subscriber_type": st.sampled_from(
+            [None, "corporate", "government", "sole_trader", "partnership", "individual", "unknown"]
+        ),
+        "relationship_kind": st.sampled_from([None, "customer", "customer", "negotiation", "negotiation", "none"]),
+        "relationship_legal_entity": st.sampled_from([None, "Northwind Ltd", "Northwind Ltd", "Other Inc"]),
+        # Inside and outside 3, 6, 18 and 24 months (spec §6 windows, CASL for texts).
+        "last_interaction": st.sampled_from(
+            [None, *((NOW.date() - timedelta(days=d)).isoformat() for d in (30, 85, 95, 175, 190, 540, 560, 800))]
+        ),
+        "consent_status": st.sampled_from([None, "given", "withdrawn"]),
+        "consent_channel": st.sampled_from([None, "sms", "call", "automated_call", "email"]),
+    }
+)
+
+
+@st.composite
+def na_states(draw: st.DrawFn) -> InMemoryState:
+    """US National DNC and Canada's DNCL missing, fresh or stale, listing some of the numbers."""
+    state = InMemoryState(secret_key=b"k" * 32)
+    for country, name in draw(st.lists(st.sampled_from([("US", "National DNC"), ("CA", "DNCL")]), unique=True)):
+        listed = draw(st.lists(st.sampled_from([p for p in NA_PHONES if p]), max_size=3))
+        state.load_register(
+            RegisterInfo(country, name, NOW - timedelta(days=draw(st.sampled_from([2, 45])))),
+            [e for e in (normalise_phone(p, country).e164 for p in listed) if e],
+        )
+    return state
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    batch=st.lists(na_rows, min_size=1, max_size=20),
+    state=na_states(),
+    policy=st.sampled_from(list(SubscriberPolicy)),
+)
+def test_north_american_rules_agree_in_batch_and_single_checks(
+    batch: list[dict[str, str | None]], state: InMemoryState, policy: SubscriberPolicy
+) -> None:
+    """Spec §6 (texts, registers by subscriber type, relationship windows, automated-call consent):
+    the batch path gives every row the single check's whole decision."""
+    rb = default_rulebase()
+    campaign = Campaign(name="na", legal_entity="Northwind Ltd", products=("crm",), lia=LiaStatus.PASSED)
+    frame = pl.DataFrame(batch, schema=dict.fromkeys(FIELDS, pl.String))
+    channels = [Channel.SMS, Channel.CALL, Channel.AUTOMATED_CALL]
+    _, results = decide_frame(frame, channels, campaign, rb, BatchSnapshot.from_memory(state), NOW, policy)
+    service = Lawfulreach(rulebase=rb, state=state, subscriber_policy=policy, clock=lambda: NOW)
+    for ch in channels:
+        res = results[ch]
+        for i, row in enumerate(batch):
+            single = service.check(request_from_row(row, ch, campaign)).to_dict()
+            assert res.decisions[res.tuple_ids[i]].to_dict() == single, f"row {i} {ch.value}: {row}"

@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +33,14 @@ contacts = st.fixed_dictionaries(
         "email": st.sampled_from(
             ["jane.doe@firma.de", "info@acme.co.uk", "bob@startup.io", "x@y", "ana@empresa.es", "pat@corp.ca"]
         ),
-        "phone": st.sampled_from(["+44 20 7946 0018", "+49 30 901820", "+353 85 123 4567", "+1 212 555 0123"]),
+        "phone": st.sampled_from(
+            ["+44 20 7946 0018", "+49 30 901820", "+353 85 123 4567", "+1 212 555 0123", "+1 416 555 0199"]
+        ),
         "name": st.sampled_from(["Jane Doe", "Bob"]),
         "company": st.sampled_from(["Firma GmbH", "Acme Ltd", "Startup"]),
         "country": st.sampled_from(["DE", "GB", "FR", "US", "CA", "IE", "NO"]),
         "region": st.sampled_from(["US-CA"]),
-        "subscriber_type": st.sampled_from(["corporate", "sole_trader", "individual"]),
+        "subscriber_type": st.sampled_from(["corporate", "sole_trader", "partnership", "individual", "government"]),
     },
 )
 requests = st.fixed_dictionaries(
@@ -55,7 +57,10 @@ requests = st.fixed_dictionaries(
                 "legal_entity": st.just("Northwind Ltd"),
                 "products": st.just(["software"]),
                 "opt_out_offered": st.booleans(),
-                "last_interaction": st.sampled_from(["2026-10-01", "2023-01-01"]),
+                # Relative to today: inside and outside the 3-, 6-, 18- and 24-month windows (spec §6).
+                "last_interaction": st.sampled_from(
+                    [(date.today() - timedelta(days=d)).isoformat() for d in (20, 100, 150, 300, 520, 650, 1100)]
+                ),
             }
         ),
     },

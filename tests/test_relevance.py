@@ -24,7 +24,7 @@ from lawfulreach.domain.vocabulary import (
 )
 from lawfulreach.rules import default_rulebase
 
-names = st.lists(st.sampled_from(["TPS", "CTPS", "DNCM"]), max_size=2, unique=True).map(tuple)
+names = st.lists(st.sampled_from(["TPS", "CTPS", "DNCM", "National DNC", "DNCL"]), max_size=2, unique=True).map(tuple)
 facts = st.builds(
     Facts,
     channel=st.sampled_from(list(Channel)),
@@ -72,11 +72,29 @@ def test_irrelevant_facts_do_not_change_the_decision(f: Facts) -> None:
 
 
 def test_relationship_matters_for_calls_once_a_call_rule_allows_a_soft_opt_in(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """A tenant rule that lets a soft opt-in suffice for calls brings the relationship facts back."""
-    from lawfulreach.domain.relevance import irrelevant
+    """A tenant rule that lets a soft opt-in suffice for calls brings the relationship facts back
+    everywhere; without one, calls read the relationship only where an established business
+    relationship exempts them from the register (spec §6: the US and Canada)."""
+    from lawfulreach.domain.relevance import irrelevant, only_in
     from lawfulreach.rules import load_rulebase
 
     override = tmp_path / "calls.csv"
     override.write_text("country,channel,level,citation\nGB,call,opt_in_soft,test\n")
-    assert "relationship" in irrelevant(Channel.CALL, default_rulebase())
-    assert "relationship" not in irrelevant(Channel.CALL, load_rulebase([override]))
+    shipped = default_rulebase()
+    assert "products_overlap" in irrelevant(Channel.CALL, shipped)
+    assert only_in(Channel.CALL, shipped)["relationship"] == {"US", "CA"}
+    assert only_in(Channel.CALL, shipped)["relationship_recent"] == {"US", "CA"}
+    assert only_in(Channel.AUTOMATED_CALL, shipped)["relationship"] == frozenset()
+    tenant = load_rulebase([override])
+    assert "products_overlap" not in irrelevant(Channel.CALL, tenant)
+    assert "relationship" not in irrelevant(Channel.CALL, tenant)
+    assert "relationship" not in only_in(Channel.CALL, tenant)
+
+
+def test_relationship_window_is_read_only_where_one_applies() -> None:
+    """CASL's implied consent for Canadian emails and texts; nowhere else for email."""
+    from lawfulreach.domain.relevance import only_in
+
+    rb = default_rulebase()
+    assert only_in(Channel.EMAIL, rb)["relationship_recent"] == {"CA"}
+    assert only_in(Channel.SMS, rb)["relationship_recent"] == {"CA"}

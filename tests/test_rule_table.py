@@ -45,7 +45,9 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "AT": (OIS, OI, OI, OI),  # Austria
     "BE": (SPLIT, OI, OO_DNC, OI),  # Belgium: split in the 1st-party column only (§5)
     "BG": (OIS, OI, OI, OI),  # Bulgaria
-    "CA": (OI, OI, OO, OO),  # Canada: "Opt-out Option required." for both calling columns
+    # Canada: "Opt-out Option required." for both calling columns; spec §6 corrects the automated
+    # calling cell to prior opt-in (CRTC ADAD Rules: express consent, businesses included).
+    "CA": (OI, OI, OO, OI),
     "HR": (OIS, OI, OO, OI),  # Croatia
     "CY": (OI, OI, OI, OI),  # Cyprus
     "CZ": (OIS, OI, OI_PUBDIR, OI),  # Czech Republic
@@ -117,6 +119,10 @@ EU27 = frozenset(
     | {"IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"}
 )
 GDPR_AREA = EU27 | {"IS", "LI", "NO", "GB"}
+
+#: Rows the rule base holds beyond the seed table (spec §6): US text messages follow the TCPA, not the
+#: email columns.
+EXTRA_COLUMNS: dict[str, set[str]] = {"US": {"sms"}}
 
 #: Do-not-call registers loaded for the "Required check" cells (GB needs both TPS and CTPS, §5).
 DNC_REGISTERS: dict[str, tuple[str, ...]] = {
@@ -280,11 +286,12 @@ class TestRuleBaseCoversTheSeedTable:
         rb = default_rulebase()
         have = {r.column.value for r in rb.for_country(country)}
         want = {col for col, cell in zip(COLUMNS, TABLE[country], strict=True) if cell != EMPTY}
-        assert have == want
+        assert have == want | EXTRA_COLUMNS.get(country, set())
 
     def test_every_rule_row_has_a_non_empty_citation(self) -> None:
         rules = default_rulebase().rules
-        assert len(rules) == 31 * 4 - 2  # Norway's two calling cells are empty
+        # Norway's two calling cells are empty; spec §6 adds the US sms row.
+        assert len(rules) == 31 * 4 - 2 + sum(len(extra) for extra in EXTRA_COLUMNS.values())
         uncited = [f"{c}/{col.value}" for (c, col), rule in rules.items() if not rule.citation.strip()]
         assert uncited == []
 
@@ -493,13 +500,15 @@ class TestEmailCellsForNonCorporateSubscribers:
 
 
 class TestSmsFollowsTheEmailColumns:
-    """SMS uses the email columns (spec §3); consent must be for SMS."""
+    """SMS uses the email columns (spec §3) except where the country has its own rule for texts (spec §6:
+    the US); consent must be for SMS."""
 
     @pytest.mark.parametrize(
         ("country", "source", "cell"),
         [
             pytest.param(cc, src, row[i], id=f"{cc}-{src}-{row[i]}")
             for cc, row in TABLE.items()
+            if "sms" not in EXTRA_COLUMNS.get(cc, set())
             for i, src in ((0, "first_party"), (1, "third_party"))
         ],
     )

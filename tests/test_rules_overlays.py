@@ -1033,7 +1033,8 @@ class TestCallRequirements:
         assert_allowed(d, "caller_id", "sender_identity", "contact_details", "privacy_notice")
 
     def test_automated_call_requirements_outside_the_gdpr_area(self) -> None:
-        d = decide(ca_request(channel="automated_call", phone="+15062345678"))
+        # Spec §6: Canadian automated calls need automated-call consent (the seed's opt-out cell corrected).
+        d = decide(ca_request(channel="automated_call", phone="+15062345678", consent_=consent("automated_call")))
         assert_allowed(d)
         assert reqs(d) == {"caller_id", "sender_identity", "contact_details"}
 

@@ -89,8 +89,9 @@ class Api:
         """The service exactly as ``lawfulreach check`` builds it (``cli.context``): ``StoreState``."""
         ws = self.workspace(tenant)
         config = self.backend.config
+        policy = config.policy or ws.tenant_settings.subscriber_policy()
         return Lawfulreach(
-            rulebase=ws.rulebase(config.rulebase), state=ws.state(), subscriber_policy=config.policy, clock=self.clock
+            rulebase=ws.rulebase(config.rulebase), state=ws.state(), subscriber_policy=policy, clock=self.clock
         )
 
     def call(self, method: str, path: str, *, role: str = "admin", tenant: str = "default", **kw: Any) -> Any:

@@ -177,7 +177,14 @@ class TestDncAndErase:
         )
         assert loaded.out == "GB TPS loaded: 1 numbers from 1 lines\n"
         table = cli("dnc", "status").out.splitlines()
-        assert [row.split("\t")[:3] for row in table[1:]] == [["GB", "TPS", "1"], ["GB", "CTPS", "-"]]
+        # Loaded first, then the required registers not loaded (spec §6 adds the US National DNC and
+        # Canada's DNCL to GB's TPS and CTPS).
+        assert [row.split("\t")[:3] for row in table[1:]] == [
+            ["GB", "TPS", "1"],
+            ["CA", "DNCL", "-"],
+            ["GB", "CTPS", "-"],
+            ["US", "National DNC", "-"],
+        ]
         assert table[1].endswith("\tSTALE") or table[1].endswith("\tok")
         status = json.loads(cli("dnc", "status", "--json").out)
         tps = next(s for s in status if s["register"] == "TPS")

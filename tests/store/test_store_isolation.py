@@ -74,7 +74,13 @@ def test_repositories_and_snapshot_see_only_their_tenant(two: tuple[Workspace, W
     assert acme.contacts.count() == 1
     assert globex.contacts.count() == 0
     assert acme.dnc.max_ages() == {} == globex.dnc.max_ages()
-    assert [s.loaded for s in globex.dnc.status(default_rulebase().overlays)] == [False, False]
+    # The required registers, none loaded for this tenant (spec §6 names the US and Canadian ones).
+    assert {(s.country, s.name): s.loaded for s in globex.dnc.status(default_rulebase().overlays)} == {
+        ("CA", "DNCL"): False,
+        ("GB", "TPS"): False,
+        ("GB", "CTPS"): False,
+        ("US", "National DNC"): False,
+    }
     snap = globex.batch_snapshot()
     for series in (snap.suppressed_emails, snap.suppressed_domains, snap.suppressed_phones, snap.erased_hashes):
         assert series.len() == 0

@@ -86,11 +86,12 @@ class TenantHandle:
             self.workspace.scope, keys, with_registers=any(r.channel is Channel.CALL for r in requests)
         )
         rulebase = lookup.rulebase(config.rulebase)
+        policy = config.policy or self.workspace.tenant_settings.subscriber_policy()
         return [
             Lawfulreach(
                 rulebase=rulebase,
                 state=lookup.state_for(k),
-                subscriber_policy=config.policy,
+                subscriber_policy=policy,
                 clock=self._backend.clock,
             )
             for k in keys

@@ -52,7 +52,8 @@ class MailSettings:
 class ApiConfig:
     workspace: WorkspaceSettings
     rulebase: RuleBase = field(default_factory=default_rulebase)
-    policy: SubscriberPolicy = SubscriberPolicy.REVIEW
+    #: overrides every tenant's stored subscriber-type policy when set (``serve --subscriber-policy``)
+    policy: SubscriberPolicy | None = None
     #: the address recipients reach the public pages at (unsubscribe links are built on it)
     public_url: str = "http://127.0.0.1:8000"
     max_batch: int = MAX_BATCH

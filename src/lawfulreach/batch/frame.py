@@ -32,7 +32,7 @@ from lawfulreach.domain.extract import (
 )
 from lawfulreach.domain.facts import FACT_FIELDS, Facts
 from lawfulreach.domain.model import Campaign, Decision
-from lawfulreach.domain.relevance import DEFAULTS, ONLY_IN, irrelevant
+from lawfulreach.domain.relevance import DEFAULTS, irrelevant, only_in
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.state import dnc_register_facts, parent_domains
 from lawfulreach.domain.vocabulary import (
@@ -113,6 +113,9 @@ def contact_facts(
 ) -> pl.DataFrame:
     """Normalise and enrich every contact row once; the per-channel step reuses it.
 
+    ``today`` is kept for callers; the relationship window is measured per channel (its length
+    depends on the jurisdiction and channel) from the ``now`` given to ``decide_channel``.
+
     ``conformed``: the frame already has every canonical column as trimmed text with blanks as nulls
     (what ``read_prospects`` returns), so ``conform`` need not run again."""
     df = contacts if conformed else conform(contacts)
@@ -186,23 +189,6 @@ def contact_facts(
         pl.col("opt_out_offered").fill_null("false").is_in(_TRUE).alias("opt_out_offered"),
         pl.col("last_interaction").is_not_null().alias("has_last_interaction"),
     )
-    pairs = df.select(kind.alias("k"), pl.col("last_interaction").alias("d")).unique()
-    overlays = rulebase.overlays
-    recent = {
-        (k, d): relationship_recent(RelationshipKind(k), date.fromisoformat(d) if d else None, today, overlays)
-        for k, d in pairs.iter_rows()
-    }
-    pairs = pairs.with_columns(
-        pl.Series("relationship_recent", [recent[(k, d)] for k, d in pairs.iter_rows()], dtype=pl.Boolean)
-    )
-    df = df.join(
-        pairs,
-        left_on=[kind, pl.col("last_interaction")],
-        right_on=["k", "d"],
-        how="left",
-        nulls_equal=True,
-        maintain_order="left",
-    )
 
     # Tenant state, joined (spec §2: always consulted). Person keys in the snapshot are blind indexes.
     df = _blind_indexes(df, snapshot)
@@ -246,6 +232,32 @@ def _blind_indexes(df: pl.DataFrame, snapshot: BatchSnapshot) -> pl.DataFrame:
     return df
 
 
+def _relationship_recent(df: pl.DataFrame, channel: Channel, rulebase: RuleBase, today: date) -> pl.DataFrame:
+    """``relationship_recent``: the last interaction inside the window the overlays set for the row's
+    jurisdiction and this channel (``domain.extract.relationship_recent``, applied to the distinct
+    (kind, date, jurisdiction) triples only)."""
+    kind = pl.col("relationship_kind").fill_null(RelationshipKind.NONE.value)
+    triples = df.select(
+        kind.alias("_k"), pl.col("last_interaction").alias("_d"), pl.col("jurisdiction").alias("_j")
+    ).unique()
+    overlays = rulebase.overlays
+    recent = [
+        relationship_recent(
+            RelationshipKind(k), date.fromisoformat(d) if d else None, today, overlays.window(j, channel)
+        )
+        for k, d, j in triples.iter_rows()
+    ]
+    triples = triples.with_columns(pl.Series("relationship_recent", recent, dtype=pl.Boolean))
+    return df.join(
+        triples,
+        left_on=[kind, pl.col("last_interaction"), pl.col("jurisdiction")],
+        right_on=["_k", "_d", "_j"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    )
+
+
 def _channel_facts(
     df: pl.DataFrame,
     channel: Channel,
@@ -264,6 +276,7 @@ def _channel_facts(
     df = df.with_columns(
         pl.when(pl.col("_region").str.slice(0, 2) == pl.col("jurisdiction")).then(pl.col("_region")).alias("region")
     )
+    df = _relationship_recent(df, channel, rulebase, now.date())
 
     # Opt-outs for this channel or all (spec §5), by email or by phone.
     # A withdrawn consent in the ledger acts as an opt-out for its channel, whatever the purpose.
@@ -409,8 +422,7 @@ def canonical_columns(facts: pl.DataFrame, channel: Channel, rulebase: RuleBase)
     resets = [_literal(name).alias(name) for name in sorted(unread)]
     resets += [
         pl.when(pl.col("jurisdiction").is_in(sorted(where))).then(pl.col(name)).otherwise(_literal(name)).alias(name)
-        for name, where in ONLY_IN.items()
-        if name not in unread
+        for name, where in only_in(channel, rulebase).items()
     ]
     return facts.with_columns(resets)
 

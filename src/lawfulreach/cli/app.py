@@ -36,11 +36,12 @@ def _root(
     rules: list[Path] = typer.Option(
         [], "--rules", help="Tenant rule override file (.csv rows or .toml overlays); repeatable."
     ),
-    policy: str = typer.Option(
-        "review",
+    policy: str | None = typer.Option(
+        None,
         "--subscriber-policy",
         envvar="LAWFULREACH_SUBSCRIBER_POLICY",
-        help="When the outcome hinges on an unknown subscriber type: review, assume_corporate, assume_individual.",
+        help="When the outcome hinges on an unknown subscriber type: review, assume_corporate, assume_individual. "
+        "Overrides the tenant's stored setting (`settings set subscriber_policy`) for this command.",
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
 ) -> None:

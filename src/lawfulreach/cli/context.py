@@ -24,7 +24,8 @@ class CliContext:
     db_url: str | None = None
     tenant: str = "default"
     rule_files: tuple[Path, ...] = ()
-    policy_name: str = "review"
+    #: the ``--subscriber-policy`` flag; None: the tenant's stored setting decides
+    policy_name: str | None = None
     #: who acts, for the audit trail (``LAWFULREACH_ACTOR``, else the OS user; see ``store.settings``)
     actor: str | None = None
     _service: Lawfulreach | None = field(default=None, repr=False)
@@ -34,13 +35,23 @@ class CliContext:
         """The shipped rules with the tenant's override files (no workspace needed)."""
         return load_rulebase(self.rule_files) if self.rule_files else default_rulebase()
 
-    def policy(self) -> SubscriberPolicy:
+    def policy_override(self) -> SubscriberPolicy | None:
+        """The ``--subscriber-policy`` flag (or its environment variable), validated; None when not given."""
+        if self.policy_name is None:
+            return None
         try:
-            return SubscriberPolicy(self.policy_name.strip().lower())
+            return SubscriberPolicy(self.policy_name.strip().lower().replace("-", "_"))
         except ValueError:
             raise ConfigError(
                 f"unknown subscriber policy {self.policy_name!r}; use review, assume_corporate or assume_individual"
             ) from None
+
+    def policy(self) -> SubscriberPolicy:
+        """The flag for this command if given, else the tenant's stored setting (default ``review``)."""
+        override = self.policy_override()
+        if override is not None:
+            return override
+        return self.workspace().tenant_settings.subscriber_policy()
 
     def settings(self) -> WorkspaceSettings:
         """Where the workspace is: ``--db``/``LAWFULREACH_DATABASE_URL``, ``--tenant``, key location."""

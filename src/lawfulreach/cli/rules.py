@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.domain.engine import country_name
 from lawfulreach.domain.extract import normalise_country
+from lawfulreach.domain.rulebase import Column, CountryRule, RuleBase
+from lawfulreach.domain.vocabulary import Channel, SubscriberType
 from lawfulreach.errors import InputError, RequestError
 from lawfulreach.schema import parse_request
 
@@ -25,6 +28,11 @@ app.add_typer(rules_app, name="rules")
 def show(
     ctx: typer.Context,
     country: str | None = typer.Argument(None, help="ISO country code (e.g. DE); all countries when omitted."),
+    notes: bool = typer.Option(
+        False,
+        "--notes",
+        help="Also print the product's own notes: how a rule was read or where its source was corrected.",
+    ),
 ) -> None:
     """Print the rules, one row per country × channel, with the law each rests on."""
     cli: CliContext = ctx.obj
@@ -39,26 +47,89 @@ def show(
     else:
         countries = list(rb.countries)
     table = Table(title="lawfulreach rule base", show_lines=True)
-    for col in ("Country", "Channel", "Rule", "Generic address", "DNC check", "Exceptions", "Citation"):
+    for col in ("Country", "Channel", "Rule", "Generic address", "DNC check", "Exceptions", "Must carry", "Citation"):
         table.add_column(col, overflow="fold")
     for code in countries:
         for rule in rb.for_country(code):
-            exceptions = []
-            if rule.mobile_level:
-                exceptions.append(f"mobile: {rule.mobile_level.label}")
-            if rule.public_directory_level:
-                exceptions.append(f"public directory: {rule.public_directory_level.label}")
-            cite = rule.citation + (f"\n[dim]{rule.note}[/dim]" if rule.note else "")
+            lines = rule_lines(rb, rule)
+            cite = "\n".join(lines.citations)
+            if notes and rule.note:
+                cite += f"\n[dim]Product note: {escape(rule.note)}[/dim]"
             table.add_row(
                 f"{country_name(code)} ({code})",
                 rule.column.value,
                 rule.level.label,
                 rule.level_generic.label if rule.level_generic else "",
-                "yes" if rule.dnc_check else "",
-                "; ".join(exceptions),
+                lines.dnc,
+                "; ".join(lines.exceptions),
+                ", ".join(r.value for r in rb.overlays.requirements(code, _CHANNEL_OF[rule.column])),
                 cite,
             )
     Console(width=200 if not sys.stdout.isatty() else None).print(table)
+
+
+@dataclass(frozen=True)
+class RuleLines:
+    """What ``rules show`` prints for one row besides its level: the register check, the exceptions
+    and every citation the row's decisions can carry."""
+
+    dnc: str
+    exceptions: list[str]
+    citations: list[str]
+
+
+_SUBSCRIBER_LABEL = {
+    SubscriberType.CORPORATE: "companies",
+    SubscriberType.GOVERNMENT: "government bodies",
+    SubscriberType.SOLE_TRADER: "sole traders",
+    SubscriberType.PARTNERSHIP: "partnerships",
+    SubscriberType.INDIVIDUAL: "individuals",
+}
+_CHANNEL_OF = {
+    Column.EMAIL_FIRST_PARTY: Channel.EMAIL,
+    Column.EMAIL_THIRD_PARTY: Channel.EMAIL,
+    Column.SMS: Channel.SMS,
+    Column.CALL: Channel.CALL,
+    Column.AUTOMATED_CALL: Channel.AUTOMATED_CALL,
+}
+
+
+def rule_lines(rb: RuleBase, rule: CountryRule) -> RuleLines:
+    """The register check, exceptions and citations of one row, from the rule data and the overlays."""
+    ov = rb.overlays
+    exceptions: list[str] = []
+    citations = [escape(rule.citation)]
+    if rule.mobile_level:
+        exceptions.append(f"mobile: {rule.mobile_level.label}")
+    if rule.public_directory_level:
+        exceptions.append(f"public directory: {rule.public_directory_level.label}")
+    dnc = ""
+    if rule.dnc_check:
+        registers = ov.dnc_required_registers.get(rule.country, ())
+        named = ", ".join(f"{n} (max {ov.max_age_days(n)} days)" for n in registers) or "a national register"
+        dnc = f"yes: {named}"
+        own = ov.dnc_citations.get(rule.country)
+        if own:
+            citations.append(escape(own))
+        if rule.dnc_subscribers:
+            covered = [label for t, label in _SUBSCRIBER_LABEL.items() if t in rule.dnc_subscribers]
+            exempt = [label for t, label in _SUBSCRIBER_LABEL.items() if t not in rule.dnc_subscribers]
+            dnc += f"; for {', '.join(covered)} only"
+            exceptions.append(f"no register check for calls to {', '.join(exempt)}")
+            exempt_cite = ov.dnc_exempt_citations.get(rule.country)
+            if exempt_cite:
+                citations.append(escape(exempt_cite))
+    window = ov.window(rule.country, _CHANNEL_OF[rule.column])
+    if window is not None and (window.effect == "implied_consent" or rule.dnc_check):
+        span = (
+            f"a purchase within {window.customer_months} months or an inquiry within {window.negotiation_months} months"
+        )
+        if window.effect == "implied_consent":
+            exceptions.append(f"implied consent: an existing business relationship ({span})")
+        else:
+            exceptions.append(f"no register check with an established business relationship ({span})")
+        citations.append(escape(window.citation))
+    return RuleLines(dnc, exceptions, citations)
 
 
 @rules_app.command("explain")

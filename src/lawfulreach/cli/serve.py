@@ -71,7 +71,7 @@ def _config(options: dict[str, Any]) -> ApiConfig:
     return ApiConfig(
         workspace=WorkspaceSettings(**{**options["workspace"], "key_file": _path(options["workspace"]["key_file"])}),
         rulebase=load_rulebase(rule_files) if rule_files else default_rulebase(),
-        policy=SubscriberPolicy(options["policy"]),
+        policy=SubscriberPolicy(options["policy"]) if options["policy"] else None,
         public_url=options["public_url"],
         key_cache_seconds=options["key_cache_seconds"],
         mail=mail,
@@ -128,7 +128,8 @@ def serve(
     options: dict[str, Any] = {
         "workspace": {**asdict(settings), "key_file": str(settings.key_file) if settings.key_file else None},
         "rules": [str(p) for p in cli.rule_files],
-        "policy": cli.policy().value,
+        # None: each tenant's stored setting (``settings set subscriber_policy``) decides
+        "policy": override.value if (override := cli.policy_override()) else None,
         "public_url": public_url or f"http://{host}:{port}",
         "outbox": str(outbox or home_dir(os.environ) / "outbox"),
         "smtp_host": smtp_host,

@@ -1,5 +1,5 @@
 """The workspace commands (``db``, ``tenant``, ``suppress``, ``contacts``, ``consent``, ``optout``,
-``dnc``, ``erase``, ``dsar``, ``audit``, ``keys``): imported by ``cli.app._register`` for their side
+``dnc``, ``erase``, ``dsar``, ``audit``, ``keys``, ``settings``): imported by ``cli.app._register`` for their side
 effect of adding them to ``app``.
 
 Each module only parses options, calls the workspace (``lawfulreach.store``) and prints a summary;
@@ -16,6 +16,7 @@ from lawfulreach.cli import (
     dsar_cmds,
     keys_cmds,
     ledger_cmds,
+    settings_cmds,
     suppress_cmds,
     workspace_cmds,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "dsar_cmds",
     "keys_cmds",
     "ledger_cmds",
+    "settings_cmds",
     "suppress_cmds",
     "workspace_cmds",
 ]

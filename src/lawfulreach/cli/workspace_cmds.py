@@ -9,6 +9,7 @@ from lawfulreach.cli.context import CliContext
 from lawfulreach.store import add_tenant, tenant_names, upgrade_workspace
 from lawfulreach.store.migrate import head_revision
 from lawfulreach.store.subjects import Subject, country_code, email_key, phone_key
+from lawfulreach.store.workspace import tenant_policies
 
 db_app = typer.Typer(help="The workspace database: create, migrate, inspect.", no_args_is_help=True)
 tenant_app = typer.Typer(help="Tenants (clients) sharing one workspace.", no_args_is_help=True)
@@ -30,15 +31,18 @@ def db_upgrade(ctx: typer.Context) -> None:
 
 @db_app.command("info")
 def db_info(ctx: typer.Context) -> None:
-    """Where the workspace and its secret key are, its schema revision and tenants."""
+    """Where the workspace and its secret key are, its schema revision, tenants and their settings."""
     cli: CliContext = ctx.obj
     settings = cli.settings()
     names = tenant_names(settings)
+    policies = tenant_policies(settings)
     key = "LAWFULREACH_SECRET_KEY" if settings.secret_key else str(settings.key_file)
     typer.echo(f"database: {settings.redacted_url}")
     typer.echo(f"secret key: {key}")
     typer.echo(f"schema revision: {head_revision()}")
     typer.echo(f"tenants: {', '.join(names)}")
+    for name in names:
+        typer.echo(f"tenant {name}: subscriber_policy {policies.get(name, 'review')}")
 
 
 @tenant_app.command("add")

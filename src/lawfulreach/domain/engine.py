@@ -18,7 +18,7 @@ import pycountry
 from lawfulreach.domain.facts import Facts
 from lawfulreach.domain.lexicons import GDPR_AREA, REGION_GROUPS
 from lawfulreach.domain.model import Decision, Reason
-from lawfulreach.domain.rulebase import Column, CountryRule, Level, RuleBase
+from lawfulreach.domain.rulebase import Column, CountryRule, Level, RelationshipWindow, RuleBase
 from lawfulreach.domain.vocabulary import (
     AddressKind,
     AddressStatus,
@@ -158,14 +158,30 @@ def _soft_opt_in_failures(f: Facts) -> list[str]:
     return failed
 
 
-def _casl_implied(f: Facts) -> bool:
-    """CASL s.10(9)–(10): existing business relationship within its window (spec §3, §5)."""
+def _relationship_in_window(f: Facts) -> bool:
+    """An existing business relationship within the window the overlays set for this country and
+    channel (``relationship_recent`` is measured against that window): same legal entity and a
+    ``last_interaction`` needed (spec §5, §6)."""
     return (
         f.relationship in (RelationshipKind.CUSTOMER, RelationshipKind.NEGOTIATION)
         and f.same_legal_entity
         and f.has_last_interaction
         and f.relationship_recent
     )
+
+
+def _window_words(window: RelationshipWindow) -> str:
+    return f"a purchase within {window.customer_months} months or an inquiry within {window.negotiation_months} months"
+
+
+_SUBSCRIBER_WORDS = {
+    SubscriberType.CORPORATE: "companies",
+    SubscriberType.GOVERNMENT: "government bodies",
+    SubscriberType.SOLE_TRADER: "sole traders",
+    SubscriberType.PARTNERSHIP: "partnerships",
+    SubscriberType.INDIVIDUAL: "individuals",
+    SubscriberType.UNKNOWN: "subscribers of unknown type",
+}
 
 
 def _region_excluded(f: Facts) -> str | None:
@@ -292,12 +308,13 @@ def _permission_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> bo
         cite = ov.citation("double_opt_in") if level.needs_confirmed else ov.citation("consent_definition")
         d.add(code, f"Valid {'confirmed ' if confirmed else ''}consent for {chan} is on record.", cite)
         return False
-    if f.jurisdiction == "CA" and level.needs_consent and f.channel.is_electronic_mail and _casl_implied(f):
+    window = ov.window(f.jurisdiction, f.channel)
+    if window is not None and window.effect == "implied_consent" and level.needs_consent and _relationship_in_window(f):
         d.relied_on_consent = True
         d.add(
             ReasonCode.IMPLIED_CONSENT,
-            "Existing business relationship within the CASL window counts as implied consent.",
-            ov.citation("casl_implied"),
+            f"An existing business relationship with the sender ({_window_words(window)}) counts as implied consent.",
+            window.citation,
         )
         return False
     if not level.needs_consent:
@@ -321,20 +338,26 @@ def _permission_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> bo
     detail = _consent_problem(f)
     if level.soft_opt_in_suffices:
         detail += "; soft opt-in does not apply: " + "; ".join(soft_failures)
+    cite = rule.citation
     if f.channel is Channel.AUTOMATED_CALL:
-        detail += f" ({ov.citation('consent_specific_channel')})"
+        # Plain words in the message; the law behind "consent must be for automated calls" in the citation.
+        detail += " (consent to general marketing or to live calls is not consent to automated calls)"
+        cite += f"; {ov.citation('consent_specific_channel')}"
     d.add(
         ReasonCode.CONSENT_REQUIRED,
         f"{where} requires {level.label} for {chan} to this contact, and {detail}.",
-        rule.citation,
+        cite,
     )
     return False
 
 
 def _dnc_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> None:
-    """Live calls only (spec §5): listings block unless valid call consent; missing/stale need review."""
+    """Live calls only (spec §5, §6): listings block unless valid call consent; missing/stale need review.
+
+    Which subscribers a country's register covers, the exemption's citation and the established
+    business relationship that lets a call go ahead without the register are all rule data."""
     ov = rb.overlays
-    cite = ov.citation("dnc_gb") if rule.country == "GB" else ov.citation("dnc_generic") + f"; {rule.citation}"
+    cite = ov.dnc_citation(rule.country, rule.citation)
     if _valid_consent(f):
         if f.dnc_listed:
             d.add(
@@ -342,6 +365,24 @@ def _dnc_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> None:
                 f"Listed on {', '.join(f.dnc_listed)}, but the subscriber consented to calls from you.",
                 cite,
             )
+        return
+    if rule.dnc_check and not rule.dnc_applies_to(f.subscriber_type):
+        covered = ", ".join(_SUBSCRIBER_WORDS[t] for t in SubscriberType if t in rule.dnc_subscribers)
+        d.add(
+            ReasonCode.DNC_NOT_REQUIRED,
+            f"In {country_name(rule.country)} the do-not-call register covers {covered} only; calls to "
+            f"{_SUBSCRIBER_WORDS[f.subscriber_type]} are exempt.",
+            ov.dnc_exempt_citations.get(rule.country, cite),
+        )
+        return
+    window = ov.window(rule.country, f.channel)
+    if rule.dnc_check and window is not None and window.effect == "dnc_exemption" and _relationship_in_window(f):
+        d.add(
+            ReasonCode.ESTABLISHED_RELATIONSHIP,
+            f"An established business relationship with the sender ({_window_words(window)}) lets the call "
+            "go ahead without the do-not-call register.",
+            window.citation,
+        )
         return
     if f.dnc_listed:
         d.add(
@@ -413,23 +454,26 @@ def _basis_step(f: Facts, rb: RuleBase, d: _Draft, legitimate_interests_possible
 
 
 def _requirements_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+    """The country's own list where the overlays give one (CAN-SPAM, TCPA texts, CASL), else the
+    channel's default; minus what the country waives on consent; plus the region's (CCPA)."""
     ov = rb.overlays
-    if f.channel.is_electronic_mail:
-        if f.jurisdiction == "US":
-            drops = ov.us_consent_drops if d.relied_on_consent else ()
-            d.require(*(r for r in ov.us_email_requires if r not in drops))
-        elif f.jurisdiction == "CA":
-            d.require(*ov.ca_email_requires)
-        else:
-            d.require(*ov.electronic_mail_requires)
-    elif f.channel is Channel.CALL:
-        d.require(*ov.live_call_requires)
-    elif f.channel is Channel.AUTOMATED_CALL:
-        d.require(*ov.automated_call_requires)
-    else:
-        d.require(*ov.post_requires)
+    drops = ov.consent_drops(f.jurisdiction) if d.relied_on_consent else ()
+    d.require(*(r for r in ov.requirements(f.jurisdiction, f.channel) if r not in drops))
     if f.region == ov.us_ca_region:
         d.require(*ov.us_ca_requires)
+
+
+def _rule_for(f: Facts, rb: RuleBase) -> CountryRule | None:
+    """The table row for this request: texts use the country's own ``sms`` row where it has one
+    (spec §6: US texts follow the TCPA, not the email columns), else the email column of the source."""
+    if f.jurisdiction is None:
+        return None
+    if f.channel is Channel.SMS:
+        own = rb.rule(f.jurisdiction, Column.SMS)
+        if own is not None:
+            return own
+    column = _column(f)
+    return rb.rule(f.jurisdiction, column) if column else None
 
 
 def _column(f: Facts) -> Column | None:
@@ -479,8 +523,7 @@ def _evaluate(f: Facts, rb: RuleBase) -> _Draft:
     if f.purpose is Purpose.SERVICE:
         return _service(f, rb, d)
     ov = rb.overlays
-    column = _column(f)
-    rule = rb.rule(f.jurisdiction, column) if f.jurisdiction and column else None
+    rule = _rule_for(f, rb)
     _regimes(f, rb, d, rule)
     _erasure_step(f, rb, d)
     _address_step(f, rb, d)

@@ -22,7 +22,7 @@ from lawfulreach.domain.lexicons import (
 )
 from lawfulreach.domain.model import Request
 from lawfulreach.domain.normalise import EmailFacts, PhoneFacts, normalise_email, normalise_phone
-from lawfulreach.domain.rulebase import Overlays
+from lawfulreach.domain.rulebase import Overlays, RelationshipWindow
 from lawfulreach.domain.state import TenantState, dnc_register_facts
 from lawfulreach.domain.vocabulary import (
     AddressKind,
@@ -155,12 +155,16 @@ def _months_between(earlier: date, later: date) -> float:
     return (later.year - earlier.year) * 12 + (later.month - earlier.month) + (later.day - earlier.day) / 31
 
 
-def relationship_recent(kind: RelationshipKind, last: date | None, today: date, overlays: Overlays) -> bool:
-    """CASL windows (data in overlays.toml): customer within 24 months, negotiation within 6."""
-    if last is None or kind is RelationshipKind.NONE:
+def relationship_recent(
+    kind: RelationshipKind, last: date | None, today: date, window: RelationshipWindow | None
+) -> bool:
+    """Whether the last interaction falls inside the relationship window that applies to this country
+    and channel (overlays.toml: CASL implied consent 24/6 months; TSR 18/3 and UTR 18/6 for calls).
+    No window for the country and channel: False (the engine reads the fact only where one exists)."""
+    if window is None or last is None or kind is RelationshipKind.NONE:
         return False
-    window = overlays.casl_customer_months if kind is RelationshipKind.CUSTOMER else overlays.casl_negotiation_months
-    return 0 <= _months_between(last, today) <= window
+    months = window.customer_months if kind is RelationshipKind.CUSTOMER else window.negotiation_months
+    return 0 <= _months_between(last, today) <= months
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -261,7 +265,9 @@ def extract_facts(
         same_legal_entity=_same(rel.legal_entity if rel else None, campaign.legal_entity),
         products_overlap=_overlap(rel.products if rel else (), campaign.products),
         opt_out_offered=bool(rel and rel.opt_out_offered),
-        relationship_recent=relationship_recent(kind, rel.last_interaction if rel else None, now.date(), overlays),
+        relationship_recent=relationship_recent(
+            kind, rel.last_interaction if rel else None, now.date(), overlays.window(jurisdiction, channel)
+        ),
         has_last_interaction=bool(rel and rel.last_interaction),
         lia=campaign.lia,
         excluded_regions=tuple(sorted({r.strip().upper() for r in campaign.excluded_regions if r.strip()})),

@@ -47,7 +47,9 @@ class Facts:
     consent_channel_ok: bool = False
     consent_purpose_ok: bool = False
     consent_pre_ticked: bool = False
-    # Relationship, already compared with the campaign (soft opt-in, CASL implied consent).
+    # Relationship, already compared with the campaign (soft opt-in, CASL implied consent, the register
+    # exemption for calls). ``relationship_recent``: within the window the overlays set for this
+    # jurisdiction and channel (False where none applies).
     relationship: RelationshipKind = RelationshipKind.NONE
     same_legal_entity: bool = False
     products_overlap: bool = False

@@ -1,9 +1,12 @@
 """The rule base as data: one row per country × channel column, plus the overlays.
 
-Rows come from ``rules/data/countries.csv`` (the table of seed 003, with its legislation column) and
-the overlays from ``rules/data/overlays.toml``. This module validates parsed rows into value objects;
+Rows come from ``rules/data/countries.csv`` (the table of seed 003, with its legislation column, plus
+the rows and columns spec §6 adds: US text messages, do-not-call registers that apply to some
+subscriber types only) and the overlays from ``rules/data/overlays.toml`` (per-country requirements,
+relationship windows, register citations). This module validates parsed rows into value objects;
 reading files is the loader's job (``lawfulreach.rules``). A bad row is a ``RuleBaseError`` naming
-the file and the row.
+the file and the row. Country-specific behaviour lives here as data, never as a branch on a country
+code in the engine.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from lawfulreach.domain.vocabulary import Requirement
+from lawfulreach.domain.vocabulary import Channel, Requirement, SubscriberType
 from lawfulreach.errors import RuleBaseError
 
 
@@ -61,10 +64,12 @@ _LABEL = {
 
 
 class Column(StrEnum):
-    """The four columns of the seed 003 table."""
+    """The four columns of the seed 003 table, plus ``sms`` for countries whose texts do not follow the
+    email columns (spec §6: the US, where the TCPA governs marketing texts)."""
 
     EMAIL_FIRST_PARTY = "email_first_party"
     EMAIL_THIRD_PARTY = "email_third_party"
+    SMS = "sms"
     CALL = "call"
     AUTOMATED_CALL = "automated_call"
 
@@ -82,6 +87,30 @@ class CountryRule:
     seed_cell: str
     citation: str
     note: str = ""
+    #: the subscriber types the do-not-call check applies to; empty: every type (spec §6: the US
+    #: National DNC covers non-corporate subscribers only, Canada's DNCL individuals only)
+    dnc_subscribers: frozenset[SubscriberType] = frozenset()
+
+    def dnc_applies_to(self, subscriber: SubscriberType) -> bool:
+        """Whether a call to this subscriber type must be screened against the country's registers."""
+        return self.dnc_check and (not self.dnc_subscribers or subscriber in self.dnc_subscribers)
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipWindow:
+    """How recent an existing business relationship must be to count, for some channels of a country.
+
+    Two uses (``effect``): ``implied_consent`` — CASL's existing business relationship stands in for
+    consent to electronic messages; ``dnc_exemption`` — an established business relationship lets a
+    live call go ahead without the do-not-call register (US TSR, Canada UTR). Either needs the same
+    legal entity and a ``last_interaction`` within the window for its kind (spec §5, §6)."""
+
+    country: str
+    effect: str
+    channels: frozenset[Channel]
+    customer_months: int
+    negotiation_months: int
+    citation: str
 
 
 @dataclass(frozen=True)
@@ -95,26 +124,59 @@ class Overlays:
     post_requires: tuple[Requirement, ...]
     post_regime: str
     service_requires: tuple[Requirement, ...]
-    us_email_requires: tuple[Requirement, ...]
-    us_consent_drops: tuple[Requirement, ...]
     us_ca_region: str
     us_ca_regime: str
     us_ca_requires: tuple[Requirement, ...]
-    ca_email_requires: tuple[Requirement, ...]
-    casl_customer_months: int
-    casl_negotiation_months: int
     dnc_default_max_age_days: int
+    #: country → register names, as written (compared case-insensitively)
     dnc_required_registers: Mapping[str, tuple[str, ...]]
     dnc_max_age_days: Mapping[str, int]
     citations: Mapping[str, str] = field(default_factory=dict)
     dnc_known_registers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Register names ``dnc load`` accepts per country (upper case; the required ones included)."""
+    #: country → channel (or ``consent_drops``) → requirements replacing the channel's default
+    country_requirements: Mapping[str, Mapping[str, tuple[Requirement, ...]]] = field(default_factory=dict)
+    #: (country, channel) → the relationship window that applies there
+    relationship_windows: Mapping[tuple[str, Channel], RelationshipWindow] = field(default_factory=dict)
+    #: country → the law that requires its do-not-call screening (else ``citations.dnc_generic``)
+    dnc_citations: Mapping[str, str] = field(default_factory=dict)
+    #: country → the law that exempts the subscriber types its register does not cover
+    dnc_exempt_citations: Mapping[str, str] = field(default_factory=dict)
 
     def citation(self, key: str) -> str:
         return self.citations[key]
 
     def max_age_days(self, register: str) -> int:
         return self.dnc_max_age_days.get(register.upper(), self.dnc_default_max_age_days)
+
+    def requirements(self, country: str | None, channel: Channel) -> tuple[Requirement, ...]:
+        """What every message or call on this channel must carry: the country's own list where the
+        overlays give one (CAN-SPAM, TCPA, CASL), else the channel's default."""
+        own = self.country_requirements.get(country or "", {}).get(channel.value)
+        if own is not None:
+            return own
+        if channel.is_electronic_mail:
+            return self.electronic_mail_requires
+        if channel is Channel.CALL:
+            return self.live_call_requires
+        if channel is Channel.AUTOMATED_CALL:
+            return self.automated_call_requires
+        return self.post_requires
+
+    def consent_drops(self, country: str | None) -> tuple[Requirement, ...]:
+        """Requirements a country waives where the recipient consented (CAN-SPAM: the ad disclosure)."""
+        return self.country_requirements.get(country or "", {}).get("consent_drops", ())
+
+    def window(self, country: str | None, channel: Channel) -> RelationshipWindow | None:
+        return self.relationship_windows.get((country or "", channel))
+
+    def window_countries(self, channel: Channel) -> frozenset[str]:
+        """Countries where a relationship window applies to this channel (which facts the batch reads)."""
+        return frozenset(c for c, ch in self.relationship_windows if ch is channel)
+
+    def dnc_citation(self, country: str, rule_citation: str) -> str:
+        own = self.dnc_citations.get(country)
+        return own if own else f"{self.citation('dnc_generic')}; {rule_citation}"
 
 
 @dataclass(frozen=True)
@@ -141,6 +203,7 @@ CSV_COLUMNS = (
     "level",
     "level_generic",
     "dnc_check",
+    "dnc_subscribers",
     "mobile_level",
     "public_directory_level",
     "regime",
@@ -159,12 +222,10 @@ _REQUIRED_CITATIONS = (
     "consent_definition",
     "consent_specific_channel",
     "double_opt_in",
-    "casl_implied",
     "can_spam",
     "ccpa",
     "post",
     "service",
-    "dnc_gb",
     "dnc_generic",
     "exclusion_list",
     "erasure",
@@ -221,6 +282,9 @@ def parse_country_rows(
             raise RuleBaseError(source, line, f"dnc_check must be yes or no, not {dnc_raw!r}")
         if (country, column) in out:
             raise RuleBaseError(source, line, f"duplicate rule for {country} {column.value}")
+        subscribers = _subscribers(raw.get("dnc_subscribers", ""), source, line)
+        if subscribers and dnc_raw not in ("yes", "true"):
+            raise RuleBaseError(source, line, "dnc_subscribers is set but dnc_check is not yes")
         out[(country, column)] = CountryRule(
             country=country,
             column=column,
@@ -235,8 +299,29 @@ def parse_country_rows(
             seed_cell=(raw.get("seed_cell") or "").strip(),
             citation=citation,
             note=(raw.get("note") or "").strip(),
+            dnc_subscribers=subscribers,
         )
     return out
+
+
+def _subscribers(value: str | None, source: str, row: int) -> frozenset[SubscriberType]:
+    """``sole_trader;partnership;individual`` → the subscriber types; empty → every type."""
+    out = set()
+    for part in (value or "").split(";"):
+        name = part.strip().lower()
+        if not name:
+            continue
+        try:
+            kind = SubscriberType(name)
+        except ValueError:
+            kind = SubscriberType.UNKNOWN
+        if kind is SubscriberType.UNKNOWN:
+            known = [t.value for t in SubscriberType if t is not SubscriberType.UNKNOWN]
+            raise RuleBaseError(
+                source, row, f"unknown subscriber type {part.strip()!r} in dnc_subscribers; expected {known}"
+            )
+        out.add(kind)
+    return frozenset(out)
 
 
 def _reqs(doc: Mapping[str, Any], path: str, source: str) -> tuple[Requirement, ...]:
@@ -266,13 +351,103 @@ def _get(doc: Mapping[str, Any], path: str, source: str, kind: type) -> Any:
     return node
 
 
+def _country_key(key: object, path: str, source: str) -> str:
+    code = str(key).strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise RuleBaseError(source, None, f"{path}: {key!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _text_table(doc: Mapping[str, Any], path: str, source: str) -> dict[str, str]:
+    """An optional ``[path]`` table of country code → non-empty text (citations)."""
+    node: Any = doc
+    for part in path.split("."):
+        node = node.get(part, {}) if isinstance(node, Mapping) else {}
+    if not isinstance(node, Mapping):
+        raise RuleBaseError(source, None, f"{path!r} must be a table")
+    out = {}
+    for key, value in node.items():
+        if not isinstance(value, str) or not value.strip():
+            raise RuleBaseError(source, None, f"{path}.{key} must be a non-empty text")
+        out[_country_key(key, path, source)] = value.strip()
+    return out
+
+
+def _country_requirements(doc: Mapping[str, Any], source: str) -> dict[str, dict[str, tuple[Requirement, ...]]]:
+    """``[requirements.US] email = [...], sms = [...], consent_drops = [...]``."""
+    table = doc.get("requirements", {})
+    if not isinstance(table, Mapping):
+        raise RuleBaseError(source, None, "'requirements' must be a table of countries")
+    allowed = {c.value for c in Channel} | {"consent_drops"}
+    out: dict[str, dict[str, tuple[Requirement, ...]]] = {}
+    for key, entry in table.items():
+        code = _country_key(key, "requirements", source)
+        if not isinstance(entry, Mapping):
+            raise RuleBaseError(source, None, f"requirements.{key} must be a table")
+        unknown = sorted(set(entry) - allowed)
+        if unknown:
+            raise RuleBaseError(
+                source, None, f"requirements.{key}: unknown key(s) {unknown}; expected {sorted(allowed)}"
+            )
+        out[code] = {name: _reqs(doc, f"requirements.{key}.{name}", source) for name in entry}
+    return out
+
+
+_WINDOW_EFFECTS = ("implied_consent", "dnc_exemption")
+
+
+def _windows(doc: Mapping[str, Any], source: str) -> dict[tuple[str, Channel], RelationshipWindow]:
+    """``[implied_consent.CA]`` and ``[established_relationship.US]`` tables → windows by country and
+    channel; one window at most per country and channel."""
+    out: dict[tuple[str, Channel], RelationshipWindow] = {}
+    for effect, table_name in zip(_WINDOW_EFFECTS, ("implied_consent", "established_relationship"), strict=True):
+        table = doc.get(table_name, {})
+        if not isinstance(table, Mapping):
+            raise RuleBaseError(source, None, f"{table_name!r} must be a table of countries")
+        for key in table:
+            code = _country_key(key, table_name, source)
+            path = f"{table_name}.{key}"
+            try:
+                channels = frozenset(Channel(c) for c in _get(doc, f"{path}.channels", source, list))
+            except ValueError as exc:
+                raise RuleBaseError(source, None, f"{path}.channels: {exc}") from None
+            window = RelationshipWindow(
+                country=code,
+                effect=effect,
+                channels=channels,
+                customer_months=_get(doc, f"{path}.customer_months", source, int),
+                negotiation_months=_get(doc, f"{path}.negotiation_months", source, int),
+                citation=_get(doc, f"{path}.citation", source, str).strip(),
+            )
+            if not window.citation:
+                raise RuleBaseError(source, None, f"{path}.citation must not be empty")
+            if effect == "dnc_exemption" and channels - {Channel.CALL}:
+                raise RuleBaseError(source, None, f"{path}.channels: the register exemption is for live calls only")
+            for channel in channels:
+                if (code, channel) in out:
+                    raise RuleBaseError(source, None, f"{path}: more than one relationship window for {code} {channel}")
+                out[(code, channel)] = window
+    return out
+
+
+#: overlay keys of earlier versions and where their content lives now: an override file still using
+#: them would otherwise be ignored silently (e.g. a stricter CASL window).
+_MOVED = {
+    "us": "[requirements.US] (email, consent_drops, sms)",
+    "ca": "[requirements.CA] and [implied_consent.CA]",
+}
+
+
 def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
+    for old, new in _MOVED.items():
+        if old in doc:
+            raise RuleBaseError(source, None, f"the [{old}] section is no longer read; its settings moved to {new}")
     citations = dict(_get(doc, "citations", source, dict))
     for key in _REQUIRED_CITATIONS:
         if not isinstance(citations.get(key), str) or not citations[key].strip():
             raise RuleBaseError(source, None, f"missing citation {key!r}")
     required = {
-        k.upper(): tuple(str(v).upper() for v in vs)
+        _country_key(k, "dnc.required_registers", source): tuple(str(v).strip() for v in vs)
         for k, vs in _get(doc, "dnc.required_registers", source, dict).items()
     }
     ages = {str(k).upper(): int(v) for k, v in _get(doc, "dnc.max_age_days", source, dict).items()}
@@ -294,19 +469,18 @@ def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
         post_requires=_reqs(doc, "post.requires", source),
         post_regime=_get(doc, "post.regime", source, str),
         service_requires=_reqs(doc, "service.requires", source),
-        us_email_requires=_reqs(doc, "us.email_requires", source),
-        us_consent_drops=_reqs(doc, "us.consent_drops", source),
         us_ca_region=_get(doc, "us_ca.region", source, str),
         us_ca_regime=_get(doc, "us_ca.regime", source, str),
         us_ca_requires=_reqs(doc, "us_ca.requires", source),
-        ca_email_requires=_reqs(doc, "ca.email_requires", source),
-        casl_customer_months=_get(doc, "ca.implied_consent_customer_months", source, int),
-        casl_negotiation_months=_get(doc, "ca.implied_consent_negotiation_months", source, int),
         dnc_default_max_age_days=_get(doc, "dnc.default_max_age_days", source, int),
         dnc_required_registers=required,
         dnc_max_age_days=ages,
         citations=citations,
         dnc_known_registers=known,
+        country_requirements=_country_requirements(doc, source),
+        relationship_windows=_windows(doc, source),
+        dnc_citations=_text_table(doc, "dnc.citations", source),
+        dnc_exempt_citations=_text_table(doc, "dnc.exempt_citations", source),
     )
 
 

@@ -114,7 +114,7 @@ def dnc_register_facts(
     loaded = {r.name.upper(): r for r in registers}
     required = overlays.dnc_required_registers.get(country)
     if required:
-        missing = tuple(name for name in required if name not in loaded)
+        missing = tuple(name for name in required if name.upper() not in loaded)
     else:
         missing = () if loaded else (f"a {country} do-not-call register",)
     stale = tuple(sorted(r.name for r in registers if now - r.as_of > timedelta(days=overlays.max_age_days(r.name))))

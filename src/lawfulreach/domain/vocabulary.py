@@ -163,6 +163,8 @@ class ReasonCode(StrEnum):
     NO_CONSENT_NEEDED = "no_consent_needed"
     DNC_SCREENED = "dnc_screened"
     DNC_OVERRIDDEN_BY_CONSENT = "dnc_overridden_by_consent"
+    DNC_NOT_REQUIRED = "dnc_not_required"
+    ESTABLISHED_RELATIONSHIP = "established_relationship"
     LIA_PASSED = "lia_passed"
     NOT_PERSONAL_DATA = "not_personal_data"
     SERVICE_MESSAGE = "service_message"

@@ -276,6 +276,14 @@ REASON_TEXT: Final[dict[str, tuple[str, str]]] = {
         "Consent overrides register",
         "The number is on a register but the contact consented to calls.",
     ),
+    "dnc_not_required": (
+        "Register not required",
+        "The country's do-not-call register does not cover this kind of subscriber (e.g. businesses).",
+    ),
+    "established_relationship": (
+        "Established business relationship",
+        "A recent purchase or inquiry lets the call go ahead without the do-not-call register.",
+    ),
     "lia_passed": ("Legitimate interests", "The campaign's legitimate interests assessment passed."),
     "not_personal_data": ("Not personal data", "A generic role address without a name is not personal data."),
     "service_message": ("Service message", "A service message is not direct marketing."),

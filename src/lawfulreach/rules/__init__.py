@@ -41,7 +41,16 @@ def _data(name: str) -> str:
     return resources.files("lawfulreach.rules").joinpath("data", name).read_text(encoding="utf-8")
 
 
-OPEN_OVERLAY_TABLES = ("dnc.required_registers", "dnc.max_age_days", "dnc.known_registers")
+OPEN_OVERLAY_TABLES = (
+    "dnc.required_registers",
+    "dnc.max_age_days",
+    "dnc.known_registers",
+    "dnc.citations",
+    "dnc.exempt_citations",
+    "requirements",
+    "implied_consent",
+    "established_relationship",
+)
 """Overlay tables keyed by country or register name: an override may add keys of its own there."""
 _EXTRA = "\x00extra"
 _CLEARABLE = ("level_generic", "mobile_level", "public_directory_level", "note")

@@ -62,6 +62,7 @@ ACTS = (
     "dnc.load",
     "dnc.max_age",
     "keys.rotate",
+    "settings.set",
 )
 
 

@@ -78,6 +78,8 @@ class Tenant(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     #: the tenant's own deadline for privacy requests, in hours (None: the default, 72 — seed 000)
     dsar_target_hours: Mapped[int | None] = mapped_column(Integer)
+    #: what decides when the outcome hinges on an unknown subscriber type (None: ``review``); issue 12
+    subscriber_policy: Mapped[str | None] = mapped_column(String(20))
 
 
 class KeyVersion(Base):

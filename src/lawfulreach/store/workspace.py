@@ -38,6 +38,7 @@ from lawfulreach.store.settings import DEFAULT_TENANT, WorkspaceSettings, defaul
 from lawfulreach.store.snapshot import build_snapshot
 from lawfulreach.store.subjects import Subject
 from lawfulreach.store.suppression import SuppressionRepo
+from lawfulreach.store.tenant_settings import SETTINGS, TenantSettingsRepo
 from lawfulreach.store.tenant_state import StoreState
 
 
@@ -142,6 +143,7 @@ class Workspace:
         self.ledger = LedgerRepo(scope)
         self.dnc = DncRepo(scope)
         self.requests = RequestRepo(scope)
+        self.tenant_settings = TenantSettingsRepo(scope)
 
     @classmethod
     def open(cls, settings: WorkspaceSettings, *, clock: Callable[[], datetime] = utc_now) -> Workspace:
@@ -266,6 +268,14 @@ def add_tenant(settings: WorkspaceSettings, name: str, clock: Callable[[], datet
             if _tenant(session, name) is not None:
                 raise ConflictError(f"tenant {name!r} already exists")
             _add_tenant(session, name, workspace_key, clock())
+
+
+def tenant_policies(settings: WorkspaceSettings) -> dict[str, str]:
+    """Every tenant's subscriber-type policy (``db info``): the stored value, else the default."""
+    default = SETTINGS["subscriber_policy"][0]
+    with _admin(settings) as ws, translated(settings.url), Session(ws.engine) as session:
+        rows = session.execute(select(Tenant.name, Tenant.subscriber_policy).order_by(Tenant.name))
+        return {name: policy or default for name, policy in rows}
 
 
 def tenant_names(settings: WorkspaceSettings) -> list[str]:
