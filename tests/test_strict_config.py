@@ -51,10 +51,11 @@ class TestOverlayOverrides:
 
     def test_known_values_and_open_tables_still_load(self, tmp_path: Path) -> None:
         text = (
-            '[us]\nconsent_drops = []\n\n[dnc.known_registers]\nDE = ["Robinsonliste"]\nGB = ["TPS", "CTPS", "Mine"]\n'
+            "[requirements.US]\nconsent_drops = []\n\n"
+            '[dnc.known_registers]\nDE = ["Robinsonliste"]\nGB = ["TPS", "CTPS", "Mine"]\n'
         )
         overlays = load_rulebase([write(tmp_path, "mine.toml", text)]).overlays
-        assert overlays.us_consent_drops == ()
+        assert overlays.country_requirements["US"]["consent_drops"] == ()
         assert overlays.dnc_known_registers["DE"] == ("Robinsonliste",)
         assert overlays.dnc_known_registers["GB"] == ("TPS", "CTPS", "Mine")
         assert default_rulebase().overlays.dnc_known_registers["US"] == ("National DNC",)

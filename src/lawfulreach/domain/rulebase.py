@@ -438,10 +438,16 @@ _MOVED = {
 }
 
 
-def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
+def refuse_moved_sections(doc: Mapping[str, Any], source: str) -> None:
+    """A section the rule data no longer reads is named with where its settings went, before any
+    generic "unknown table" message: an old override file then says how to fix it."""
     for old, new in _MOVED.items():
         if old in doc:
             raise RuleBaseError(source, None, f"the [{old}] section is no longer read; its settings moved to {new}")
+
+
+def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
+    refuse_moved_sections(doc, source)
     citations = dict(_get(doc, "citations", source, dict))
     for key in _REQUIRED_CITATIONS:
         if not isinstance(citations.get(key), str) or not citations[key].strip():

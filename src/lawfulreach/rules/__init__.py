@@ -28,6 +28,7 @@ from lawfulreach.domain.rulebase import (
     merge_overlay_docs,
     parse_country_rows,
     parse_overlays,
+    refuse_moved_sections,
 )
 from lawfulreach.errors import RuleBaseError
 from lawfulreach.strict_config import describe_unknown, schema_of, unknown_keys
@@ -122,6 +123,7 @@ def load_rulebase(overrides: Sequence[Path] = ()) -> RuleBase:
             current.update(_keyed(rows))
         elif path.suffix.lower() == ".toml":
             override = _toml(text, str(path))
+            refuse_moved_sections(override, str(path))
             unknown = unknown_keys(override, schema, text)
             if unknown:
                 raise RuleBaseError(str(path), None, describe_unknown(unknown))
