@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,7 +45,7 @@ class Event:
     recorded_at: datetime
 
     def fact(self) -> LedgerFact:
-        return LedgerFact(self.subject_key, self.event, self.channel, self.purpose, self.method)
+        return LedgerFact(self.subject_key, self.event, self.channel, self.purpose, self.method, self.occurred_at)
 
 
 def seal_context(subject_index: str) -> str:
@@ -58,6 +58,32 @@ def check_channel(raw: str, *, allow_all: bool) -> str:
     if value not in allowed:
         raise InputError(f"unknown channel {raw!r}; use one of {', '.join(allowed)}")
     return value
+
+
+def claimed_time(at: datetime | None, now: datetime, max_skew: timedelta) -> datetime:
+    """The time an event claims, in UTC; ``now`` when none is claimed.
+
+    A time more than ``max_skew`` ahead of ``now`` is refused: a consent dated in the future would
+    look newer than everything recorded before it. The order of the ledger is the order of
+    recording (``ledger_state``), so a claimed time cannot outrank an opt-out any more; refusing it
+    keeps the record honest and catches a wrong clock at the door. A time that cannot be expressed
+    in UTC (``9999-12-31T23:59:59-14:00``) is refused, not stored.
+    """
+    if at is None:
+        return now
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InputError("occurred_at needs a time zone (UTC is usual), e.g. 2026-11-25T10:00:00Z")
+    try:
+        utc = at.astimezone(UTC)
+    except OverflowError:
+        raise InputError(f"occurred_at {at.isoformat()} is outside the range of dates that can be recorded") from None
+    if utc - now > max_skew:
+        ahead = int(max_skew.total_seconds())
+        raise InputError(
+            f"occurred_at {utc.isoformat().replace('+00:00', 'Z')} is in the future (more than {ahead} s ahead "
+            "of this server's clock): record events when they have happened"
+        )
+    return utc
 
 
 def _text(value: str | None, what: str, limit: int) -> str | None:
@@ -122,6 +148,7 @@ class LedgerRepo:
         """Append an event inside the caller's exclusive write transaction (a privacy request's
         objection is recorded with the request)."""
         now = self._scope.clock()
+        occurred = claimed_time(at, now, self._scope.max_skew)
         index = self._scope.index(who.key)
         fields = {
             "subject": who.key,
@@ -142,7 +169,7 @@ class LedgerRepo:
             method=_text(method, "method", 100),
             sealed=sealed,
             key_version=version,
-            occurred_at=at or now,
+            occurred_at=occurred,
             recorded_at=now,
         )
         session.add(row)
@@ -221,20 +248,16 @@ class LedgerRepo:
         )
 
     def history(self, who: Subject) -> list[Event]:
-        """The person's events, oldest first, decrypted."""
+        """The person's events in the order the ledger recorded them (the order state follows), decrypted."""
         index = self._scope.index(who.key)
         with self._scope.reading() as session:
             rows = list(
-                session.scalars(
-                    select(LedgerEvent)
-                    .where(LedgerEvent.subject_index == index)
-                    .order_by(LedgerEvent.occurred_at, LedgerEvent.id)
-                )
+                session.scalars(select(LedgerEvent).where(LedgerEvent.subject_index == index).order_by(LedgerEvent.id))
             )
         return [_event(r, self._scope.unseal(seal_context(r.subject_index), r.sealed)) for r in rows]
 
     def facts_for(self, keys: Iterable[str | None]) -> list[LedgerFact]:
-        """Every event of these subjects (normalised keys), in replay order, keyed by the keys given:
+        """Every event of these subjects (normalised keys), in recording order, keyed by the keys given:
         one query on the subject's blind index, nothing decrypted."""
         wanted = sorted({k for k in keys if k})
         if not wanted:
@@ -248,13 +271,14 @@ class LedgerRepo:
                     LedgerEvent.channel,
                     LedgerEvent.purpose,
                     LedgerEvent.method,
+                    LedgerEvent.occurred_at,
                 )
                 .where(LedgerEvent.subject_index.in_(sorted(back)))
-                .order_by(LedgerEvent.occurred_at, LedgerEvent.id)
+                .order_by(LedgerEvent.id)
             )
             return [
-                LedgerFact(back[index], event, channel, purpose, method)
-                for index, event, channel, purpose, method in rows
+                LedgerFact(back[index], event, channel, purpose, method, occurred)
+                for index, event, channel, purpose, method, occurred in rows
             ]
 
     def current(self, keys: Iterable[str | None]) -> DerivedLedger:

@@ -154,7 +154,9 @@ class Workspace:
             engine.dispose()
             raise
         actor = settings.actor or default_actor()
-        scope = TenantScope(engine, settings.url, tenant_id, settings.tenant, tenant_key, clock, crypto, actor)
+        scope = TenantScope(
+            engine, settings.url, tenant_id, settings.tenant, tenant_key, clock, crypto, actor, settings.max_clock_skew
+        )
         return cls(engine, settings, scope)
 
     @property
