@@ -29,6 +29,8 @@ from lawfulreach.unsubscribe import (
 
 EMAIL = "jana.novak@firma.de"
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
+#: what a browser sends with a form posted from the page itself
+SAME_ORIGIN = {"Origin": "http://testserver"}
 
 
 def link(api: Api, tenant: str = "default", **body: Any) -> dict[str, Any]:
@@ -336,6 +338,67 @@ class TestLimitsAndHeaders:
         other = link(api, email="other@firma.de")["token"]
         statuses = [api.client.get(f"/u/{other}/preferences").status_code for _ in range(2)]
         assert statuses == [200, 429]  # the address's 5 are used up
+
+    def test_a_500_one_click_burst_from_one_address_is_all_recorded(self, make_api: Any) -> None:
+        """Issue 10: a mailbox provider sends its users' one-click POSTs from one address. With the
+        production limits, 500 of them (for 500 recipients) are all answered 2xx and all recorded."""
+        api = make_api(limits=Limits())
+        tokens = [
+            api.backend.tokens.issue(Recipient(api.workspace().scope.tenant_id, "email", f"r{i}@firma.de", "email"))
+            for i in range(500)
+        ]
+        statuses = [api.client.post(f"/u/{t}", data=ONE_CLICK).status_code for t in tokens]
+        assert [s for s in statuses if not 200 <= s < 300] == []
+        opted = api.workspace().ledger.current([f"r{i}@firma.de" for i in range(500)]).opt_outs
+        assert len(opted) == 500
+        assert all(channels == {"email"} for channels in opted.values())
+
+    def test_a_500_repeat_burst_of_one_token_is_accepted_and_written_once(self, make_api: Any) -> None:
+        """The same POST again and again (a provider retrying): always accepted, one ledger row and
+        one audit entry — the database is protected by idempotency, not by refusing opt-outs. The
+        preference centre's "stop everything" likewise."""
+        api = make_api(limits=Limits())
+        token = link(api)["token"]
+        statuses = [api.client.post(f"/u/{token}", data=ONE_CLICK).status_code for _ in range(500)]
+        assert set(statuses) == {200}
+        assert events(api) == [("opt_out", "email")]
+        stop = [
+            api.client.post(f"/u/{token}/preferences", data={"everything": "1"}, headers=SAME_ORIGIN).status_code
+            for _ in range(200)
+        ]
+        assert set(stop) == {200}
+        assert events(api) == [("opt_out", "email"), ("opt_out", "all")]
+        acts = [e.act for e in api.workspace().audit_show()]
+        assert acts.count("ledger.opt_out") == 2
+
+    def test_a_repeat_after_the_window_is_recorded_afresh(self, api: Api) -> None:
+        token = link(api)["token"]
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        api.clock.advance(minutes=59)
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        assert events(api) == [("opt_out", "email")]
+        api.clock.advance(minutes=2)
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        assert events(api) == [("opt_out", "email")] * 2
+
+    def test_a_consent_between_two_clicks_does_not_swallow_the_second(self, api: Api) -> None:
+        token = link(api)["token"]
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        api.call(
+            "POST",
+            "/v1/consents",
+            json={"email": EMAIL, "channel": "email", "purpose": "marketing", "method": "web_form", "confirmed": True},
+        ).raise_for_status()
+        assert check(api)["outcome"] == "allowed"
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        assert check(api)["outcome"] == "blocked"
+
+    def test_invalid_tokens_are_still_rate_limited(self, make_api: Any) -> None:
+        api = make_api(limits=Limits(page_per_ip=Rate(3, 60)))
+        statuses = [api.client.post("/u/" + "A" * 40, data=ONE_CLICK).status_code for _ in range(4)]
+        assert statuses == [404, 404, 404, 429]
+        token = link(api)["token"]
+        assert api.client.post(f"/u/{token}", data=ONE_CLICK).status_code == 200  # a valid one never is
 
     def test_failed_api_keys_are_rate_limited(self, make_api: Any) -> None:
         api = make_api(limits=Limits(auth_failures_per_ip=Rate(3, 60)))

@@ -148,19 +148,17 @@ class TenantHandle:
         return Profile(config.organisation, privacy_notice_url=config.privacy_notice_url)
 
     def opt_out(self, recipient: Recipient, channels: Sequence[str], source: str) -> None:
-        """Record opt-outs for the recipient of a token; repeating one changes nothing.
+        """Record opt-outs for the recipient of a token; repeating one writes nothing
+        (``LedgerRepo.opt_out_once``), so a burst of the same one-click POST costs one row.
 
         An erased person cannot be recorded again (the ledger refuses); they are blocked for good
         anyway, so the page answers exactly as for anyone else.
         """
         who = Subject("email" if recipient.kind == "email" else "phone", recipient.key)
         wanted = [ALL_CHANNELS] if ALL_CHANNELS in channels else list(dict.fromkeys(channels))
-        current = self.workspace.ledger.current([who.key]).opt_outs.get(who.key, set())
         for channel in wanted:
-            if ALL_CHANNELS in current or channel in current:
-                continue
             try:
-                self.workspace.ledger.opt_out(who, channel, source=source)
+                self.workspace.ledger.opt_out_once(who, channel, source=source)
             except ConflictError:
                 return
 

@@ -22,7 +22,7 @@ from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.errors import ConflictError, InputError
 from lawfulreach.store import audit
-from lawfulreach.store.ledger_state import DerivedLedger, LedgerFact, derive
+from lawfulreach.store.ledger_state import OPT_OUT_EVENTS, DerivedLedger, LedgerFact, derive
 from lawfulreach.store.models import ErasedSubject, LedgerEvent
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subjects import Subject
@@ -46,6 +46,10 @@ class Event:
 
     def fact(self) -> LedgerFact:
         return LedgerFact(self.subject_key, self.event, self.channel, self.purpose, self.method, self.occurred_at)
+
+
+#: how long a repeated opt-out from the public pages is a no-op (``LedgerRepo.opt_out_once``)
+REPEAT_WINDOW = timedelta(hours=1)
 
 
 def seal_context(subject_index: str) -> str:
@@ -246,6 +250,50 @@ class LedgerRepo:
             wording=wording,
             at=at,
         )
+
+    def opt_out_once(
+        self, who: Subject, channel: str, *, source: str, within: timedelta = REPEAT_WINDOW
+    ) -> Event | None:
+        """An opt-out for ``channel`` (or ``all``), unless one is already in force that was recorded
+        within ``within``: then nothing is written and None is returned.
+
+        The public pages call this: a mailbox provider may send the same RFC 8058 one-click POST
+        hundreds of times, and every one must be answered as accepted — never refused — without each
+        costing a ledger row and an audit entry. A cheap read (blind index, nothing decrypted) settles
+        a repeat without taking the tenant's write lock; otherwise the check is made again under the
+        lock, so a burst of concurrent repeats writes one event. The window keeps a repeat months
+        later recorded afresh (with its own time, which back-dated consents cannot outrank).
+        """
+        channel = check_channel(channel, allow_all=True)
+        index = self._scope.index(who.key)
+        with self._scope.reading() as session:
+            if self._in_force(session, index, channel, within):
+                return None
+        with self._scope.writing(exclusive=True) as session:
+            if self._in_force(session, index, channel, within):
+                return None
+            return self.append_in(session, who, "opt_out", channel, source=source)
+
+    def _in_force(self, session: Session, index: str, channel: str, within: timedelta) -> bool:
+        """Whether an opt-out covering ``channel`` is in force and one was recorded within ``within``."""
+        rows = session.execute(
+            select(
+                LedgerEvent.event,
+                LedgerEvent.channel,
+                LedgerEvent.purpose,
+                LedgerEvent.method,
+                LedgerEvent.occurred_at,
+                LedgerEvent.recorded_at,
+            )
+            .where(LedgerEvent.subject_index == index)
+            .order_by(LedgerEvent.id)
+        ).all()
+        opted = derive(LedgerFact(index, e, c, p, m, o) for e, c, p, m, o, _ in rows).opt_outs.get(index, set())
+        if not (ALL_CHANNELS in opted or channel in opted):
+            return False
+        since = self._scope.clock() - within
+        covering = (ALL_CHANNELS,) if channel == ALL_CHANNELS else (ALL_CHANNELS, channel)
+        return any(e in OPT_OUT_EVENTS and c in covering and at >= since for e, c, _, _, _, at in rows)
 
     def history(self, who: Subject) -> list[Event]:
         """The person's events in the order the ledger recorded them (the order state follows), decrypted."""

@@ -11,7 +11,9 @@
 
 No page says whether an address is known to the workspace: every page shows the same thing for any
 valid link or any address, shows no stored state, and the form answers identically whether or not a
-mail was sent. Every page is rate-limited per client address, and token pages also per token.
+mail was sent. Every page is rate-limited per client address, and token pages also per token —
+except a request that records an opt-out with a valid token (the one-click POST, the preference
+centre's choices): an opt-out is never refused, and a repeated one writes nothing.
 """
 
 from __future__ import annotations
@@ -105,10 +107,27 @@ def stylesheet() -> Response:
 
 # --- unsubscribe and preferences -----------------------------------------------------------------
 def _recipient(backend: Backend, token: str, address: str) -> tuple[Recipient, TenantHandle]:
+    """The token's recipient and tenant, for the pages that only *show* something: rate-limited per
+    client address and per token."""
     limits = backend.config.limits
     backend.limiter.hit("page", address, limits.page_per_ip)
     recipient = backend.tokens.read(token)
     backend.limiter.hit("token", token, limits.page_per_token)
+    return recipient, backend.tenant(recipient.tenant_id)
+
+
+def _opting_out(backend: Backend, token: str, address: str) -> tuple[Recipient, TenantHandle]:
+    """The token's recipient and tenant, for a request that records an opt-out: never rate-limited
+    when the token is valid. A mailbox provider sends every one-click POST of its users from a few
+    addresses, and a refused opt-out is a recipient who keeps getting mail against their will; the
+    token is unforgeable, and repeats write nothing (``TenantHandle.opt_out``), so validity is all
+    the protection the database needs. Invalid tokens (forgery, enumeration) count against the
+    client address's page limit, as every other page does."""
+    try:
+        recipient = backend.tokens.read(token)
+    except InvalidTokenError:
+        backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
+        raise
     return recipient, backend.tenant(recipient.tenant_id)
 
 
@@ -136,8 +155,8 @@ def unsubscribe_page(backend: BackendDep, address: ClientAddress, token: Token) 
 @router.post("/u/{token}")
 def unsubscribe_one_click(backend: BackendDep, address: ClientAddress, token: Token) -> Response:
     """RFC 8058: the body is ``List-Unsubscribe=One-Click``; any POST here unsubscribes (a recipient
-    must never be refused an opt-out over a form detail)."""
-    recipient, tenant = _recipient(backend, token, address)
+    must never be refused an opt-out over a form detail, nor over how many arrive)."""
+    recipient, tenant = _opting_out(backend, token, address)
     tenant.opt_out(recipient, [recipient.channel], source="unsubscribe link")
     return render(
         "unsubscribed.html.j2",
@@ -161,11 +180,14 @@ def save_preferences(
     channel: Annotated[list[str] | None, Form(max_length=20)] = None,
     everything: Annotated[str | None, Form(max_length=10)] = None,
 ) -> Response:
-    recipient, tenant = _recipient(backend, token, address)
+    recipient, tenant = _opting_out(backend, token, address)
     chosen = [c for c in (channel or []) if c in CHANNEL_LABELS]
     if everything:
         chosen = [ALL_CHANNELS]
     if not chosen:
+        # Nothing to record: an ordinary page view, limited like one.
+        backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
+        backend.limiter.hit("token", token, backend.config.limits.page_per_token)
         return render(
             "preferences.html.j2",
             422,
