@@ -21,6 +21,7 @@ from lawfulreach.store.intake import PrivacyIntake
 from lawfulreach.store.subjects import Subject
 from lawfulreach.store.suppression import Entry
 from lawfulreach.unsubscribe import (
+    HeaderValueError,
     InvalidTokenError,
     Recipient,
     TokenCodec,
@@ -108,6 +109,85 @@ class TestTokens:
             "List-Unsubscribe": "<https://optout.example/u/T>, <mailto:unsubscribe@example.com?subject=unsubscribe>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
+
+
+class TestHeaderInjection:
+    """Issue 10: nothing a caller passes may end the header, add one, or smuggle in another URI."""
+
+    URL = "https://optout.example/u/T"
+
+    @pytest.mark.parametrize(
+        "mailto",
+        [
+            "unsubscribe@example.com>\r\nBcc: victim@elsewhere.example",
+            "unsubscribe@example.com\nX-Injected: 1",
+            "unsubscribe@example.com>, <https://evil.example/x",
+            "<https://evil.example/x",
+            "unsubscribe@example.com%0D%0ABcc:%20v@elsewhere.example",
+            "unsubscribe@example.com%3E",
+            '"a>b"@example.com',
+            "Unsubscribe <unsubscribe@example.com>",
+            "unsubscribe@example.com?cc=boss@example.com",
+            "unsubscribe@example.com?subject=a&subject=b",
+            "unsubscribe@example.com?subject=a%0D%0ABcc:%20x@y.example",
+            "not-an-address",
+            "a@b",
+            "",
+        ],
+    )
+    def test_hostile_mailto_is_refused(self, mailto: str) -> None:
+        with pytest.raises(HeaderValueError):
+            list_unsubscribe_headers(self.URL, mailto or " ")
+
+    @pytest.mark.parametrize(
+        ("mailto", "uri"),
+        [
+            ("unsubscribe@example.com", "mailto:unsubscribe@example.com?subject=unsubscribe"),
+            ("MAILTO:unsubscribe@example.com", "mailto:unsubscribe@example.com?subject=unsubscribe"),
+            ("unsubscribe@example.com?subject=stop", "mailto:unsubscribe@example.com?subject=stop"),
+            ("u@example.com?subject=stop%20me&body=a,b", "mailto:u@example.com?subject=stop%20me&body=a%2Cb"),
+            ("list+unsub@example.com", "mailto:list+unsub@example.com?subject=unsubscribe"),
+            ("a%25b@example.com", "mailto:a%25b@example.com?subject=unsubscribe"),
+            ("u@bücher.example", "mailto:u@xn--bcher-kva.example?subject=unsubscribe"),
+        ],
+    )
+    def test_mailto_is_validated_encoded_and_its_query_never_doubled(self, mailto: str, uri: str) -> None:
+        headers = list_unsubscribe_headers(self.URL, mailto)
+        assert headers["List-Unsubscribe"] == f"<{self.URL}>, <{uri}>"
+        assert headers["List-Unsubscribe"].count("?") == 1
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "http://optout.example/u/T",
+            "https://optout.example/u/T>, <https://evil.example",
+            "https://optout.example/u/T\r\nBcc: x@y.example",
+            "javascript:alert(1)",
+            "https:///u/T",
+        ],
+    )
+    def test_a_url_that_is_not_plain_https_is_refused(self, url: str) -> None:
+        with pytest.raises(HeaderValueError):
+            list_unsubscribe_headers(url)
+
+    def test_http_only_with_the_development_flag(self) -> None:
+        url = "http://127.0.0.1:8000/u/T"
+        assert list_unsubscribe_headers(url, allow_http=True)["List-Unsubscribe"] == f"<{url}>"
+
+    @pytest.mark.parametrize("mailto", ["u@x.example>\r\nBcc: v@y.example", "<https://evil.example/", "nope"])
+    def test_the_api_answers_422_and_issues_nothing(self, api: Api, mailto: str) -> None:
+        response = api.call("POST", "/v1/unsubscribe-links", json={"email": EMAIL, "mailto": mailto})
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "token" not in response.json()
+
+    def test_the_api_refuses_http_links_without_the_development_flag(self, make_api: Any) -> None:
+        api = make_api(public_url="http://optout.example")
+        response = api.call("POST", "/v1/unsubscribe-links", json={"email": EMAIL})
+        assert response.status_code == 422
+        assert "https" in response.json()["detail"]
+        dev = make_api(public_url="http://127.0.0.1:8000", allow_http_links=True)
+        assert dev.call("POST", "/v1/unsubscribe-links", json={"email": EMAIL}).status_code == 200
 
 
 class TestUnsubscribe:
