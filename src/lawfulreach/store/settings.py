@@ -68,10 +68,31 @@ def home_dir(environ: Mapping[str, str]) -> Path:
     return Path(environ.get("LAWFULREACH_HOME") or "~/.lawfulreach").expanduser()
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+_SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def _looks_like_a_path(text: str) -> bool:
+    """A path the user evidently means as an SQLite file: it has a directory part, starts with ``~``
+    or ``.``, or ends in an SQLite suffix. ``nonsense`` (or ``postgres``, a forgotten URL) does not:
+    taken as a relative file it would silently create an empty workspace in the current directory,
+    and every opt-out recorded in the real one would be missed."""
+    if _SCHEME.match(text):  # ``localhost:5432/db``, ``postgresql:/x``: a URL written wrong
+        return False
+    return "/" in text or os.sep in text or text.startswith(("~", ".")) or text.lower().endswith(_SQLITE_SUFFIXES)
+
+
 def normalise_url(raw: str) -> str:
-    """A SQLAlchemy URL; a bare path means an SQLite file; ``postgresql://`` gets the psycopg 3 driver."""
+    """A SQLAlchemy URL; a path means an SQLite file; ``postgresql://`` gets the psycopg 3 driver.
+
+    Anything else is a ``ConfigError``: a bare word is not taken for a file name."""
     text = raw.strip()
     if "://" not in text:
+        if not text or not _looks_like_a_path(text):
+            raise ConfigError(
+                f"not a database URL or SQLite file path: {text!r} (give postgresql://user@host/db, "
+                "sqlite:///path/to/workspace.sqlite, or a path such as ./workspace.sqlite)"
+            )
         return f"sqlite:///{Path(text).expanduser().resolve()}"
     try:
         url = make_url(text)
