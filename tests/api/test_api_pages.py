@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from api_support import Api
+from api_support import ORIGIN, Api
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -30,8 +31,8 @@ from lawfulreach.unsubscribe import (
 
 EMAIL = "jana.novak@firma.de"
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
-#: what a browser sends with a form posted from the page itself
-SAME_ORIGIN = {"Origin": "http://testserver"}
+#: what a browser sends with a form posted from the page itself (the harness's default, said explicitly)
+SAME_ORIGIN = {"Origin": ORIGIN}
 
 
 def link(api: Api, tenant: str = "default", **body: Any) -> dict[str, Any]:
@@ -552,3 +553,101 @@ def test_a_mail_that_cannot_be_sent_keeps_nothing(api: Api, monkeypatch: pytest.
     assert "Nothing was sent" in page.text
     assert "smtp.example" not in page.text
     assert intake_rows(api) == 0
+
+
+class TestPublicFormsAndActors:
+    """Issue 10, item 7: the public forms refuse posts from other sites (CSRF) — except the RFC 8058
+    one-click POST — and opt-outs made on the pages name the page in the audit trail."""
+
+    EVIL = "https://evil.example"
+
+    @staticmethod
+    def bare(api: Api) -> TestClient:
+        """A client that sends no Origin (as a browser behind ``Referrer-Policy: no-referrer`` may not)."""
+        return TestClient(api.client.app, raise_server_exceptions=False, base_url="http://testserver")
+
+    def _forms(self, api: Api) -> list[tuple[str, dict[str, Any]]]:
+        token = link(api)["token"]
+        api.client.post("/privacy-request", data={"request_type": "access", "email": EMAIL}).raise_for_status()
+        text = api.mailer.messages[-1].get_content()
+        found = re.search(r"https://optout\.example\.test(\S+/verify/\S+)", text)
+        assert found
+        return [
+            (f"/u/{token}/preferences", {"everything": "1"}),
+            ("/privacy-request", {"request_type": "erasure", "email": "other@firma.de"}),
+            (found.group(1), {}),
+        ]
+
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {"Origin": EVIL},
+            {"Origin": "http://testserver.evil.example"},
+            {"Referer": EVIL + "/page"},
+            {},  # neither, and no form token
+            {"Origin": "null"},
+        ],
+    )
+    def test_a_form_posted_from_elsewhere_is_refused_and_changes_nothing(
+        self, api: Api, headers: dict[str, str]
+    ) -> None:
+        forms = self._forms(api)
+        mails = len(api.mailer.messages)
+        client = self.bare(api)
+        for path, data in forms:
+            response = client.post(path, data=data, headers=headers)
+            assert response.status_code == 403, (path, response.text)
+            assert "sent from its own page" in response.text
+        assert events(api) == []
+        assert len(api.mailer.messages) == mails
+        assert api.call("GET", "/v1/privacy-requests").json() == []
+
+    def test_the_page_form_token_stands_in_for_origin(self, api: Api) -> None:
+        """A browser that sends ``Origin: null`` (our pages' no-referrer policy) and no Referer: the
+        form's hidden token matches its ``SameSite=Strict`` cookie, and the post goes through."""
+        client = self.bare(api)
+        token = link(api)["token"]
+        page = client.get(f"/u/{token}/preferences")
+        cookie = page.headers["set-cookie"]
+        assert "lr_form=" in cookie
+        assert "samesite=strict" in cookie.lower()
+        assert "httponly" in cookie.lower()
+        found = re.search(r'name="form_token" value="([^"]+)"', page.text)
+        assert found
+        wrong = client.post(
+            f"/u/{token}/preferences", data={"everything": "1", "form_token": "x" * 43}, headers={"Origin": "null"}
+        )
+        assert wrong.status_code == 403
+        saved = client.post(
+            f"/u/{token}/preferences",
+            data={"everything": "1", "form_token": found.group(1)},
+            headers={"Origin": "null"},
+        )
+        assert saved.status_code == 200, saved.text
+        assert events(api) == [("opt_out", "all")]
+
+    def test_the_public_url_is_an_accepted_origin(self, api: Api) -> None:
+        token = link(api)["token"]
+        response = self.bare(api).post(
+            f"/u/{token}/preferences", data={"channel": ["sms"]}, headers={"Origin": "https://optout.example.test"}
+        )
+        assert response.status_code == 200
+        assert events(api) == [("opt_out", "sms")]
+
+    def test_the_one_click_post_needs_no_origin_and_ignores_a_foreign_one(self, api: Api) -> None:
+        token = link(api)["token"]
+        assert self.bare(api).post(f"/u/{token}", data=ONE_CLICK).status_code == 200
+        other = link(api, email="other@firma.de")["token"]
+        assert self.bare(api).post(f"/u/{other}", data=ONE_CLICK, headers={"Origin": self.EVIL}).status_code == 200
+        assert events(api) == [("opt_out", "email")]
+        assert events(api, "other@firma.de") == [("opt_out", "email")]
+
+    def test_opt_outs_from_the_pages_name_the_page_as_actor(self, api: Api) -> None:
+        token = link(api)["token"]
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        sms = link(api, email="other@firma.de")["token"]
+        api.client.post(f"/u/{sms}/preferences", data={"channel": ["sms"]}).raise_for_status()
+        entries = [(e.actor, e.act) for e in api.workspace().audit_show(act="ledger")]
+        assert entries == [("one-click unsubscribe", "ledger.opt_out"), ("preference centre", "ledger.opt_out")]
+        server_user = api.workspace().scope.actor
+        assert server_user not in {actor for actor, _ in entries}
