@@ -27,11 +27,13 @@ import base64
 import binascii
 import struct
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from email_validator import EmailNotValidError, validate_email
 
 from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.domain.vocabulary import Channel
@@ -123,25 +125,97 @@ def preferences_url(public_url: str, token: str) -> str:
     return f"{public_url.rstrip('/')}/u/{token}/preferences"
 
 
-def list_unsubscribe_headers(url: str, mailto: str | None = None) -> dict[str, str]:
+class HeaderValueError(InputError):
+    """A value that cannot be put into a ``List-Unsubscribe`` header safely (an address that is not
+    one, a URL that is not HTTPS, characters that would end or split the header)."""
+
+
+#: the header fields a ``mailto:`` unsubscribe URI may carry besides the address (RFC 6068 §2)
+_MAILTO_FIELDS = ("subject", "body")
+#: characters that may stand unencoded in a mailto address (RFC 6068 ``qchar`` minus ``,``, which
+#: some List-Unsubscribe parsers take for the separator between URIs)
+_MAILTO_SAFE = "!$'()*+;:@"
+#: never inside a header value: line breaks end the field, angle brackets and quotes end the URI
+_FORBIDDEN = frozenset('\r\n\t\0<>" ') | {chr(c) for c in range(0x20)} | {chr(0x7F)}
+
+
+def _https_url(url: str, *, allow_http: bool) -> str:
+    """``url`` if it can stand in a ``List-Unsubscribe`` header as the one-click URI."""
+    bad = sorted({repr(c) for c in url if c in _FORBIDDEN or not c.isascii()})
+    if bad:
+        raise HeaderValueError(f"the unsubscribe URL contains characters a header cannot carry: {', '.join(bad)}")
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not allow_http:
+        raise HeaderValueError(
+            "the one-click unsubscribe URL must be https:// (RFC 8058 §3.1; mailbox providers ignore plain "
+            "HTTP): give an https public URL, or allow http explicitly for development"
+        )
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise HeaderValueError(f"the unsubscribe URL {url!r} is not an https:// URL")
+    return url
+
+
+def mailto_uri(value: str) -> str:
+    """A ``mailto:`` URI for ``List-Unsubscribe`` from an address (optionally written as a mailto URI,
+    optionally with ``?subject=…`` or ``&body=…``).
+
+    The address is validated as an RFC 5322 addr-spec (``email-validator``; no display names, no
+    comments, no line breaks), its domain written in ASCII (IDNA), and percent-encoded as RFC 6068
+    requires; ``subject=unsubscribe`` is added unless a subject is given — the query is never doubled.
+    """
+    text = value.strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    if any(c in _FORBIDDEN for c in text):
+        raise HeaderValueError("the mailto address contains a line break, a space, a quote or an angle bracket")
+    address, _, query = text.partition("?")
+    address = unquote(address)
+    try:
+        checked = validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise HeaderValueError(f"the mailto address is not an email address: {exc}") from None
+    fields: dict[str, str] = {}
+    if query:
+        try:
+            pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=True)
+        except ValueError:
+            raise HeaderValueError("the mailto query is not name=value pairs") from None
+        for name, field_value in pairs:
+            key = name.lower()
+            if key not in _MAILTO_FIELDS or key in fields:
+                raise HeaderValueError(f"the mailto URI may carry subject and body once each, not {name!r}")
+            if any(c in "\r\n\0" for c in field_value):
+                raise HeaderValueError("the mailto subject or body contains a line break")
+            fields[key] = field_value
+    fields.setdefault("subject", "unsubscribe")
+    addr = quote(checked.ascii_email or checked.normalized, safe=_MAILTO_SAFE)
+    hfields = "&".join(f"{k}={quote(v, safe='')}" for k, v in fields.items())
+    return f"mailto:{addr}?{hfields}"
+
+
+def list_unsubscribe_headers(url: str, mailto: str | None = None, *, allow_http: bool = False) -> dict[str, str]:
     """The two header fields of RFC 8058 one-click unsubscription.
 
-    ``url`` must be HTTPS in production (RFC 8058 §3.1; mailbox providers ignore plain HTTP); a
-    ``mailto:`` address may be added for clients that do not do one-click. The message's DKIM
-    signature must cover both fields (RFC 8058 §4) — that is the sending system's job.
+    ``url`` must be HTTPS (RFC 8058 §3.1; mailbox providers ignore plain HTTP): ``allow_http`` is for
+    development only. A ``mailto:`` address may be added for clients that do not do one-click; it is
+    validated and encoded (``mailto_uri``), so nothing a caller passes can end the header, add a
+    header or smuggle in another URI. The message's DKIM signature must cover both fields
+    (RFC 8058 §4) — that is the sending system's job. ``HeaderValueError`` for anything unsafe.
     """
-    value = f"<{url}>"
+    value = f"<{_https_url(url, allow_http=allow_http)}>"
     if mailto:
-        value += f", <mailto:{mailto}?subject=unsubscribe>"
+        value += f", <{mailto_uri(mailto)}>"
     return {"List-Unsubscribe": value, "List-Unsubscribe-Post": ONE_CLICK_BODY}
 
 
 __all__ = [
     "ONE_CLICK_BODY",
+    "HeaderValueError",
     "InvalidTokenError",
     "Recipient",
     "TokenCodec",
     "list_unsubscribe_headers",
+    "mailto_uri",
     "preferences_url",
     "unsubscribe_url",
 ]

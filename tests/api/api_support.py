@@ -30,6 +30,8 @@ ENV = (
     "LAWFULREACH_PUBLIC_URL",
 )
 PUBLIC_URL = "https://optout.example.test"
+#: the origin the in-process client talks to
+ORIGIN = "http://testserver"
 #: limits no ordinary test reaches (the rate-limit tests set their own)
 GENEROUS = Limits(
     page_per_ip=Rate(100_000, 60),
@@ -103,5 +105,9 @@ def make(url: str, directory: Path, clock: Clock, **config: Any) -> Api:
     mailer = MemoryMailer()
     defaults: dict[str, Any] = {"public_url": PUBLIC_URL, "key_cache_seconds": 0.0, "limits": GENEROUS}
     backend = Backend.open(ApiConfig(workspace=settings, **{**defaults, **config}), mailer=mailer, clock=clock)
-    client = TestClient(create_app(backend), raise_server_exceptions=False, base_url="http://testserver")
+    # A browser sends Origin with every form it posts; the public forms refuse a foreign one (CSRF),
+    # so the harness sends this server's own. Tests of the check itself use clients without it.
+    client = TestClient(
+        create_app(backend), raise_server_exceptions=False, base_url="http://testserver", headers={"Origin": ORIGIN}
+    )
     return Api(backend, client, mailer, settings, clock, directory)

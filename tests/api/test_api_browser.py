@@ -62,7 +62,8 @@ def served(api: Api) -> Iterator[tuple[Api, str]]:
     """The test's app on a real socket (uvicorn in a thread), with the public URL pointing at it."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    api.backend.config = replace(api.backend.config, public_url=base)
+    # A development server on loopback: plain http, so the links need the development flag.
+    api.backend.config = replace(api.backend.config, public_url=base, allow_http_links=True)
     server = uvicorn.Server(uvicorn.Config(create_app(api.backend), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

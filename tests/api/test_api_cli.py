@@ -82,6 +82,41 @@ class TestKeys:
         assert len(json.loads(cli("--tenant", "acme", "keys", "api", "list", "--json").out)) == 1
 
 
+@pytest.mark.parametrize(
+    "mailto",
+    [
+        "u@x.example>\r\nBcc: victim@y.example",
+        "u@x.example>, <https://evil.example/",
+        "<https://evil.example/u@x.example",
+        "u@x.example%0d%0aBcc:%20v@y.example",
+        "not an address",
+        "u@x.example?cc=boss@x.example",
+    ],
+)
+def test_unsubscribe_headers_refuse_hostile_mailto(cli: Callable[..., Run], mailto: str) -> None:
+    result = cli(
+        "unsubscribe-headers", "--email", "a@b.de", "--public-url", "https://optout.example", "--mailto", mailto
+    )
+    assert result.code == 1, result.out
+    assert result.err.startswith("error: the mailto")
+    assert len(result.err.strip().splitlines()) == 1
+    assert result.out == ""
+
+
+def test_unsubscribe_headers_encode_the_mailto(cli: Callable[..., Run]) -> None:
+    result = cli(
+        "unsubscribe-headers",
+        "--email",
+        "a@b.de",
+        "--public-url",
+        "https://optout.example",
+        "--mailto",
+        "mailto:un+sub@bücher.example?subject=stop",
+    )
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0].endswith(", <mailto:un+sub@xn--bcher-kva.example?subject=stop>")
+
+
 def test_unsubscribe_headers(cli: Callable[..., Run], tmp_path: Path) -> None:
     result = cli("unsubscribe-headers", "--email", "Jana+x@Firma.de", "--public-url", "https://optout.example")
     assert result.code == 0, result.err
@@ -89,7 +124,11 @@ def test_unsubscribe_headers(cli: Callable[..., Run], tmp_path: Path) -> None:
     assert lines[0].startswith("List-Unsubscribe: <https://optout.example/u/")
     assert lines[1] == "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
     assert "jana" not in result.out.lower()
-    data = json.loads(cli("unsubscribe-headers", "--phone", "+44 20 7946 0018", "--channel", "sms", "--json").out)
+    phone = ("unsubscribe-headers", "--phone", "+44 20 7946 0018", "--channel", "sms", "--json")
+    refused = cli(*phone)  # the default public URL is http://127.0.0.1:8000: development only
+    assert refused.code == 1
+    assert "must be https://" in refused.err
+    data = json.loads(cli(*phone, "--allow-http-links").out)
     token = data["unsubscribe_url"].rsplit("/", 1)[1]
     settings = WorkspaceSettings.resolve()
     recipient = TokenCodec(workspace_key(settings)).read(token)
@@ -120,7 +159,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Pop
         check=True,
     ).stdout.strip()
     proc = subprocess.Popen(
-        [sys.executable, "-c", ENTRY, "serve", "--port", str(port)],
+        # Plain http on loopback: a development server, which must say so to issue links.
+        [sys.executable, "-c", ENTRY, "serve", "--port", str(port), "--allow-http-links"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from api_support import Api
+from api_support import ORIGIN, Api
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -21,6 +22,7 @@ from lawfulreach.store.intake import PrivacyIntake
 from lawfulreach.store.subjects import Subject
 from lawfulreach.store.suppression import Entry
 from lawfulreach.unsubscribe import (
+    HeaderValueError,
     InvalidTokenError,
     Recipient,
     TokenCodec,
@@ -29,6 +31,8 @@ from lawfulreach.unsubscribe import (
 
 EMAIL = "jana.novak@firma.de"
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
+#: what a browser sends with a form posted from the page itself (the harness's default, said explicitly)
+SAME_ORIGIN = {"Origin": ORIGIN}
 
 
 def link(api: Api, tenant: str = "default", **body: Any) -> dict[str, Any]:
@@ -106,6 +110,85 @@ class TestTokens:
             "List-Unsubscribe": "<https://optout.example/u/T>, <mailto:unsubscribe@example.com?subject=unsubscribe>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
+
+
+class TestHeaderInjection:
+    """Issue 10: nothing a caller passes may end the header, add one, or smuggle in another URI."""
+
+    URL = "https://optout.example/u/T"
+
+    @pytest.mark.parametrize(
+        "mailto",
+        [
+            "unsubscribe@example.com>\r\nBcc: victim@elsewhere.example",
+            "unsubscribe@example.com\nX-Injected: 1",
+            "unsubscribe@example.com>, <https://evil.example/x",
+            "<https://evil.example/x",
+            "unsubscribe@example.com%0D%0ABcc:%20v@elsewhere.example",
+            "unsubscribe@example.com%3E",
+            '"a>b"@example.com',
+            "Unsubscribe <unsubscribe@example.com>",
+            "unsubscribe@example.com?cc=boss@example.com",
+            "unsubscribe@example.com?subject=a&subject=b",
+            "unsubscribe@example.com?subject=a%0D%0ABcc:%20x@y.example",
+            "not-an-address",
+            "a@b",
+            "",
+        ],
+    )
+    def test_hostile_mailto_is_refused(self, mailto: str) -> None:
+        with pytest.raises(HeaderValueError):
+            list_unsubscribe_headers(self.URL, mailto or " ")
+
+    @pytest.mark.parametrize(
+        ("mailto", "uri"),
+        [
+            ("unsubscribe@example.com", "mailto:unsubscribe@example.com?subject=unsubscribe"),
+            ("MAILTO:unsubscribe@example.com", "mailto:unsubscribe@example.com?subject=unsubscribe"),
+            ("unsubscribe@example.com?subject=stop", "mailto:unsubscribe@example.com?subject=stop"),
+            ("u@example.com?subject=stop%20me&body=a,b", "mailto:u@example.com?subject=stop%20me&body=a%2Cb"),
+            ("list+unsub@example.com", "mailto:list+unsub@example.com?subject=unsubscribe"),
+            ("a%25b@example.com", "mailto:a%25b@example.com?subject=unsubscribe"),
+            ("u@bücher.example", "mailto:u@xn--bcher-kva.example?subject=unsubscribe"),
+        ],
+    )
+    def test_mailto_is_validated_encoded_and_its_query_never_doubled(self, mailto: str, uri: str) -> None:
+        headers = list_unsubscribe_headers(self.URL, mailto)
+        assert headers["List-Unsubscribe"] == f"<{self.URL}>, <{uri}>"
+        assert headers["List-Unsubscribe"].count("?") == 1
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "http://optout.example/u/T",
+            "https://optout.example/u/T>, <https://evil.example",
+            "https://optout.example/u/T\r\nBcc: x@y.example",
+            "javascript:alert(1)",
+            "https:///u/T",
+        ],
+    )
+    def test_a_url_that_is_not_plain_https_is_refused(self, url: str) -> None:
+        with pytest.raises(HeaderValueError):
+            list_unsubscribe_headers(url)
+
+    def test_http_only_with_the_development_flag(self) -> None:
+        url = "http://127.0.0.1:8000/u/T"
+        assert list_unsubscribe_headers(url, allow_http=True)["List-Unsubscribe"] == f"<{url}>"
+
+    @pytest.mark.parametrize("mailto", ["u@x.example>\r\nBcc: v@y.example", "<https://evil.example/", "nope"])
+    def test_the_api_answers_422_and_issues_nothing(self, api: Api, mailto: str) -> None:
+        response = api.call("POST", "/v1/unsubscribe-links", json={"email": EMAIL, "mailto": mailto})
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "token" not in response.json()
+
+    def test_the_api_refuses_http_links_without_the_development_flag(self, make_api: Any) -> None:
+        api = make_api(public_url="http://optout.example")
+        response = api.call("POST", "/v1/unsubscribe-links", json={"email": EMAIL})
+        assert response.status_code == 422
+        assert "https" in response.json()["detail"]
+        dev = make_api(public_url="http://127.0.0.1:8000", allow_http_links=True)
+        assert dev.call("POST", "/v1/unsubscribe-links", json={"email": EMAIL}).status_code == 200
 
 
 class TestUnsubscribe:
@@ -337,6 +420,67 @@ class TestLimitsAndHeaders:
         statuses = [api.client.get(f"/u/{other}/preferences").status_code for _ in range(2)]
         assert statuses == [200, 429]  # the address's 5 are used up
 
+    def test_a_500_one_click_burst_from_one_address_is_all_recorded(self, make_api: Any) -> None:
+        """Issue 10: a mailbox provider sends its users' one-click POSTs from one address. With the
+        production limits, 500 of them (for 500 recipients) are all answered 2xx and all recorded."""
+        api = make_api(limits=Limits())
+        tokens = [
+            api.backend.tokens.issue(Recipient(api.workspace().scope.tenant_id, "email", f"r{i}@firma.de", "email"))
+            for i in range(500)
+        ]
+        statuses = [api.client.post(f"/u/{t}", data=ONE_CLICK).status_code for t in tokens]
+        assert [s for s in statuses if not 200 <= s < 300] == []
+        opted = api.workspace().ledger.current([f"r{i}@firma.de" for i in range(500)]).opt_outs
+        assert len(opted) == 500
+        assert all(channels == {"email"} for channels in opted.values())
+
+    def test_a_500_repeat_burst_of_one_token_is_accepted_and_written_once(self, make_api: Any) -> None:
+        """The same POST again and again (a provider retrying): always accepted, one ledger row and
+        one audit entry — the database is protected by idempotency, not by refusing opt-outs. The
+        preference centre's "stop everything" likewise."""
+        api = make_api(limits=Limits())
+        token = link(api)["token"]
+        statuses = [api.client.post(f"/u/{token}", data=ONE_CLICK).status_code for _ in range(500)]
+        assert set(statuses) == {200}
+        assert events(api) == [("opt_out", "email")]
+        stop = [
+            api.client.post(f"/u/{token}/preferences", data={"everything": "1"}, headers=SAME_ORIGIN).status_code
+            for _ in range(200)
+        ]
+        assert set(stop) == {200}
+        assert events(api) == [("opt_out", "email"), ("opt_out", "all")]
+        acts = [e.act for e in api.workspace().audit_show()]
+        assert acts.count("ledger.opt_out") == 2
+
+    def test_a_repeat_after_the_window_is_recorded_afresh(self, api: Api) -> None:
+        token = link(api)["token"]
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        api.clock.advance(minutes=59)
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        assert events(api) == [("opt_out", "email")]
+        api.clock.advance(minutes=2)
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        assert events(api) == [("opt_out", "email")] * 2
+
+    def test_a_consent_between_two_clicks_does_not_swallow_the_second(self, api: Api) -> None:
+        token = link(api)["token"]
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        api.call(
+            "POST",
+            "/v1/consents",
+            json={"email": EMAIL, "channel": "email", "purpose": "marketing", "method": "web_form", "confirmed": True},
+        ).raise_for_status()
+        assert check(api)["outcome"] == "allowed"
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        assert check(api)["outcome"] == "blocked"
+
+    def test_invalid_tokens_are_still_rate_limited(self, make_api: Any) -> None:
+        api = make_api(limits=Limits(page_per_ip=Rate(3, 60)))
+        statuses = [api.client.post("/u/" + "A" * 40, data=ONE_CLICK).status_code for _ in range(4)]
+        assert statuses == [404, 404, 404, 429]
+        token = link(api)["token"]
+        assert api.client.post(f"/u/{token}", data=ONE_CLICK).status_code == 200  # a valid one never is
+
     def test_failed_api_keys_are_rate_limited(self, make_api: Any) -> None:
         api = make_api(limits=Limits(auth_failures_per_ip=Rate(3, 60)))
         bad = {"Authorization": "Bearer lr_000000000000_" + "A" * 43}
@@ -409,3 +553,101 @@ def test_a_mail_that_cannot_be_sent_keeps_nothing(api: Api, monkeypatch: pytest.
     assert "Nothing was sent" in page.text
     assert "smtp.example" not in page.text
     assert intake_rows(api) == 0
+
+
+class TestPublicFormsAndActors:
+    """Issue 10, item 7: the public forms refuse posts from other sites (CSRF) — except the RFC 8058
+    one-click POST — and opt-outs made on the pages name the page in the audit trail."""
+
+    EVIL = "https://evil.example"
+
+    @staticmethod
+    def bare(api: Api) -> TestClient:
+        """A client that sends no Origin (as a browser behind ``Referrer-Policy: no-referrer`` may not)."""
+        return TestClient(api.client.app, raise_server_exceptions=False, base_url="http://testserver")
+
+    def _forms(self, api: Api) -> list[tuple[str, dict[str, Any]]]:
+        token = link(api)["token"]
+        api.client.post("/privacy-request", data={"request_type": "access", "email": EMAIL}).raise_for_status()
+        text = api.mailer.messages[-1].get_content()
+        found = re.search(r"https://optout\.example\.test(\S+/verify/\S+)", text)
+        assert found
+        return [
+            (f"/u/{token}/preferences", {"everything": "1"}),
+            ("/privacy-request", {"request_type": "erasure", "email": "other@firma.de"}),
+            (found.group(1), {}),
+        ]
+
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {"Origin": EVIL},
+            {"Origin": "http://testserver.evil.example"},
+            {"Referer": EVIL + "/page"},
+            {},  # neither, and no form token
+            {"Origin": "null"},
+        ],
+    )
+    def test_a_form_posted_from_elsewhere_is_refused_and_changes_nothing(
+        self, api: Api, headers: dict[str, str]
+    ) -> None:
+        forms = self._forms(api)
+        mails = len(api.mailer.messages)
+        client = self.bare(api)
+        for path, data in forms:
+            response = client.post(path, data=data, headers=headers)
+            assert response.status_code == 403, (path, response.text)
+            assert "sent from its own page" in response.text
+        assert events(api) == []
+        assert len(api.mailer.messages) == mails
+        assert api.call("GET", "/v1/privacy-requests").json() == []
+
+    def test_the_page_form_token_stands_in_for_origin(self, api: Api) -> None:
+        """A browser that sends ``Origin: null`` (our pages' no-referrer policy) and no Referer: the
+        form's hidden token matches its ``SameSite=Strict`` cookie, and the post goes through."""
+        client = self.bare(api)
+        token = link(api)["token"]
+        page = client.get(f"/u/{token}/preferences")
+        cookie = page.headers["set-cookie"]
+        assert "lr_form=" in cookie
+        assert "samesite=strict" in cookie.lower()
+        assert "httponly" in cookie.lower()
+        found = re.search(r'name="form_token" value="([^"]+)"', page.text)
+        assert found
+        wrong = client.post(
+            f"/u/{token}/preferences", data={"everything": "1", "form_token": "x" * 43}, headers={"Origin": "null"}
+        )
+        assert wrong.status_code == 403
+        saved = client.post(
+            f"/u/{token}/preferences",
+            data={"everything": "1", "form_token": found.group(1)},
+            headers={"Origin": "null"},
+        )
+        assert saved.status_code == 200, saved.text
+        assert events(api) == [("opt_out", "all")]
+
+    def test_the_public_url_is_an_accepted_origin(self, api: Api) -> None:
+        token = link(api)["token"]
+        response = self.bare(api).post(
+            f"/u/{token}/preferences", data={"channel": ["sms"]}, headers={"Origin": "https://optout.example.test"}
+        )
+        assert response.status_code == 200
+        assert events(api) == [("opt_out", "sms")]
+
+    def test_the_one_click_post_needs_no_origin_and_ignores_a_foreign_one(self, api: Api) -> None:
+        token = link(api)["token"]
+        assert self.bare(api).post(f"/u/{token}", data=ONE_CLICK).status_code == 200
+        other = link(api, email="other@firma.de")["token"]
+        assert self.bare(api).post(f"/u/{other}", data=ONE_CLICK, headers={"Origin": self.EVIL}).status_code == 200
+        assert events(api) == [("opt_out", "email")]
+        assert events(api, "other@firma.de") == [("opt_out", "email")]
+
+    def test_opt_outs_from_the_pages_name_the_page_as_actor(self, api: Api) -> None:
+        token = link(api)["token"]
+        api.client.post(f"/u/{token}", data=ONE_CLICK).raise_for_status()
+        sms = link(api, email="other@firma.de")["token"]
+        api.client.post(f"/u/{sms}/preferences", data={"channel": ["sms"]}).raise_for_status()
+        entries = [(e.actor, e.act) for e in api.workspace().audit_show(act="ledger")]
+        assert entries == [("one-click unsubscribe", "ledger.opt_out"), ("preference centre", "ledger.opt_out")]
+        server_user = api.workspace().scope.actor
+        assert server_user not in {actor for actor, _ in entries}

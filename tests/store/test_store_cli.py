@@ -161,6 +161,43 @@ class TestLedger:
         assert cli("consent", "withdraw", "--email", "a@x.com", "--channel", "sms").code == 0
         assert "now: sms / marketing: withdrawn" in cli("consent", "history", "--email", "a@x.com").out
 
+    @pytest.mark.parametrize(
+        ("claimed", "message"),
+        [
+            ("9999-12-31T23:59:59-14:00", "outside the range of dates that can be recorded"),
+            ("2999-01-01T00:00:00Z", "is in the future"),
+            ("yesterday", "is not a date"),
+        ],
+    )
+    def test_occurred_at_ahead_or_absurd_is_one_error_line(
+        self, cli: Callable[..., Run], claimed: str, message: str
+    ) -> None:
+        commands = [
+            ("consent", "record", "--channel", "email", "--purpose", "marketing", "--method", "web_form"),
+            ("consent", "withdraw", "--channel", "email"),
+            ("optout",),
+        ]
+        for command in commands:
+            r = cli(*command, "--email", "a@x.com", "--occurred-at", claimed)
+            assert r.code == 1, r.out
+            assert r.err.startswith("error: "), r.err
+            assert message in r.err, r.err
+            assert len(r.err.strip().splitlines()) == 1
+            assert "Traceback" not in r.err
+        assert cli("consent", "history", "--email", "a@x.com").out == "no ledger events\n"
+
+    def test_an_opt_out_recorded_after_a_consent_dated_ahead_wins(self, cli: Callable[..., Run]) -> None:
+        from datetime import UTC, datetime, timedelta
+
+        ahead = (datetime.now(UTC) + timedelta(minutes=4)).isoformat()
+        consent = ("consent", "record", "--email", "jane@foo.com", "--channel", "email", "--purpose", "marketing")
+        assert cli(*consent, "--method", "web_form", "--occurred-at", ahead).code == 0
+        assert check(cli, JANE)["outcome"] == "allowed"
+        assert cli("optout", "--email", "jane@foo.com", "--occurred-at", "2026-01-01").code == 0
+        assert check(cli, JANE)["outcome"] == "blocked"
+        history = cli("consent", "history", "--email", "jane@foo.com").out.splitlines()
+        assert [h.split("\t")[1] for h in history[1:3]] == ["given", "opt_out"]
+
 
 class TestDncAndErase:
     def test_dnc_load_and_status(self, cli: Callable[..., Run], write: Write) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -154,3 +157,49 @@ def test_pre_ticked_events_never_make_a_consent_valid(facts: list[LedgerFact]) -
             and rec.method != "pre_ticked"
         )
         assert valid == (ref is not None and ref.status in (ConsentStatus.GIVEN, ConsentStatus.CONFIRMED))
+
+
+_T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+_TIMES = st.one_of(st.none(), st.integers(-10_000, 10_000).map(lambda m: _T0 + timedelta(minutes=m)))
+
+
+@st.composite
+def _dated_facts(draw: st.DrawFn) -> list[LedgerFact]:
+    return [replace(f, occurred_at=draw(_TIMES)) for f in draw(_facts())]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_dated_facts(), st.sampled_from([*CHANNELS, "all"]), _TIMES, st.sampled_from(["opt_out", "objection"]))
+def test_an_opt_out_recorded_last_wins_whatever_the_dates(
+    facts: list[LedgerFact], channel: str, at: datetime | None, event: str
+) -> None:
+    """Issue 10: state follows the order of recording; no claimed time lets an earlier consent
+    outrank an opt-out recorded after it."""
+    s = state(*facts, LedgerFact(K, event, channel, occurred_at=at))
+    for c in CHANNELS if channel == "all" else (channel,):
+        assert s.is_opted_out(K, None, Channel(c)), c
+
+
+class TestClaimedTimes:
+    def test_a_consent_claiming_the_future_is_still_outranked_by_a_later_opt_out(self) -> None:
+        future = consent("confirmed")
+        s = state(replace(future, occurred_at=_T0 + timedelta(days=3650)), replace(opt_out(), occurred_at=_T0))
+        assert s.is_opted_out(K, None, Channel.EMAIL)
+
+    def test_a_back_dated_consent_does_not_lift_a_later_claimed_opt_out(self) -> None:
+        late = replace(opt_out("email"), occurred_at=_T0)
+        assert state(late, replace(consent("given"), occurred_at=_T0 - timedelta(days=1))).is_opted_out(
+            K, None, Channel.EMAIL
+        )
+        assert not state(late, replace(consent("given"), occurred_at=_T0)).is_opted_out(K, None, Channel.EMAIL)
+
+    def test_a_back_dated_consent_does_not_undo_a_withdrawal(self) -> None:
+        gone = replace(consent("withdrawn"), occurred_at=_T0)
+        s = state(gone, replace(consent("confirmed"), occurred_at=_T0 - timedelta(hours=1)))
+        rec = s.consent_for(K, None, Channel.EMAIL, ["marketing"])
+        assert rec is not None
+        assert rec.status is ConsentStatus.WITHDRAWN
+        s = state(gone, replace(consent("confirmed"), occurred_at=_T0 + timedelta(hours=1)))
+        rec = s.consent_for(K, None, Channel.EMAIL, ["marketing"])
+        assert rec is not None
+        assert rec.status is ConsentStatus.CONFIRMED

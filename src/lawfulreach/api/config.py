@@ -56,6 +56,8 @@ class ApiConfig:
     policy: SubscriberPolicy | None = None
     #: the address recipients reach the public pages at (unsubscribe links are built on it)
     public_url: str = "http://127.0.0.1:8000"
+    #: development only: issue List-Unsubscribe headers on an http:// public URL (RFC 8058 §3.1 needs HTTPS)
+    allow_http_links: bool = False
     max_batch: int = MAX_BATCH
     max_body_bytes: int = 32 * 1024 * 1024
     #: how long a verified API key is remembered; a revocation takes effect within this time

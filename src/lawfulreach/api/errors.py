@@ -7,7 +7,8 @@
     │   └── TooLargeError          a batch or body over the limit (``limit`` says which)
     ├── AccessError                the caller may not do this
     │   ├── UnauthenticatedError   no API key, or one that is unknown or revoked
-    │   └── ForbiddenError         the key's role lacks the permission (``permission``, ``role``)
+    │   ├── ForbiddenError         the key's role lacks the permission (``permission``, ``role``)
+    │   └── CrossSiteFormError     a public form posted from another site (``web.pages``: CSRF)
     ├── RateLimitedError           too many requests from this address or for this token (``retry_after``)
     └── ConfigError
         └── MailError              a verification mail could not be sent (``web.mailer``)
@@ -40,6 +41,14 @@ class ForbiddenError(AccessError):
         self.permission = permission
         self.role = role
         super().__init__(f"an API key with role {role!r} may not {permission.replace('_', ' ')}")
+
+
+class CrossSiteFormError(AccessError):
+    """A public page's form that did not come from the page itself: its ``Origin`` (or ``Referer``)
+    names another site, or, without either, its form token does not match the page's cookie."""
+
+    def __init__(self) -> None:
+        super().__init__("this form was not sent from its own page; open the page again and resend it")
 
 
 class RateLimitedError(LawfulreachError):

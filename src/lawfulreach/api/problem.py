@@ -22,7 +22,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from lawfulreach.api.errors import ForbiddenError, RateLimitedError, TooLargeError, UnauthenticatedError
+from lawfulreach.api.errors import (
+    CrossSiteFormError,
+    ForbiddenError,
+    RateLimitedError,
+    TooLargeError,
+    UnauthenticatedError,
+)
 from lawfulreach.errors import (
     ConfigError,
     ConflictError,
@@ -44,6 +50,7 @@ TYPES: dict[str, tuple[int, str]] = {
     "malformed-json": (400, "The request body is not valid JSON"),
     "unauthenticated": (401, "An API key is needed"),
     "forbidden": (403, "This API key's role may not do this"),
+    "cross-site-form": (403, "This form must be sent from its own page"),
     "not-found": (404, "Not found"),
     "invalid-link": (404, "This link is not valid"),
     "method-not-allowed": (405, "Method not allowed"),
@@ -127,6 +134,8 @@ def problem_for(exc: BaseException) -> Problem:
         return Problem("invalid-input", str(exc))
     if isinstance(exc, UnauthenticatedError):
         return Problem("unauthenticated", str(exc), headers={"WWW-Authenticate": 'Bearer realm="lawfulreach"'})
+    if isinstance(exc, CrossSiteFormError):
+        return Problem("cross-site-form", str(exc))
     if isinstance(exc, ForbiddenError):
         return Problem("forbidden", str(exc), {"role": exc.role, "permission": exc.permission})
     if isinstance(exc, RateLimitedError):

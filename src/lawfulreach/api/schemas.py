@@ -8,10 +8,10 @@ and the engine match.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from lawfulreach.domain.vocabulary import Basis, Outcome, ReasonCode, Requirement
 from lawfulreach.errors import InputError
@@ -21,6 +21,26 @@ Channel = Literal["email", "sms", "call", "automated_call", "post"]
 ChannelOrAll = Literal["email", "sms", "call", "automated_call", "post", "all"]
 ExclusionSource = Literal["import", "opt_out", "reply", "complaint", "manual"]
 Kind = Literal["email", "domain", "phone"]
+
+
+def _in_utc(value: datetime) -> datetime:
+    """A claimed event time in UTC (no offset: UTC). One that cannot be expressed in UTC — such as
+    ``9999-12-31T23:59:59-14:00`` — is a validation error (422), not a server error."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time is outside the range of dates that can be recorded") from None
+
+
+#: When a ledger event happened, as the client claims it (default: now). At most a few minutes in
+#: the future (the workspace's allowed clock skew); state follows the order of recording anyway.
+ClaimedTime = Annotated[
+    datetime,
+    AfterValidator(_in_utc),
+    Field(description="When it happened (default: now); not more than the allowed clock skew ahead of the server."),
+]
 
 
 class _In(BaseModel):
@@ -165,14 +185,14 @@ class ConsentIn(SubjectIn):
     confirmed: StrictBool = Field(default=False, description="Double opt-in completed.")
     wording: str | None = Field(default=None, max_length=10_000)
     source: str | None = Field(default=None, max_length=200)
-    occurred_at: datetime | None = None
+    occurred_at: ClaimedTime | None = None
 
 
 class WithdrawIn(SubjectIn):
     channel: Channel
     purpose: str = Field(default="marketing", min_length=1, max_length=100)
     source: str | None = Field(default=None, max_length=200)
-    occurred_at: datetime | None = None
+    occurred_at: ClaimedTime | None = None
 
 
 class OptOutIn(SubjectIn):
@@ -180,7 +200,7 @@ class OptOutIn(SubjectIn):
     objection: StrictBool = Field(default=False, description="Record it as a GDPR Art. 21 objection.")
     source: str | None = Field(default=None, max_length=200)
     wording: str | None = Field(default=None, max_length=10_000)
-    occurred_at: datetime | None = None
+    occurred_at: ClaimedTime | None = None
 
 
 class EventOut(_Out):

@@ -6,6 +6,7 @@ import typer
 
 from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
+from lawfulreach.store.audit import parse_when
 from lawfulreach.store.ledger import Event
 from lawfulreach.store.subjects import subject
 
@@ -15,6 +16,12 @@ app.add_typer(consent_app, name="consent")
 _EMAIL = typer.Option(None, "--email", help="The person's email address.")
 _PHONE = typer.Option(None, "--phone", help="The person's phone number.")
 _COUNTRY = typer.Option(None, "--country", help="Country to read a national-format phone with.")
+_OCCURRED = typer.Option(
+    None,
+    "--occurred-at",
+    help="When it happened (ISO date-time, UTC unless an offset is given; default: now); at most the allowed "
+    "clock skew ahead.",
+)
 
 
 def _line(e: Event) -> str:
@@ -37,12 +44,14 @@ def record(
     confirmed: bool = typer.Option(False, "--confirmed", help="Double opt-in completed (confirmation clicked)."),
     wording: str | None = typer.Option(None, "--wording", help="The consent wording shown."),
     source: str | None = typer.Option(None, "--source", help="Where it was collected (form, campaign …)."),
+    occurred_at: str | None = _OCCURRED,
 ) -> None:
     """Record a consent (or a confirmed double opt-in) for one channel and purpose."""
     cli: CliContext = ctx.obj
     who = subject(email, phone, country)
+    at = parse_when(occurred_at, "--occurred-at")
     event = cli.workspace().ledger.record_consent(
-        who, channel, purpose, method, confirmed=confirmed, wording=wording, source=source
+        who, channel, purpose, method, confirmed=confirmed, wording=wording, source=source, at=at
     )
     typer.echo(f"recorded: {event.event} for {event.channel} ({event.purpose}), method {event.method}")
 
@@ -56,10 +65,13 @@ def withdraw(
     phone: str | None = _PHONE,
     country: str | None = _COUNTRY,
     source: str | None = typer.Option(None, "--source", help="How the withdrawal arrived."),
+    occurred_at: str | None = _OCCURRED,
 ) -> None:
     """Record that consent was withdrawn; it then also acts as an opt-out for that channel."""
     cli: CliContext = ctx.obj
-    event = cli.workspace().ledger.withdraw(subject(email, phone, country), channel, purpose, source=source)
+    who = subject(email, phone, country)
+    at = parse_when(occurred_at, "--occurred-at")
+    event = cli.workspace().ledger.withdraw(who, channel, purpose, source=source, at=at)
     typer.echo(f"recorded: withdrawn for {event.channel} ({event.purpose})")
 
 
@@ -70,7 +82,7 @@ def history(
     phone: str | None = _PHONE,
     country: str | None = _COUNTRY,
 ) -> None:
-    """Every ledger event of a person, oldest first, then the state derived from them."""
+    """Every ledger event of a person in the order recorded, then the state derived from them."""
     cli: CliContext = ctx.obj
     who = subject(email, phone, country)
     ledger = cli.workspace().ledger
@@ -97,8 +109,11 @@ def optout(
     channel: str = typer.Option("all", "--channel", help="A channel, or all (an objection covers every channel)."),
     objection: bool = typer.Option(False, "--objection", help="Record it as a GDPR Art. 21 objection."),
     source: str | None = typer.Option(None, "--source", help="How it arrived: reply, unsubscribe link, call …"),
+    occurred_at: str | None = _OCCURRED,
 ) -> None:
     """Record an opt-out; it applies to the very next decision."""
     cli: CliContext = ctx.obj
-    event = cli.workspace().ledger.opt_out(subject(email, phone, country), channel, objection=objection, source=source)
+    who = subject(email, phone, country)
+    at = parse_when(occurred_at, "--occurred-at")
+    event = cli.workspace().ledger.opt_out(who, channel, objection=objection, source=source, at=at)
     typer.echo(f"recorded: {event.event.replace('_', '-')} for {event.channel}")

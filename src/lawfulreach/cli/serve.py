@@ -12,6 +12,7 @@ import json
 import logging
 import os
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,11 @@ _PUBLIC_URL = typer.Option(
     "--public-url",
     envvar="LAWFULREACH_PUBLIC_URL",
     help="Address recipients reach the pages at (unsubscribe links use it). Default: http://HOST:PORT.",
+)
+_ALLOW_HTTP = typer.Option(
+    False,
+    "--allow-http-links",
+    help="Development only: allow an http:// public URL in List-Unsubscribe (RFC 8058 requires HTTPS).",
 )
 
 api_keys_app = typer.Typer(help="API keys of the tenant chosen with --tenant.", no_args_is_help=True)
@@ -69,10 +75,17 @@ def _config(options: dict[str, Any]) -> ApiConfig:
         smtp_password=os.environ.get("LAWFULREACH_SMTP_PASSWORD"),
     )
     return ApiConfig(
-        workspace=WorkspaceSettings(**{**options["workspace"], "key_file": _path(options["workspace"]["key_file"])}),
+        workspace=WorkspaceSettings(
+            **{
+                **options["workspace"],
+                "key_file": _path(options["workspace"]["key_file"]),
+                "max_clock_skew": timedelta(seconds=options["workspace"]["max_clock_skew"]),
+            }
+        ),
         rulebase=load_rulebase(rule_files) if rule_files else default_rulebase(),
         policy=SubscriberPolicy(options["policy"]) if options["policy"] else None,
         public_url=options["public_url"],
+        allow_http_links=options.get("allow_http_links", False),
         key_cache_seconds=options["key_cache_seconds"],
         mail=mail,
         organisation=options["organisation"] or "the organisation that sent you this message",
@@ -119,6 +132,7 @@ def serve(
     ),
     key_cache_seconds: float = typer.Option(5.0, "--key-cache-seconds", help="How long a verified API key is kept."),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+    allow_http_links: bool = _ALLOW_HTTP,
 ) -> None:
     """Serve the HTTP API (/v1, OpenAPI at /v1/openapi.json) and the public pages."""
     import uvicorn
@@ -126,7 +140,11 @@ def serve(
     cli: CliContext = ctx.obj
     settings = cli.settings()
     options: dict[str, Any] = {
-        "workspace": {**asdict(settings), "key_file": str(settings.key_file) if settings.key_file else None},
+        "workspace": {
+            **asdict(settings),
+            "key_file": str(settings.key_file) if settings.key_file else None,
+            "max_clock_skew": settings.max_clock_skew.total_seconds(),
+        },
         "rules": [str(p) for p in cli.rule_files],
         # None: each tenant's stored setting (``settings set subscriber_policy``) decides
         "policy": override.value if (override := cli.policy_override()) else None,
@@ -139,6 +157,7 @@ def serve(
         "privacy_notice": privacy_notice,
         "key_cache_seconds": key_cache_seconds,
         "log_level": log_level,
+        "allow_http_links": allow_http_links,
     }
     config = _config(options)  # validate everything before binding the port
     _logging(log_level)
@@ -229,6 +248,7 @@ def unsubscribe_headers(
     channel: str = typer.Option("email", "--channel", help="What one click opts out of: a channel, or all."),
     mailto: str | None = typer.Option(None, "--mailto", help="Also offer this mailto: unsubscribe address."),
     public_url: str | None = _PUBLIC_URL,
+    allow_http_links: bool = _ALLOW_HTTP,
     as_json: bool = typer.Option(False, "--json", help="JSON with the URLs and both headers."),
 ) -> None:
     """The List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058) for one recipient."""
@@ -239,7 +259,7 @@ def unsubscribe_headers(
     token = codec.issue(Recipient(ws.scope.tenant_id, who.kind, who.key, channel.strip().lower()))
     base = public_url or "http://127.0.0.1:8000"
     url = unsubscribe_url(base, token)
-    headers = list_unsubscribe_headers(url, mailto)
+    headers = list_unsubscribe_headers(url, mailto, allow_http=allow_http_links)
     if as_json:
         out = {"unsubscribe_url": url, "preferences_url": preferences_url(base, token), "headers": headers}
         typer.echo(json.dumps(out, indent=2))

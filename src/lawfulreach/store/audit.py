@@ -201,7 +201,10 @@ def parse_when(raw: str | None, what: str) -> datetime | None:
         value = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise InputError(f"{what} {raw!r} is not a date (YYYY-MM-DD) or ISO date-time") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 has no UTC time
+        raise InputError(f"{what} {raw!r} is outside the range of dates that can be recorded") from None
 
 
 def show(

@@ -222,9 +222,10 @@ def _blocked(session: Session, batch: Iterable[_Parsed], index: dict[str, str]) 
                 LedgerEvent.channel,
                 LedgerEvent.purpose,
                 LedgerEvent.method,
+                LedgerEvent.occurred_at,
             )
             .where(LedgerEvent.subject_index.in_(keys))
-            .order_by(LedgerEvent.occurred_at, LedgerEvent.id)
+            .order_by(LedgerEvent.id)
         )
     ]
     opted = derive(facts).opt_outs

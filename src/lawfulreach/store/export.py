@@ -85,9 +85,7 @@ def _contacts(session: Session, scope: TenantScope, idx: list[str]) -> tuple[Sec
 
 def _ledger(session: Session, scope: TenantScope, idx: list[str]) -> Section:
     out: Section = []
-    for row in session.scalars(
-        select(LedgerEvent).where(LedgerEvent.subject_index.in_(idx)).order_by(LedgerEvent.occurred_at, LedgerEvent.id)
-    ):
+    for row in session.scalars(select(LedgerEvent).where(LedgerEvent.subject_index.in_(idx)).order_by(LedgerEvent.id)):
         sealed = scope.unseal(ledger_context(row.subject_index), row.sealed)
         out.append(
             {

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.errors import ConflictError, InputError
 from lawfulreach.store import audit
-from lawfulreach.store.ledger_state import DerivedLedger, LedgerFact, derive
+from lawfulreach.store.ledger_state import OPT_OUT_EVENTS, DerivedLedger, LedgerFact, derive
 from lawfulreach.store.models import ErasedSubject, LedgerEvent
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subjects import Subject
@@ -45,7 +45,11 @@ class Event:
     recorded_at: datetime
 
     def fact(self) -> LedgerFact:
-        return LedgerFact(self.subject_key, self.event, self.channel, self.purpose, self.method)
+        return LedgerFact(self.subject_key, self.event, self.channel, self.purpose, self.method, self.occurred_at)
+
+
+#: how long a repeated opt-out from the public pages is a no-op (``LedgerRepo.opt_out_once``)
+REPEAT_WINDOW = timedelta(hours=1)
 
 
 def seal_context(subject_index: str) -> str:
@@ -58,6 +62,32 @@ def check_channel(raw: str, *, allow_all: bool) -> str:
     if value not in allowed:
         raise InputError(f"unknown channel {raw!r}; use one of {', '.join(allowed)}")
     return value
+
+
+def claimed_time(at: datetime | None, now: datetime, max_skew: timedelta) -> datetime:
+    """The time an event claims, in UTC; ``now`` when none is claimed.
+
+    A time more than ``max_skew`` ahead of ``now`` is refused: a consent dated in the future would
+    look newer than everything recorded before it. The order of the ledger is the order of
+    recording (``ledger_state``), so a claimed time cannot outrank an opt-out any more; refusing it
+    keeps the record honest and catches a wrong clock at the door. A time that cannot be expressed
+    in UTC (``9999-12-31T23:59:59-14:00``) is refused, not stored.
+    """
+    if at is None:
+        return now
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InputError("occurred_at needs a time zone (UTC is usual), e.g. 2026-11-25T10:00:00Z")
+    try:
+        utc = at.astimezone(UTC)
+    except OverflowError:
+        raise InputError(f"occurred_at {at.isoformat()} is outside the range of dates that can be recorded") from None
+    if utc - now > max_skew:
+        ahead = int(max_skew.total_seconds())
+        raise InputError(
+            f"occurred_at {utc.isoformat().replace('+00:00', 'Z')} is in the future (more than {ahead} s ahead "
+            "of this server's clock): record events when they have happened"
+        )
+    return utc
 
 
 def _text(value: str | None, what: str, limit: int) -> str | None:
@@ -122,6 +152,7 @@ class LedgerRepo:
         """Append an event inside the caller's exclusive write transaction (a privacy request's
         objection is recorded with the request)."""
         now = self._scope.clock()
+        occurred = claimed_time(at, now, self._scope.max_skew)
         index = self._scope.index(who.key)
         fields = {
             "subject": who.key,
@@ -142,7 +173,7 @@ class LedgerRepo:
             method=_text(method, "method", 100),
             sealed=sealed,
             key_version=version,
-            occurred_at=at or now,
+            occurred_at=occurred,
             recorded_at=now,
         )
         session.add(row)
@@ -220,21 +251,61 @@ class LedgerRepo:
             at=at,
         )
 
+    def opt_out_once(
+        self, who: Subject, channel: str, *, source: str, within: timedelta = REPEAT_WINDOW
+    ) -> Event | None:
+        """An opt-out for ``channel`` (or ``all``), unless one is already in force that was recorded
+        within ``within``: then nothing is written and None is returned.
+
+        The public pages call this: a mailbox provider may send the same RFC 8058 one-click POST
+        hundreds of times, and every one must be answered as accepted — never refused — without each
+        costing a ledger row and an audit entry. A cheap read (blind index, nothing decrypted) settles
+        a repeat without taking the tenant's write lock; otherwise the check is made again under the
+        lock, so a burst of concurrent repeats writes one event. The window keeps a repeat months
+        later recorded afresh (with its own time, which back-dated consents cannot outrank).
+        """
+        channel = check_channel(channel, allow_all=True)
+        index = self._scope.index(who.key)
+        with self._scope.reading() as session:
+            if self._in_force(session, index, channel, within):
+                return None
+        with self._scope.writing(exclusive=True) as session:
+            if self._in_force(session, index, channel, within):
+                return None
+            return self.append_in(session, who, "opt_out", channel, source=source)
+
+    def _in_force(self, session: Session, index: str, channel: str, within: timedelta) -> bool:
+        """Whether an opt-out covering ``channel`` is in force and one was recorded within ``within``."""
+        rows = session.execute(
+            select(
+                LedgerEvent.event,
+                LedgerEvent.channel,
+                LedgerEvent.purpose,
+                LedgerEvent.method,
+                LedgerEvent.occurred_at,
+                LedgerEvent.recorded_at,
+            )
+            .where(LedgerEvent.subject_index == index)
+            .order_by(LedgerEvent.id)
+        ).all()
+        opted = derive(LedgerFact(index, e, c, p, m, o) for e, c, p, m, o, _ in rows).opt_outs.get(index, set())
+        if not (ALL_CHANNELS in opted or channel in opted):
+            return False
+        since = self._scope.clock() - within
+        covering = (ALL_CHANNELS,) if channel == ALL_CHANNELS else (ALL_CHANNELS, channel)
+        return any(e in OPT_OUT_EVENTS and c in covering and at >= since for e, c, _, _, _, at in rows)
+
     def history(self, who: Subject) -> list[Event]:
-        """The person's events, oldest first, decrypted."""
+        """The person's events in the order the ledger recorded them (the order state follows), decrypted."""
         index = self._scope.index(who.key)
         with self._scope.reading() as session:
             rows = list(
-                session.scalars(
-                    select(LedgerEvent)
-                    .where(LedgerEvent.subject_index == index)
-                    .order_by(LedgerEvent.occurred_at, LedgerEvent.id)
-                )
+                session.scalars(select(LedgerEvent).where(LedgerEvent.subject_index == index).order_by(LedgerEvent.id))
             )
         return [_event(r, self._scope.unseal(seal_context(r.subject_index), r.sealed)) for r in rows]
 
     def facts_for(self, keys: Iterable[str | None]) -> list[LedgerFact]:
-        """Every event of these subjects (normalised keys), in replay order, keyed by the keys given:
+        """Every event of these subjects (normalised keys), in recording order, keyed by the keys given:
         one query on the subject's blind index, nothing decrypted."""
         wanted = sorted({k for k in keys if k})
         if not wanted:
@@ -248,13 +319,14 @@ class LedgerRepo:
                     LedgerEvent.channel,
                     LedgerEvent.purpose,
                     LedgerEvent.method,
+                    LedgerEvent.occurred_at,
                 )
                 .where(LedgerEvent.subject_index.in_(sorted(back)))
-                .order_by(LedgerEvent.occurred_at, LedgerEvent.id)
+                .order_by(LedgerEvent.id)
             )
             return [
-                LedgerFact(back[index], event, channel, purpose, method)
-                for index, event, channel, purpose, method in rows
+                LedgerFact(back[index], event, channel, purpose, method, occurred)
+                for index, event, channel, purpose, method, occurred in rows
             ]
 
     def current(self, keys: Iterable[str | None]) -> DerivedLedger:

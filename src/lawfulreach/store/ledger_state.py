@@ -5,7 +5,15 @@ event of a tenant) both call ``derive``, so single checks and screens read the l
 
 Reading of the ledger (``docs/store.md`` explains it to users):
 
-* Events are replayed in the order they happened (``occurred_at``, then insertion order).
+* Events are replayed in the order the ledger *recorded* them (the event id, which grows with every
+  write: ledger writes are serialised per tenant), never in the order of the ``occurred_at`` a
+  caller claims. A claimed time can be wrong (clock skew) or chosen; it must not decide what is in
+  force. So an opt-out, objection or withdrawal recorded after a consent always wins, whatever time
+  the consent claims.
+* A consent recorded *later* lifts an opt-out or a withdrawal only if it also claims to have
+  happened no earlier than that opt-out or withdrawal: a consent back-filled after an opt-out (a CRM
+  sync of old sign-ups) describes the past and must not re-open a channel the person has closed
+  since. Facts without a time (``occurred_at`` None) are ordered by recording alone.
 * Consent is tracked per subject × channel × purpose. ``given`` and ``confirmed`` (double opt-in)
   grant it; ``withdrawn`` ends it, and the engine treats a withdrawal as an opt-out for that channel
   (spec §5). A later ``given``/``confirmed`` after a ``withdrawn`` restores consent.
@@ -24,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from lawfulreach.domain.state import ALL_CHANNELS, ConsentRecord, InMemoryState
 from lawfulreach.domain.vocabulary import Channel, ConsentStatus
@@ -39,13 +48,15 @@ def is_pre_ticked(method: str | None) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class LedgerFact:
-    """The part of a ledger event the derivation needs; facts must arrive in replay order."""
+    """The part of a ledger event the derivation needs; facts must arrive in recording order (by
+    event id), and ``occurred_at`` is the time the event claims (``None``: no claim)."""
 
     key: str
     event: str
     channel: str
     purpose: str | None = None
     method: str | None = None
+    occurred_at: datetime | None = None
 
 
 @dataclass
@@ -82,24 +93,51 @@ def _next_consent(current: ConsentRecord | None, fact: LedgerFact, channel: Chan
     return ConsentRecord(status, channel, purpose, fact.method)
 
 
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    """The later of two claimed times (an unknown one counts as the earliest)."""
+    if a is None or b is None:
+        return b if a is None else a
+    return max(a, b)
+
+
+def _not_before(claimed: datetime | None, bar: datetime | None) -> bool:
+    """Whether an event claiming ``claimed`` may undo a restriction that claims ``bar``."""
+    return claimed is None or bar is None or claimed >= bar
+
+
 def derive(facts: Iterable[LedgerFact]) -> DerivedLedger:
-    blocked: dict[str, set[str]] = {}
+    """The current state after ``facts``, which must come in recording order (see the module)."""
+    # subject key → channel → the latest time claimed by an opt-out covering it
+    blocked: dict[str, dict[str, datetime | None]] = {}
     consents: dict[tuple[str, str, str], ConsentRecord] = {}
+    # consent slot → the latest time claimed by a withdrawal in it
+    withdrawn_at: dict[tuple[str, str, str], datetime | None] = {}
     for fact in facts:
         if fact.event in OPT_OUT_EVENTS:
-            chans = blocked.setdefault(fact.key, set())
-            chans.update(CHANNELS if fact.channel == ALL_CHANNELS else (fact.channel,))
+            chans = blocked.setdefault(fact.key, {})
+            for ch in CHANNELS if fact.channel == ALL_CHANNELS else (fact.channel,):
+                chans[ch] = _latest(chans[ch], fact.occurred_at) if ch in chans else fact.occurred_at
             continue
         if fact.event not in CONSENT_EVENTS or fact.channel not in CHANNELS:
             continue
         channel = Channel(fact.channel)
         slot = (fact.key, fact.channel, fact.purpose or "")
+        if fact.event == "withdrawn":
+            withdrawn_at[slot] = (
+                _latest(withdrawn_at[slot], fact.occurred_at) if slot in withdrawn_at else fact.occurred_at
+            )
+        elif slot in withdrawn_at and not _not_before(fact.occurred_at, withdrawn_at[slot]):
+            continue  # a consent claiming a time before the withdrawal: history, not the current state
         record = _next_consent(consents.get(slot), fact, channel)
         if record is not None:
             consents[slot] = record
         if fact.event != "withdrawn" and not is_pre_ticked(fact.method):
-            blocked.get(fact.key, set()).discard(fact.channel)
+            chans = blocked.get(fact.key, {})
+            if fact.channel in chans and _not_before(fact.occurred_at, chans[fact.channel]):
+                del chans[fact.channel]
     opt_outs = {
-        key: ({ALL_CHANNELS} if chans >= set(CHANNELS) else set(chans)) for key, chans in blocked.items() if chans
+        key: ({ALL_CHANNELS} if chans.keys() >= set(CHANNELS) else set(chans))
+        for key, chans in blocked.items()
+        if chans
     }
     return DerivedLedger(opt_outs, consents)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -78,8 +77,8 @@ class Lookup:
     erased: set[str] = field(default_factory=set)
     #: normalised key → its blind index (= the keyed hash erasure keeps)
     hashes: dict[str, str] = field(default_factory=dict)
-    #: subject key → its ledger events as (occurred_at, id, fact)
-    ledger: dict[str, list[tuple[datetime, int, LedgerFact]]] = field(default_factory=dict)
+    #: subject key → its ledger events as (id, fact)
+    ledger: dict[str, list[tuple[int, LedgerFact]]] = field(default_factory=dict)
     registers: dict[tuple[str, str], RegisterInfo] = field(default_factory=dict)
     #: E.164 → the register slots that list it
     listed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
@@ -96,16 +95,16 @@ class Lookup:
             state.suppressed_phones.add(contact.phone)
         if contact.domain:
             state.suppressed_domains.update(d for d in parent_domains(contact.domain) if d in self.domains)
-        events: list[tuple[datetime, int, LedgerFact]] = []
+        events: list[tuple[int, LedgerFact]] = []
         for key in {k for k in (contact.email, contact.phone) if k}:
             digest = self.hashes.get(key)
             if digest is not None and digest in self.erased:
                 state.erased_hashes.add(digest)
             events += self.ledger.get(key, ())
         if events:
-            # Replay order of LedgerRepo.facts_for: occurred_at, then insertion order.
-            events.sort(key=lambda item: (item[0], item[1]))
-            derive(fact for _, _, fact in events).into(state)
+            # Replay order of LedgerRepo.facts_for: the order of recording (the event id).
+            events.sort(key=lambda item: item[0])
+            derive(fact for _, fact in events).into(state)
         if self.registers:
             # Shared, read only: InMemoryState never writes to either while deciding.
             state.dnc = self.registers
@@ -274,7 +273,7 @@ def _assemble(scope: TenantScope, rows: list[Any], indexes: dict[str, str]) -> L
             found.erased.add(a)
         elif tag == "l":
             key = back[a]
-            found.ledger.setdefault(key, []).append((ts, i1, LedgerFact(key, b, c, d, e)))
+            found.ledger.setdefault(key, []).append((i1, LedgerFact(key, b, c, d, e, ts)))
         elif tag == "r":
             slot = (a, c)  # (country, upper-case name): the key InMemoryState uses
             by_id[i1] = slot

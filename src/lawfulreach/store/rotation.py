@@ -172,7 +172,9 @@ def rotate(
         for tenant_id, name in tenants:
             index_key = keys.tenant_key(ring.index_root, name)
             crypto = TenantCrypto.from_ring(ring, name, target)
-            scope = TenantScope(ws.engine, settings.url, tenant_id, name, index_key, clock, crypto, ws.scope.actor)
+            scope = TenantScope(
+                ws.engine, settings.url, tenant_id, name, index_key, clock, crypto, ws.scope.actor, ws.scope.max_skew
+            )
             done = _reencrypt_tenant(scope, target, report, batch)
             if progress is not None:
                 progress(name, done)

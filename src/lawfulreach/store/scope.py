@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -23,6 +23,7 @@ from lawfulreach.domain.state import KeyedHasher
 from lawfulreach.store.crypto import TenantCrypto
 from lawfulreach.store.db import TenantSession, tenant_sessions, translated
 from lawfulreach.store.models import Tenant
+from lawfulreach.store.settings import DEFAULT_MAX_SKEW
 
 
 @dataclass
@@ -37,6 +38,8 @@ class TenantScope:
     crypto: TenantCrypto | None = field(default=None, repr=False)
     #: who acts, as the audit trail records it (``LAWFULREACH_ACTOR``, else the OS user)
     actor: str = "system"
+    #: how far ahead of ``clock`` a claimed event time may be (``WorkspaceSettings.max_clock_skew``)
+    max_skew: timedelta = DEFAULT_MAX_SKEW
     _read: sessionmaker[TenantSession] = field(init=False, repr=False)
     _write: sessionmaker[TenantSession] = field(init=False, repr=False)
     _hasher: KeyedHasher = field(init=False, repr=False)

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -23,6 +24,10 @@ from sqlalchemy.exc import ArgumentError
 from lawfulreach.errors import ConfigError, InputError
 
 DEFAULT_TENANT = "default"
+#: how far ahead of the server's clock a claimed event time may be by default (ordinary clock skew)
+DEFAULT_MAX_SKEW = timedelta(minutes=5)
+#: the most a workspace may allow (beyond a day a "skew" is a wrong clock or a forged date)
+MAX_MAX_SKEW = timedelta(days=1)
 _TENANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
@@ -50,14 +55,44 @@ def default_actor() -> str:
         return "unknown"
 
 
+def parse_skew(raw: str) -> timedelta:
+    """``LAWFULREACH_MAX_CLOCK_SKEW``: whole seconds, 0 to one day."""
+    text = raw.strip().lower().removesuffix("s")
+    if not text.isdigit() or timedelta(seconds=int(text)) > MAX_MAX_SKEW:
+        most = int(MAX_MAX_SKEW.total_seconds())
+        raise ConfigError(f"LAWFULREACH_MAX_CLOCK_SKEW {raw!r} is not a number of seconds between 0 and {most}")
+    return timedelta(seconds=int(text))
+
+
 def home_dir(environ: Mapping[str, str]) -> Path:
     return Path(environ.get("LAWFULREACH_HOME") or "~/.lawfulreach").expanduser()
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+_SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def _looks_like_a_path(text: str) -> bool:
+    """A path the user evidently means as an SQLite file: it has a directory part, starts with ``~``
+    or ``.``, or ends in an SQLite suffix. ``nonsense`` (or ``postgres``, a forgotten URL) does not:
+    taken as a relative file it would silently create an empty workspace in the current directory,
+    and every opt-out recorded in the real one would be missed."""
+    if _SCHEME.match(text):  # ``localhost:5432/db``, ``postgresql:/x``: a URL written wrong
+        return False
+    return "/" in text or os.sep in text or text.startswith(("~", ".")) or text.lower().endswith(_SQLITE_SUFFIXES)
+
+
 def normalise_url(raw: str) -> str:
-    """A SQLAlchemy URL; a bare path means an SQLite file; ``postgresql://`` gets the psycopg 3 driver."""
+    """A SQLAlchemy URL; a path means an SQLite file; ``postgresql://`` gets the psycopg 3 driver.
+
+    Anything else is a ``ConfigError``: a bare word is not taken for a file name."""
     text = raw.strip()
     if "://" not in text:
+        if not text or not _looks_like_a_path(text):
+            raise ConfigError(
+                f"not a database URL or SQLite file path: {text!r} (give postgresql://user@host/db, "
+                "sqlite:///path/to/workspace.sqlite, or a path such as ./workspace.sqlite)"
+            )
         return f"sqlite:///{Path(text).expanduser().resolve()}"
     try:
         url = make_url(text)
@@ -103,6 +138,9 @@ class WorkspaceSettings:
     secret_key: str | None = None
     #: who acts, for the audit trail (given by the caller or ``LAWFULREACH_ACTOR``; default: the OS user)
     actor: str | None = None
+    #: how far ahead of this machine's clock a recorded event may claim to have happened
+    #: (``LAWFULREACH_MAX_CLOCK_SKEW``, seconds; default 5 minutes)
+    max_clock_skew: timedelta = DEFAULT_MAX_SKEW
 
     @classmethod
     def resolve(
@@ -116,12 +154,14 @@ class WorkspaceSettings:
         home = home_dir(env)
         url = normalise_url(db_url or env.get("LAWFULREACH_DATABASE_URL") or str(home / "workspace.sqlite"))
         key_file = env.get("LAWFULREACH_KEY_FILE")
+        skew = env.get("LAWFULREACH_MAX_CLOCK_SKEW")
         return cls(
             url=url,
             tenant=validate_tenant(tenant or env.get("LAWFULREACH_TENANT") or DEFAULT_TENANT),
             key_file=Path(key_file).expanduser() if key_file else default_key_file(url, home),
             secret_key=env.get("LAWFULREACH_SECRET_KEY") or None,
             actor=validate_actor(actor or env.get("LAWFULREACH_ACTOR") or default_actor()),
+            max_clock_skew=parse_skew(skew) if skew else DEFAULT_MAX_SKEW,
         )
 
     @property

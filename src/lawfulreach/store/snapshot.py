@@ -88,7 +88,8 @@ def build_snapshot(scope: TenantScope) -> BatchSnapshot:
                 LedgerEvent.channel,
                 LedgerEvent.purpose,
                 LedgerEvent.method,
-            ).order_by(LedgerEvent.occurred_at, LedgerEvent.id)
+                LedgerEvent.occurred_at,
+            ).order_by(LedgerEvent.id)
         )
         ledger = derive(LedgerFact(*row) for row in events)
         numbers = _numbers(scope, session)

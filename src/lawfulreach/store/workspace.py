@@ -11,12 +11,13 @@ object: the repositories (``suppressions``, ``contacts``, ``ledger``, ``dnc``, `
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from lawfulreach.batch.snapshot import BatchSnapshot
@@ -34,7 +35,7 @@ from lawfulreach.store.ledger import LedgerRepo
 from lawfulreach.store.migrate import SchemaState, head_revision, schema_state, upgrade
 from lawfulreach.store.models import KeyVersion, Tenant
 from lawfulreach.store.scope import TenantScope
-from lawfulreach.store.settings import DEFAULT_TENANT, WorkspaceSettings, default_actor, validate_tenant
+from lawfulreach.store.settings import DEFAULT_TENANT, WorkspaceSettings, default_actor, sqlite_path, validate_tenant
 from lawfulreach.store.snapshot import build_snapshot
 from lawfulreach.store.subjects import Subject
 from lawfulreach.store.suppression import SuppressionRepo
@@ -64,6 +65,37 @@ def _ensure_schema(engine: Engine, settings: WorkspaceSettings) -> None:
         )
     elif state is SchemaState.FOREIGN:
         raise SchemaError(f"{settings.redacted_url} holds tables that are not a lawfulreach workspace")
+
+
+#: the advisory lock's first key: "lawfulreach first use" (the second is the schema's hash)
+_FIRST_USE_LOCK = 0x4C524655
+
+
+@contextmanager
+def first_use_lock(engine: Engine) -> Iterator[None]:
+    """Serialise opening a workspace with every other process opening it, on PostgreSQL.
+
+    Two API workers or two CLI jobs starting on a fresh database would both find it empty, both
+    migrate it and both insert the default tenant — one then failed on ``uq_tenants_name``. A
+    session-level advisory lock (keyed by the schema, so workspaces in other schemas do not wait)
+    is held on a connection of its own while the schema is checked or created and the tenant and
+    key version are found or created; the next process then finds a finished workspace. Once a
+    workspace exists this costs one round trip per open. SQLite needs nothing: migration and the
+    tenant's creation run in ``BEGIN IMMEDIATE`` transactions, which already queue writers.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    lock = text("SELECT pg_advisory_lock(:k, hashtext(current_schema()))")
+    unlock = text("SELECT pg_advisory_unlock(:k, hashtext(current_schema()))")
+    with engine.connect() as conn:
+        conn.execute(lock, {"k": _FIRST_USE_LOCK})
+        conn.commit()  # the lock outlives the transaction; nothing is left open while we work
+        try:
+            yield
+        finally:
+            conn.execute(unlock, {"k": _FIRST_USE_LOCK})
+            conn.commit()
 
 
 def key_ring(settings: WorkspaceSettings, fresh: bool = False) -> KeyRing:
@@ -149,14 +181,16 @@ class Workspace:
     def open(cls, settings: WorkspaceSettings, *, clock: Callable[[], datetime] = utc_now) -> Workspace:
         engine = make_engine(settings.url)
         try:
-            with translated(settings.url):
+            with translated(settings.url), first_use_lock(engine):
                 _ensure_schema(engine, settings)
                 tenant_id, tenant_key, crypto = _bootstrap(engine, settings, clock)
         except BaseException:
             engine.dispose()
             raise
         actor = settings.actor or default_actor()
-        scope = TenantScope(engine, settings.url, tenant_id, settings.tenant, tenant_key, clock, crypto, actor)
+        scope = TenantScope(
+            engine, settings.url, tenant_id, settings.tenant, tenant_key, clock, crypto, actor, settings.max_clock_skew
+        )
         return cls(engine, settings, scope)
 
     @property
@@ -254,8 +288,12 @@ def upgrade_workspace(settings: WorkspaceSettings) -> tuple[str | None, str | No
         ring = key_ring(settings)
     except SecretKeyError:
         ring = None
-    with translated(settings.url):
-        before, after = upgrade(settings.url, keyring=ring)
+    engine = make_engine(settings.url)
+    try:
+        with translated(settings.url), first_use_lock(engine):
+            before, after = upgrade(settings.url, keyring=ring)
+    finally:
+        engine.dispose()
     _admin(settings).close()
     return before, after
 
@@ -270,12 +308,43 @@ def add_tenant(settings: WorkspaceSettings, name: str, clock: Callable[[], datet
             _add_tenant(session, name, workspace_key, clock())
 
 
-def tenant_policies(settings: WorkspaceSettings) -> dict[str, str]:
-    """Every tenant's subscriber-type policy (``db info``): the stored value, else the default."""
-    default = SETTINGS["subscriber_policy"][0]
-    with _admin(settings) as ws, translated(settings.url), Session(ws.engine) as session:
-        rows = session.execute(select(Tenant.name, Tenant.subscriber_policy).order_by(Tenant.name))
-        return {name: policy or default for name, policy in rows}
+@dataclass(frozen=True)
+class WorkspaceInfo:
+    """What ``db info`` reports, read without creating anything."""
+
+    #: None when the SQLite file does not exist
+    state: SchemaState | None
+    revision: str | None
+    tenants: list[str]
+    #: tenant → stored subscriber-type policy (the default where none is stored or the schema predates it)
+    policies: dict[str, str]
+
+
+def describe(settings: WorkspaceSettings) -> WorkspaceInfo:
+    """The workspace's schema revision and tenants, read only: unlike ``Workspace.open`` this never
+    migrates an empty database, adds a tenant or a key version, writes a key file or creates an
+    SQLite file — ``db info`` pointed at a shared database must leave it as it was."""
+    path = sqlite_path(settings.url)
+    if path is not None and not path.exists():
+        return WorkspaceInfo(None, None, [], {})
+    engine = make_engine(settings.url)
+    try:
+        with translated(settings.url):
+            state, revision = schema_state(engine)
+            tenants: list[str] = []
+            policies: dict[str, str] = {}
+            default = SETTINGS["subscriber_policy"][0]
+            with engine.connect() as conn:
+                if state is SchemaState.CURRENT:
+                    rows = conn.execute(select(Tenant.name, Tenant.subscriber_policy).order_by(Tenant.name))
+                    policies = {name: policy or default for name, policy in rows}
+                    tenants = list(policies)
+                elif state is SchemaState.OUTDATED:  # the settings column may not exist yet
+                    tenants = list(conn.scalars(select(Tenant.name).order_by(Tenant.name)))
+                    policies = dict.fromkeys(tenants, default)
+    finally:
+        engine.dispose()
+    return WorkspaceInfo(state, revision, tenants, policies)
 
 
 def tenant_names(settings: WorkspaceSettings) -> list[str]:

@@ -11,21 +11,28 @@
 
 No page says whether an address is known to the workspace: every page shows the same thing for any
 valid link or any address, shows no stored state, and the form answers identically whether or not a
-mail was sent. Every page is rate-limited per client address, and token pages also per token.
+mail was sent. Every page is rate-limited per client address, and token pages also per token —
+except a request that records an opt-out with a valid token (the one-click POST, the preference
+centre's choices): an opt-out is never refused, and a repeated one writes nothing.
 """
 
 from __future__ import annotations
 
+import hmac
+import re
+import secrets
 from functools import lru_cache
 from importlib import resources
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, Path
+from fastapi import APIRouter, Depends, Form, Path, Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import HTMLResponse, Response
 
 from lawfulreach.api.backend import Backend, TenantHandle
 from lawfulreach.api.deps import BackendDep, ClientAddress
+from lawfulreach.api.errors import CrossSiteFormError
 from lawfulreach.api.problem import Problem
 from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.errors import InputError
@@ -103,12 +110,92 @@ def stylesheet() -> Response:
     return Response(_stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
+# --- forms: same-origin check (CSRF) --------------------------------------------------------------
+#: the cookie and hidden field of the double-submit form token (for browsers that send no Origin)
+FORM_COOKIE = "lr_form"
+FormToken = Annotated[str | None, Form(max_length=100)]
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{40,60}$")
+#: who the audit trail says recorded an opt-out made on the public pages (not the server's OS user)
+ONE_CLICK_ACTOR = "one-click unsubscribe"
+PREFERENCES_ACTOR = "preference centre"
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None
+
+
+def form_token(request: Request) -> str:
+    """The browser's form token: the one its cookie already holds, or a new random one."""
+    existing = request.cookies.get(FORM_COOKIE, "")
+    return existing if _TOKEN_RE.match(existing) else secrets.token_urlsafe(32)
+
+
+def with_form_cookie(response: Response, request: Request, token: str) -> Response:
+    """Give the page's forms their cookie: ``SameSite=Strict`` (never sent with a post from another
+    site), ``HttpOnly``, ``Secure`` on HTTPS."""
+    response.set_cookie(
+        FORM_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"
+    )
+    return response
+
+
+def check_same_origin(backend: Backend, request: Request, token: str | None) -> None:
+    """Refuse a public form posted from another site (cross-site request forgery).
+
+    ``Origin`` decides when the browser sends one; else ``Referer``; both must name this server (its
+    public URL, or the host the request was sent to). Our pages send ``Referrer-Policy: no-referrer``
+    (the token in a URL must not leak), so a browser posting one of them may send neither —
+    ``Origin: null`` — and then the form's hidden token must match the page's ``SameSite=Strict``
+    cookie, which a page on another site can neither read nor make the browser send. The RFC 8058
+    one-click POST is not checked: mailbox providers send it without any of these.
+    """
+    allowed = {_origin(backend.config.public_url), _origin(str(request.base_url))}
+    origin = request.headers.get("origin", "").strip()
+    if origin and origin != "null":
+        if _origin(origin) in allowed:
+            return
+        raise CrossSiteFormError()
+    referer = request.headers.get("referer", "").strip()
+    if referer:
+        if _origin(referer) in allowed:
+            return
+        raise CrossSiteFormError()
+    cookie = request.cookies.get(FORM_COOKIE, "")
+    if token and _TOKEN_RE.match(cookie) and hmac.compare_digest(cookie, token):
+        return
+    raise CrossSiteFormError()
+
+
+def render_form(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+    """A page with a form: rendered with its form token, the matching cookie set."""
+    token = form_token(request)
+    return with_form_cookie(render(template, status_code, form_token=token, **context), request, token)
+
+
 # --- unsubscribe and preferences -----------------------------------------------------------------
 def _recipient(backend: Backend, token: str, address: str) -> tuple[Recipient, TenantHandle]:
+    """The token's recipient and tenant, for the pages that only *show* something: rate-limited per
+    client address and per token."""
     limits = backend.config.limits
     backend.limiter.hit("page", address, limits.page_per_ip)
     recipient = backend.tokens.read(token)
     backend.limiter.hit("token", token, limits.page_per_token)
+    return recipient, backend.tenant(recipient.tenant_id)
+
+
+def _opting_out(backend: Backend, token: str, address: str) -> tuple[Recipient, TenantHandle]:
+    """The token's recipient and tenant, for a request that records an opt-out: never rate-limited
+    when the token is valid. A mailbox provider sends every one-click POST of its users from a few
+    addresses, and a refused opt-out is a recipient who keeps getting mail against their will; the
+    token is unforgeable, and repeats write nothing (``TenantHandle.opt_out``), so validity is all
+    the protection the database needs. Invalid tokens (forgery, enumeration) count against the
+    client address's page limit, as every other page does."""
+    try:
+        recipient = backend.tokens.read(token)
+    except InvalidTokenError:
+        backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
+        raise
     return recipient, backend.tenant(recipient.tenant_id)
 
 
@@ -136,9 +223,9 @@ def unsubscribe_page(backend: BackendDep, address: ClientAddress, token: Token) 
 @router.post("/u/{token}")
 def unsubscribe_one_click(backend: BackendDep, address: ClientAddress, token: Token) -> Response:
     """RFC 8058: the body is ``List-Unsubscribe=One-Click``; any POST here unsubscribes (a recipient
-    must never be refused an opt-out over a form detail)."""
-    recipient, tenant = _recipient(backend, token, address)
-    tenant.opt_out(recipient, [recipient.channel], source="unsubscribe link")
+    must never be refused an opt-out over a form detail, nor over how many arrive)."""
+    recipient, tenant = _opting_out(backend, token, address)
+    tenant.opt_out(recipient, [recipient.channel], source="unsubscribe link", actor=ONE_CLICK_ACTOR)
     return render(
         "unsubscribed.html.j2",
         **_page(tenant),
@@ -148,9 +235,11 @@ def unsubscribe_one_click(backend: BackendDep, address: ClientAddress, token: To
 
 
 @router.get("/u/{token}/preferences")
-def preferences_page(backend: BackendDep, address: ClientAddress, token: Token) -> Response:
+def preferences_page(backend: BackendDep, address: ClientAddress, token: Token, request: Request) -> Response:
     recipient, tenant = _recipient(backend, token, address)
-    return render("preferences.html.j2", **_page(tenant), who=recipient.masked(), channels=CHANNEL_LABELS, token=token)
+    return render_form(
+        request, "preferences.html.j2", **_page(tenant), who=recipient.masked(), channels=CHANNEL_LABELS, token=token
+    )
 
 
 @router.post("/u/{token}/preferences")
@@ -158,15 +247,22 @@ def save_preferences(
     backend: BackendDep,
     address: ClientAddress,
     token: Token,
+    request: Request,
     channel: Annotated[list[str] | None, Form(max_length=20)] = None,
     everything: Annotated[str | None, Form(max_length=10)] = None,
+    form_token: FormToken = None,
 ) -> Response:
-    recipient, tenant = _recipient(backend, token, address)
+    recipient, tenant = _opting_out(backend, token, address)
+    check_same_origin(backend, request, form_token)
     chosen = [c for c in (channel or []) if c in CHANNEL_LABELS]
     if everything:
         chosen = [ALL_CHANNELS]
     if not chosen:
-        return render(
+        # Nothing to record: an ordinary page view, limited like one.
+        backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
+        backend.limiter.hit("token", token, backend.config.limits.page_per_token)
+        return render_form(
+            request,
             "preferences.html.j2",
             422,
             **_page(tenant),
@@ -175,7 +271,7 @@ def save_preferences(
             token=token,
             error="Choose at least one kind of message to stop, or “everything”.",
         )
-    tenant.opt_out(recipient, chosen, source="preference centre")
+    tenant.opt_out(recipient, chosen, source="preference centre", actor=PREFERENCES_ACTOR)
     stopped = ["everything"] if chosen == [ALL_CHANNELS] else [CHANNEL_LABELS[c] for c in chosen]
     return render("preferences_saved.html.j2", **_page(tenant), stopped=stopped, token=token)
 
@@ -185,11 +281,16 @@ def _intake_base(tenant: str) -> str:
     return "/privacy-request" if tenant == DEFAULT_TENANT else f"/t/{tenant}/privacy-request"
 
 
-def _form(backend: Backend, address: str, tenant_name: str) -> Response:
+def _form(backend: Backend, address: str, tenant_name: str, request: Request) -> Response:
     backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
     tenant = backend.tenant_named(tenant_name)
-    return render(
-        "privacy_form.html.j2", **_page(tenant), types=REQUEST_LABELS, action=_intake_base(tenant_name), values={}
+    return render_form(
+        request,
+        "privacy_form.html.j2",
+        **_page(tenant),
+        types=REQUEST_LABELS,
+        action=_intake_base(tenant_name),
+        values={},
     )
 
 
@@ -197,14 +298,14 @@ def _submit(
     backend: Backend,
     address: str,
     tenant_name: str,
-    request_type: str | None,
-    email: str | None,
-    name: str | None,
-    details: str | None,
+    request: Request,
+    fields: IntakeFields,
 ) -> Response:
+    request_type, email, name, details = fields.request_type, fields.email, fields.name, fields.details
     limits = backend.config.limits
     backend.limiter.hit("page", address, limits.page_per_ip)
     tenant = backend.tenant_named(tenant_name)
+    check_same_origin(backend, request, fields.form_token)
     values = {"request_type": request_type, "email": email, "name": name, "details": details}
     problems: dict[str, str] = {}
     if request_type not in REQUEST_TYPES:
@@ -231,7 +332,8 @@ def _submit(
                     tenant.intake.discard(submitted.record.id)  # nothing kept about a request we cannot verify
                     raise
             return render("privacy_sent.html.j2", **_page(tenant), hours=backend.config.verification_hours)
-    return render(
+    return render_form(
+        request,
         "privacy_form.html.j2",
         422,
         **_page(tenant),
@@ -242,15 +344,17 @@ def _submit(
     )
 
 
-def _verify_page(backend: Backend, address: str, tenant_name: str, token: str) -> Response:
+def _verify_page(backend: Backend, address: str, tenant_name: str, token: str, request: Request) -> Response:
     backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
     tenant = backend.tenant_named(tenant_name)
-    return render("privacy_verify.html.j2", **_page(tenant), action=f"{_intake_base(tenant_name)}/verify/{token}")
+    action = f"{_intake_base(tenant_name)}/verify/{token}"
+    return render_form(request, "privacy_verify.html.j2", **_page(tenant), action=action)
 
 
-def _verify(backend: Backend, address: str, tenant_name: str, token: str) -> Response:
+def _verify(backend: Backend, address: str, tenant_name: str, token: str, http: Request, form: str | None) -> Response:
     backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
     tenant = backend.tenant_named(tenant_name)
+    check_same_origin(backend, http, form)
     request = tenant.verify_privacy_request(token)
     if request is None:
         raise InvalidTokenError()
@@ -265,63 +369,78 @@ IntakeDetails = Annotated[str | None, Form(max_length=5000)]
 VerifyToken = Annotated[str, Path(max_length=100)]
 
 
+class IntakeFields:
+    """The privacy-request form's fields (a dependency, so both routes declare them once)."""
+
+    def __init__(
+        self,
+        request_type: IntakeType = None,
+        email: IntakeEmail = None,
+        name: IntakeName = None,
+        details: IntakeDetails = None,
+        form_token: FormToken = None,
+    ) -> None:
+        self.request_type = request_type
+        self.email = email
+        self.name = name
+        self.details = details
+        self.form_token = form_token
+
+
+Intake = Annotated[IntakeFields, Depends()]
+
+
 @router.get("/privacy-request")
-def privacy_form(backend: BackendDep, address: ClientAddress) -> Response:
-    return _form(backend, address, DEFAULT_TENANT)
+def privacy_form(backend: BackendDep, address: ClientAddress, request: Request) -> Response:
+    return _form(backend, address, DEFAULT_TENANT, request)
 
 
 @router.post("/privacy-request")
-def privacy_submit(
-    backend: BackendDep,
-    address: ClientAddress,
-    request_type: IntakeType = None,
-    email: IntakeEmail = None,
-    name: IntakeName = None,
-    details: IntakeDetails = None,
-) -> Response:
-    return _submit(backend, address, DEFAULT_TENANT, request_type, email, name, details)
+def privacy_submit(backend: BackendDep, address: ClientAddress, request: Request, fields: Intake) -> Response:
+    return _submit(backend, address, DEFAULT_TENANT, request, fields)
 
 
 @router.get("/privacy-request/verify/{token}")
-def privacy_verify_page(backend: BackendDep, address: ClientAddress, token: VerifyToken) -> Response:
-    return _verify_page(backend, address, DEFAULT_TENANT, token)
+def privacy_verify_page(backend: BackendDep, address: ClientAddress, token: VerifyToken, request: Request) -> Response:
+    return _verify_page(backend, address, DEFAULT_TENANT, token, request)
 
 
 @router.post("/privacy-request/verify/{token}")
-def privacy_verify(backend: BackendDep, address: ClientAddress, token: VerifyToken) -> Response:
-    return _verify(backend, address, DEFAULT_TENANT, token)
+def privacy_verify(
+    backend: BackendDep, address: ClientAddress, token: VerifyToken, request: Request, form_token: FormToken = None
+) -> Response:
+    return _verify(backend, address, DEFAULT_TENANT, token, request, form_token)
 
 
 @router.get("/t/{tenant}/privacy-request")
-def tenant_privacy_form(backend: BackendDep, address: ClientAddress, tenant: TenantName) -> Response:
-    return _form(backend, address, tenant)
+def tenant_privacy_form(backend: BackendDep, address: ClientAddress, tenant: TenantName, request: Request) -> Response:
+    return _form(backend, address, tenant, request)
 
 
 @router.post("/t/{tenant}/privacy-request")
 def tenant_privacy_submit(
-    backend: BackendDep,
-    address: ClientAddress,
-    tenant: TenantName,
-    request_type: IntakeType = None,
-    email: IntakeEmail = None,
-    name: IntakeName = None,
-    details: IntakeDetails = None,
+    backend: BackendDep, address: ClientAddress, tenant: TenantName, request: Request, fields: Intake
 ) -> Response:
-    return _submit(backend, address, tenant, request_type, email, name, details)
+    return _submit(backend, address, tenant, request, fields)
 
 
 @router.get("/t/{tenant}/privacy-request/verify/{token}")
 def tenant_privacy_verify_page(
-    backend: BackendDep, address: ClientAddress, tenant: TenantName, token: VerifyToken
+    backend: BackendDep, address: ClientAddress, tenant: TenantName, token: VerifyToken, request: Request
 ) -> Response:
-    return _verify_page(backend, address, tenant, token)
+    return _verify_page(backend, address, tenant, token, request)
 
 
 @router.post("/t/{tenant}/privacy-request/verify/{token}")
 def tenant_privacy_verify(
-    backend: BackendDep, address: ClientAddress, tenant: TenantName, token: VerifyToken
+    backend: BackendDep,
+    address: ClientAddress,
+    tenant: TenantName,
+    token: VerifyToken,
+    request: Request,
+    form_token: FormToken = None,
 ) -> Response:
-    return _verify(backend, address, tenant, token)
+    return _verify(backend, address, tenant, token, request, form_token)
 
 
 @router.get("/")

@@ -8,8 +8,6 @@ in the URL.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, status
 
 from lawfulreach.api.deps import LedgerReader, LedgerWriter
@@ -28,12 +26,6 @@ from lawfulreach.store.ledger import Event
 router = APIRouter(tags=["ledger"])
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _recorded(e: Event) -> RecordedOut:
     return RecordedOut(id=e.id, event=e.event, channel=e.channel, occurred_at=e.occurred_at)
 
@@ -49,7 +41,7 @@ def record_consent(caller: LedgerWriter, body: ConsentIn) -> RecordedOut:
         confirmed=body.confirmed,
         wording=body.wording,
         source=body.source,
-        at=_utc(body.occurred_at),
+        at=body.occurred_at,
     )
     return _recorded(event)
 
@@ -63,7 +55,7 @@ def record_consent(caller: LedgerWriter, body: ConsentIn) -> RecordedOut:
 def withdraw_consent(caller: LedgerWriter, body: WithdrawIn) -> RecordedOut:
     """A withdrawal also acts as an opt-out for its channel (spec §5)."""
     event = caller.workspace.ledger.withdraw(
-        body.subject(), body.channel, body.purpose, source=body.source, at=_utc(body.occurred_at)
+        body.subject(), body.channel, body.purpose, source=body.source, at=body.occurred_at
     )
     return _recorded(event)
 
@@ -77,7 +69,7 @@ def record_opt_out(caller: LedgerWriter, body: OptOutIn) -> RecordedOut:
         objection=body.objection,
         source=body.source,
         wording=body.wording,
-        at=_utc(body.occurred_at),
+        at=body.occurred_at,
     )
     return _recorded(event)
 

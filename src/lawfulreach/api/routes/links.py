@@ -1,6 +1,8 @@
 """``POST /v1/unsubscribe-links``: the per-recipient unsubscribe link and the RFC 8058 headers a
 sending tool puts on a message. The token names the tenant and the person, encrypted; it never
-expires and is the same every time for the same recipient and channel."""
+expires and is the same every time for the same recipient and channel. The headers are refused (422)
+when they could not be sent safely: a ``mailto`` that is not an address, or a public URL that is not
+HTTPS (RFC 8058 §3.1) unless the server was started for development with ``--allow-http-links``."""
 
 from __future__ import annotations
 
@@ -22,5 +24,5 @@ def issue_link(caller: LinkIssuer, backend: BackendDep, body: LinkIn) -> LinkOut
         token=token,
         unsubscribe_url=url,
         preferences_url=preferences_url(backend.config.public_url, token),
-        headers=list_unsubscribe_headers(url, body.mailto),
+        headers=list_unsubscribe_headers(url, body.mailto, allow_http=backend.config.allow_http_links),
     )
