@@ -145,8 +145,7 @@ class ExclusionAddedOut(_Out):
 
 class ExclusionListOut(_Out):
     entries: list[ExclusionOut]
-    total: int
-    offset: int
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
     limit: int
 
 
