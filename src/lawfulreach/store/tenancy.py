@@ -47,7 +47,15 @@ def tenant_workspace(base: Workspace, *, tenant_id: int | None = None, name: str
         tenant_name, tenant_pk = tenant.name, tenant.id
     crypto = TenantCrypto.from_ring(ring, tenant_name, current)
     scope = TenantScope(
-        base.engine, base.settings.url, tenant_pk, tenant_name, key, base.scope.clock, crypto, base.scope.actor
+        base.engine,
+        base.settings.url,
+        tenant_pk,
+        tenant_name,
+        key,
+        base.scope.clock,
+        crypto,
+        base.scope.actor,
+        base.scope.anchor_dir,
     )
     return Workspace(base.engine, replace(base.settings, tenant=tenant_name), scope)
 

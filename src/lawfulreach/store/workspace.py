@@ -23,6 +23,7 @@ from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.errors import ConflictError
 from lawfulreach.store import audit, keys
+from lawfulreach.store.anchor import anchor_dir
 from lawfulreach.store.contacts import ContactRepo
 from lawfulreach.store.crypto import KeyRing, TenantCrypto, read_ring
 from lawfulreach.store.db import insert_ignoring_duplicates, make_engine, translated, writer
@@ -154,7 +155,8 @@ class Workspace:
             engine.dispose()
             raise
         actor = settings.actor or default_actor()
-        scope = TenantScope(engine, settings.url, tenant_id, settings.tenant, tenant_key, clock, crypto, actor)
+        anchors = anchor_dir(settings.key_file)
+        scope = TenantScope(engine, settings.url, tenant_id, settings.tenant, tenant_key, clock, crypto, actor, anchors)
         return cls(engine, settings, scope)
 
     @property
