@@ -17,7 +17,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -209,7 +209,10 @@ class Backend:
     def open(
         cls, config: ApiConfig, *, mailer: Mailer | None = None, clock: Callable[[], datetime] = utc_now
     ) -> Backend:
-        base = Workspace.open(config.workspace, clock=clock)
+        settings = config.workspace
+        if config.mail.outbox is not None:  # erasure clears the outbox this server actually writes to
+            settings = replace(settings, outbox=config.mail.outbox)
+        base = Workspace.open(settings, clock=clock)
         try:
             secret = workspace_key(config.workspace)
         except BaseException:

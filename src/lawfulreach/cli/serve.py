@@ -69,7 +69,13 @@ def _config(options: dict[str, Any]) -> ApiConfig:
         smtp_password=os.environ.get("LAWFULREACH_SMTP_PASSWORD"),
     )
     return ApiConfig(
-        workspace=WorkspaceSettings(**{**options["workspace"], "key_file": _path(options["workspace"]["key_file"])}),
+        workspace=WorkspaceSettings(
+            **{
+                **options["workspace"],
+                "key_file": _path(options["workspace"]["key_file"]),
+                "outbox": Path(options["outbox"]),
+            }
+        ),
         rulebase=load_rulebase(rule_files) if rule_files else default_rulebase(),
         policy=SubscriberPolicy(options["policy"]),
         public_url=options["public_url"],
@@ -108,7 +114,9 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     workers: int = typer.Option(1, "--workers", help="Worker processes (each holds its own rate limits)."),
     public_url: str | None = _PUBLIC_URL,
-    outbox: Path | None = typer.Option(None, "--outbox", help="Directory for outgoing mail as .eml files."),
+    outbox: Path | None = typer.Option(
+        None, "--outbox", help="Directory for outgoing mail as .eml files (default: LAWFULREACH_OUTBOX or HOME/outbox)."
+    ),
     smtp_host: str | None = typer.Option(None, "--smtp-host", help="Send mail through this SMTP server instead."),
     smtp_port: int = typer.Option(587, "--smtp-port", help="SMTP port (STARTTLS when offered)."),
     mail_from: str = typer.Option("privacy@lawfulreach.invalid", "--mail-from", help="Sender of verification mail."),
@@ -126,11 +134,15 @@ def serve(
     cli: CliContext = ctx.obj
     settings = cli.settings()
     options: dict[str, Any] = {
-        "workspace": {**asdict(settings), "key_file": str(settings.key_file) if settings.key_file else None},
+        "workspace": {
+            **asdict(settings),
+            "key_file": str(settings.key_file) if settings.key_file else None,
+            "outbox": None,
+        },
         "rules": [str(p) for p in cli.rule_files],
         "policy": cli.policy().value,
         "public_url": public_url or f"http://{host}:{port}",
-        "outbox": str(outbox or home_dir(os.environ) / "outbox"),
+        "outbox": str(outbox or settings.outbox or home_dir(os.environ) / "outbox"),
         "smtp_host": smtp_host,
         "smtp_port": smtp_port,
         "mail_from": mail_from,

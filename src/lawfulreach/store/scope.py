@@ -41,6 +41,8 @@ class TenantScope:
     actor: str = "system"
     #: where the audit trail's head is checkpointed outside the database (``store.anchor``); None: nowhere
     anchor_dir: Path | None = None
+    #: the mail outbox ``serve`` writes to (``store.settings``): erasure deletes the person's mail there
+    outbox_dir: Path | None = None
     _read: sessionmaker[TenantSession] = field(init=False, repr=False)
     _write: sessionmaker[TenantSession] = field(init=False, repr=False)
     _hasher: KeyedHasher = field(init=False, repr=False)

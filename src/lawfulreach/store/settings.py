@@ -103,6 +103,9 @@ class WorkspaceSettings:
     secret_key: str | None = None
     #: who acts, for the audit trail (given by the caller or ``LAWFULREACH_ACTOR``; default: the OS user)
     actor: str | None = None
+    #: where ``serve`` writes verification mail (``LAWFULREACH_OUTBOX``, else ``$LAWFULREACH_HOME/outbox``):
+    #: erasure removes the person's mail from it too
+    outbox: Path | None = None
 
     @classmethod
     def resolve(
@@ -122,6 +125,7 @@ class WorkspaceSettings:
             key_file=Path(key_file).expanduser() if key_file else default_key_file(url, home),
             secret_key=env.get("LAWFULREACH_SECRET_KEY") or None,
             actor=validate_actor(actor or env.get("LAWFULREACH_ACTOR") or default_actor()),
+            outbox=Path(env.get("LAWFULREACH_OUTBOX") or home / "outbox").expanduser(),
         )
 
     @property

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
 import json
 import re
 from collections import defaultdict
@@ -32,6 +31,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lawfulreach.csvsafe import write_rows
 from lawfulreach.errors import ConflictError, InputError, NotFoundError
 from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
@@ -376,19 +376,12 @@ class SuppressionRepo:
 
     def export(self, path: Path, kind: str | None = None) -> int:
         """A CSV that ``import_file`` reads back unchanged (kind, value, reason, source, created_at)."""
-        entries = self.iter_entries(kind)
-        count = 0
-        try:
-            with path.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(["kind", "value", "reason", "source", "created_at"])
-                for e in entries:
-                    created = e.created_at.isoformat() if e.created_at else ""
-                    writer.writerow([e.kind, e.value, e.reason or "", e.source, created])
-                    count += 1
-        except OSError as exc:
-            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-        return count
+        rows = (
+            [e.kind, e.value, e.reason or "", e.source, e.created_at.isoformat() if e.created_at else ""]
+            for e in self.iter_entries(kind)
+        )
+        # 0600 and formula cells neutralised (``csvsafe``); ``import_file`` reads them back unchanged
+        return write_rows(path, ["kind", "value", "reason", "source", "created_at"], rows)
 
     def hits(self, email: str | None, domains: list[str], phone: str | None) -> set[tuple[str, str]]:
         """The (kind, value) entries matching these normalised keys.

@@ -156,7 +156,9 @@ class Workspace:
             raise
         actor = settings.actor or default_actor()
         anchors = anchor_dir(settings.key_file)
-        scope = TenantScope(engine, settings.url, tenant_id, settings.tenant, tenant_key, clock, crypto, actor, anchors)
+        scope = TenantScope(
+            engine, settings.url, tenant_id, settings.tenant, tenant_key, clock, crypto, actor, anchors, settings.outbox
+        )
         return cls(engine, settings, scope)
 
     @property
