@@ -3,7 +3,8 @@
 Everything the app needs is on the backend it is given (``app.state.backend``); nothing global.
 Errors are rendered in one place: ``handle`` turns any exception into the problem of
 ``api.problem.problem_for`` — JSON (RFC 9457) for the API, an HTML page for the public pages.
-The OpenAPI document is published at ``/v1/openapi.json`` (interactive docs at ``/v1/docs``); the
+The OpenAPI document is published at ``/v1/openapi.json`` (interactive docs at ``/v1/docs``, with
+Swagger UI served from the package: ``api.docs``); the
 decision request's schema in it is ``schema.RequestIn``, the model the CLI parses with.
 """
 
@@ -20,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lawfulreach import __version__
+from lawfulreach.api import docs
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.deps import guard_request
 from lawfulreach.api.middleware import Edge, request_is_api
@@ -93,7 +95,7 @@ def create_app(backend: Backend) -> FastAPI:
         title="lawfulreach",
         version=__version__,
         openapi_url="/v1/openapi.json",
-        docs_url="/v1/docs",
+        docs_url=None,  # served from the package by ``api.docs``, not from a CDN
         redoc_url=None,
     )
     app.state.backend = backend
@@ -108,6 +110,7 @@ def create_app(backend: Backend) -> FastAPI:
     app.include_router(v1)
     app.include_router(meta.public, prefix="/v1")
     app.include_router(pages.router)
+    app.include_router(docs.router)
 
     for kind in (LawfulreachError, RequestValidationError, StarletteHTTPException):
         app.add_exception_handler(kind, handle)
