@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lawfulreach.api.config import ApiConfig
-from lawfulreach.api.errors import TooLargeError, UnauthenticatedError
+from lawfulreach.api.errors import BatchTooLargeError, UnauthenticatedError
 from lawfulreach.api.ratelimit import RateLimiter
 from lawfulreach.domain.engine import decide
 from lawfulreach.domain.extract import contact_keys
@@ -105,7 +105,7 @@ class TenantHandle:
         """Each item decided, or its ``RequestError`` in its place: one bad item stops nothing."""
         limit = self._backend.config.max_batch
         if len(items) > limit:
-            raise TooLargeError(f"a batch holds at most {limit:,} requests; this one has {len(items):,}", limit)
+            raise BatchTooLargeError(f"a batch holds at most {limit:,} requests; this one has {len(items):,}", limit)
         campaigns: dict[str, Campaign] = self.campaigns.get_many(_campaign_ids(items))
         parsed: list[Request | RequestError] = []
         for item in items:
