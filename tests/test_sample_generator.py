@@ -108,8 +108,7 @@ class TestShape:
     def test_subscriber_types_explicit_on_few_rows(self, frame: pl.DataFrame) -> None:
         given = frame["subscriber_type"].drop_nulls()
         assert 0.08 < len(given) / N < 0.14
-        assert set(given.unique().to_list()) <= {"corporate", "sole_trader", "individual", "government",
-                                                 "partnership"}
+        assert set(given.unique().to_list()) <= {"corporate", "sole_trader", "individual", "government", "partnership"}
 
     def test_company_legal_forms_mix(self, frame: pl.DataFrame) -> None:
         companies = frame["company"].drop_nulls().to_list()
@@ -266,10 +265,26 @@ class TestBundledSample:
         service = Lawfulreach()
         outcomes: Counter[str] = Counter()
         for row in generate_prospects(400, seed=2026).iter_rows(named=True):
-            contact = {k: row[k] for k in ("email", "phone", "first_name", "last_name", "company", "country",
-                                           "region", "subscriber_type") if row[k] is not None}
-            request: dict[str, object] = {"contact": contact, "channel": "email", "source": row["source"],
-                                          "campaign": campaign}
+            contact = {
+                k: row[k]
+                for k in (
+                    "email",
+                    "phone",
+                    "first_name",
+                    "last_name",
+                    "company",
+                    "country",
+                    "region",
+                    "subscriber_type",
+                )
+                if row[k] is not None
+            }
+            request: dict[str, object] = {
+                "contact": contact,
+                "channel": "email",
+                "source": row["source"],
+                "campaign": campaign,
+            }
             outcomes[service.check(parse_request(request)).outcome.value] += 1
         assert set(outcomes) == {"allowed", "blocked", "review"}
         assert min(outcomes.values()) >= 20

@@ -28,7 +28,13 @@ from lawfulreach.store.suppression import Entry
 SECRET_EMAIL = "secret.person@alpha-only.example"
 SECRET_DOMAIN = "alpha-only.example"
 SECRET_ORG = "Alpha Secret Holdings"
-PUBLIC_ROUTES = {("GET", "/v1/health")}
+#: the interactive docs were FastAPI's own keyless routes; now served from the package (issue 10)
+PUBLIC_ROUTES = {
+    ("GET", "/v1/health"),
+    ("GET", "/v1/docs"),
+    ("GET", "/v1/docs/oauth2-redirect"),
+    ("GET", "/v1/docs/assets/{name}"),
+}
 
 #: (method, route template) → (path to call, JSON body or None), aimed at tenant alpha's things
 EXAMPLES: dict[tuple[str, str], tuple[str, Any]] = {

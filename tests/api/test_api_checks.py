@@ -173,10 +173,14 @@ class TestBatch:
         api = make_api(max_batch=3)
         item = {"contact": {"email": "lee@acme.co.uk"}, "channel": "email"}
         response = api.call("POST", "/v1/check/batch", json={"requests": [item] * 4})
-        assert response.status_code == 413
+        # 422 like any request the published schema refuses (its maxItems is the configured limit);
+        # 413 is for bodies over the byte limit
+        assert response.status_code == 422
         assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["type"] == "urn:lawfulreach:problem:too-large"
+        assert response.json()["type"] == "urn:lawfulreach:problem:invalid-input"
         assert response.json()["limit"] == 3
+        schema = api.client.get("/v1/openapi.json").json()["components"]["schemas"]["CheckBatch"]
+        assert schema["properties"]["requests"]["maxItems"] == 3
         assert api.call("POST", "/v1/check/batch", json={"requests": [item] * 3}).json()["decided"] == 3
 
     def test_a_stored_campaign_decides_like_the_same_campaign_inline(self, api: Api) -> None:

@@ -5,6 +5,8 @@ first bad entry."""
 from __future__ import annotations
 
 import json
+import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -175,3 +177,79 @@ class TestTamperEvidence:
     def test_appending_continues_a_sound_chain(self, trail: Workspace) -> None:
         trail.suppressions.add(Entry("domain", "later.example"))
         assert trail.audit_verify().entries == 9
+
+
+class TestWipeAndRollback:
+    """What the database alone cannot show: every entry deleted *with* the head, or an older copy of
+    both restored. The anchor beside the key file and the state-versus-trail cross-check catch them."""
+
+    @pytest.fixture
+    def trail(self, ws: Workspace, write: Write) -> Workspace:
+        populate(ws, write("leads.csv", LEADS))  # 8 entries; exclusions, ledger events, a contact, a request
+        report = ws.audit_verify()
+        assert (report.entries, report.anchored) == (8, 8)
+        return ws
+
+    def _broken(self, ws: Workspace) -> AuditTamperedError:
+        with pytest.raises(AuditTamperedError) as info:
+            ws.audit_verify()
+        return info.value
+
+    def _anchors(self, ws: Workspace) -> Path:
+        assert ws.scope.anchor_dir is not None
+        return ws.scope.anchor_dir
+
+    def test_wiping_every_entry_and_the_head_is_detected(self, trail: Workspace) -> None:
+        _sql(trail.engine, "DELETE FROM audit_entries")
+        _sql(trail.engine, "DELETE FROM audit_heads")
+        error = self._broken(trail)
+        assert (error.seq, error.checked) == (1, 0)
+        assert "anchor outside the database says it reached #8" in str(error)
+
+    def test_a_wipe_is_detected_even_without_the_anchor(self, trail: Workspace) -> None:
+        _sql(trail.engine, "DELETE FROM audit_entries")
+        _sql(trail.engine, "DELETE FROM audit_heads")
+        shutil.rmtree(self._anchors(trail))
+        assert "holds exclusion entries but the trail records no act" in str(self._broken(trail))
+
+    def test_ledger_events_without_their_entries(self, ws: Workspace) -> None:
+        ws.ledger.opt_out(Subject("email", "someone@example.com"))
+        _sql(ws.engine, "DELETE FROM audit_entries")
+        _sql(ws.engine, "DELETE FROM audit_heads")
+        shutil.rmtree(self._anchors(ws))
+        assert "holds ledger events but the trail records no act" in str(self._broken(ws))
+
+    def test_rolling_back_entries_and_head_together_is_detected(self, trail: Workspace) -> None:
+        with trail.engine.connect() as conn:
+            head = conn.execute(text("SELECT seq, entry_hash, mark FROM audit_heads")).one()
+        trail.suppressions.add(Entry("domain", "later.example"))
+        trail.ledger.opt_out(Subject("email", "someone@example.com"))
+        assert trail.audit_verify().anchored == 10
+        # an older backup of both tables put back
+        _sql(trail.engine, "DELETE FROM audit_entries WHERE seq > 8")
+        _sql(
+            trail.engine, "UPDATE audit_heads SET seq = :s, entry_hash = :h, mark = :m", s=head[0], h=head[1], m=head[2]
+        )
+        error = self._broken(trail)
+        assert error.seq == 9
+        assert "rolled back together with the head" in str(error)
+        # later acts are still recorded, but do not move the anchor past the evidence
+        trail.suppressions.add(Entry("domain", "after.example"))
+        trail.suppressions.add(Entry("domain", "after2.example"))
+        trail.suppressions.add(Entry("domain", "after3.example"))
+        assert "not the entry the anchor outside the database recorded" in str(self._broken(trail))
+
+    def test_a_forged_anchor_is_refused(self, trail: Workspace) -> None:
+        path = self._anchors(trail) / "default.anchor"
+        data = json.loads(path.read_text())
+        path.write_text(json.dumps(data | {"seq": 3}))
+        assert "anchor outside the database is unusable" in str(self._broken(trail))
+
+    def test_anchor_files_are_private_and_created_by_the_first_verify(self, ws: Workspace, write: Write) -> None:
+        populate(ws, write("leads.csv", LEADS))
+        directory = self._anchors(ws)
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+        assert stat.S_IMODE((directory / "default.anchor").stat().st_mode) == 0o600
+        shutil.rmtree(directory)  # as for a workspace created before anchors existed
+        assert ws.audit_verify().anchored == 8
+        assert json.loads((directory / "default.anchor").read_text())["seq"] == 8

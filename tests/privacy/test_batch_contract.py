@@ -60,8 +60,6 @@ def test_the_stored_snapshot_uses_the_stores_blind_indexes(ws: Workspace) -> Non
     assert snap.opt_outs["key"].to_list() == [ws.scope.index("+442079460018")]
 
 
-
-
 def test_stored_state_screens_as_single_checks_decide(ws: Workspace, frozen_clock: Callable[[], datetime]) -> None:
     """The batch path over a stored workspace and single checks through ``Workspace.state()`` agree
     on every contact that exclusions, opt-outs, consents and erasures concern."""

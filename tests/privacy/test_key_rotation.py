@@ -72,7 +72,13 @@ class TestRotation:
         rotation.rotate(settings)
         assert rotation.rotate(settings).version == 3
         assert set(_versions(stocked)) == {3}
-        assert [a.details["version"] for a in stocked.audit_show(act="keys")] == [2, 3]
+        # each rotation is on the record when it starts, before any row is touched, and when it is done
+        assert [(a.details["version"], a.details["phase"]) for a in stocked.audit_show(act="keys")] == [
+            (2, "started"),
+            (2, "re-encrypted"),
+            (3, "started"),
+            (3, "re-encrypted"),
+        ]
 
     def test_an_interrupted_rotation_resumes(
         self, stocked: Workspace, settings: WorkspaceSettings, monkeypatch: pytest.MonkeyPatch
@@ -90,6 +96,8 @@ class TestRotation:
         with pytest.raises(RuntimeError):
             rotation.rotate(settings, batch=3)
         monkeypatch.setattr(rotation, "_context", real)
+        # the interrupted rotation is on the audit trail although it never completed
+        assert [a.details for a in stocked.audit_show(act="keys.rotate")] == [{"version": 2, "phase": "started"}]
         half = _versions(stocked)
         assert half.get(2) == 3
         assert half.get(1)
@@ -97,6 +105,9 @@ class TestRotation:
             assert during.contacts.find(email=EMAIL)[0][0].name == NAME
         report = rotation.rotate(settings)
         assert (report.version, report.started, report.completed) == (2, False, True)
+        phases = [a.details["phase"] for a in stocked.audit_show(act="keys.rotate")]
+        assert phases == ["started", "resumed", "re-encrypted"]
+        stocked.audit_verify()
         assert set(_versions(stocked)) == {2}
 
     def test_a_key_written_but_not_registered_is_adopted(self, stocked: Workspace, settings: WorkspaceSettings) -> None:

@@ -17,12 +17,12 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lawfulreach.api.config import ApiConfig
-from lawfulreach.api.errors import TooLargeError, UnauthenticatedError
+from lawfulreach.api.errors import BatchTooLargeError, UnauthenticatedError
 from lawfulreach.api.ratelimit import RateLimiter
 from lawfulreach.domain.engine import decide
 from lawfulreach.domain.extract import contact_keys
@@ -106,7 +106,7 @@ class TenantHandle:
         """Each item decided, or its ``RequestError`` in its place: one bad item stops nothing."""
         limit = self._backend.config.max_batch
         if len(items) > limit:
-            raise TooLargeError(f"a batch holds at most {limit:,} requests; this one has {len(items):,}", limit)
+            raise BatchTooLargeError(f"a batch holds at most {limit:,} requests; this one has {len(items):,}", limit)
         campaigns: dict[str, Campaign] = self.campaigns.get_many(_campaign_ids(items))
         parsed: list[Request | RequestError] = []
         for item in items:
@@ -210,7 +210,10 @@ class Backend:
     def open(
         cls, config: ApiConfig, *, mailer: Mailer | None = None, clock: Callable[[], datetime] = utc_now
     ) -> Backend:
-        base = Workspace.open(config.workspace, clock=clock)
+        settings = config.workspace
+        if config.mail.outbox is not None:  # erasure clears the outbox this server actually writes to
+            settings = replace(settings, outbox=config.mail.outbox)
+        base = Workspace.open(settings, clock=clock)
         try:
             secret = workspace_key(config.workspace)
         except BaseException:

@@ -4,7 +4,9 @@
     ├── InputError
     │   ├── InvalidTokenError      an unsubscribe / verification link not issued by us, or altered
     │   │                          (``lawfulreach.unsubscribe``)
-    │   └── TooLargeError          a batch or body over the limit (``limit`` says which)
+    │   ├── TooLargeError          a body over the byte limit (``limit``): 413
+    │   └── BatchTooLargeError     a batch with more items than ``maxItems`` (``limit``): 422, like
+    │                              any request the published schema refuses
     ├── AccessError                the caller may not do this
     │   ├── UnauthenticatedError   no API key, or one that is unknown or revoked
     │   ├── ForbiddenError         the key's role lacks the permission (``permission``, ``role``)
@@ -23,6 +25,12 @@ from lawfulreach.errors import InputError, LawfulreachError
 
 
 class TooLargeError(InputError):
+    def __init__(self, message: str, limit: int) -> None:
+        self.limit = limit
+        super().__init__(message)
+
+
+class BatchTooLargeError(InputError):
     def __init__(self, message: str, limit: int) -> None:
         self.limit = limit
         super().__init__(message)

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from lawfulreach.api.errors import (
+    BatchTooLargeError,
     CrossSiteFormError,
     ForbiddenError,
     RateLimitedError,
@@ -111,8 +112,24 @@ def _validation(exc: RequestValidationError) -> Problem:
 _HTTP_SLUGS = {404: "not-found", 405: "method-not-allowed", 413: "too-large", 415: "unsupported-media-type"}
 
 
+def _too_large(exc: BaseException) -> TooLargeError | None:
+    """The body-size error behind ``exc``: FastAPI turns an exception raised while it reads a
+    (chunked) body into "There was an error parsing the body"; the size limit must still be a 413."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, TooLargeError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def problem_for(exc: BaseException) -> Problem:
     """The problem document for any exception (the single mapping of the error tree to HTTP)."""
+    too_large = _too_large(exc)
+    if too_large is not None:
+        return Problem("too-large", str(too_large), {"limit": too_large.limit})
+    if isinstance(exc, BatchTooLargeError):
+        return Problem("invalid-input", str(exc), {"limit": exc.limit})
     if isinstance(exc, RequestValidationError):
         return _validation(exc)
     if isinstance(exc, StarletteHTTPException):
@@ -125,8 +142,6 @@ def problem_for(exc: BaseException) -> Problem:
         return Problem(slug, detail, headers=dict(exc.headers or {}))
     if isinstance(exc, InvalidTokenError):
         return Problem("invalid-link", str(exc))
-    if isinstance(exc, TooLargeError):
-        return Problem("too-large", str(exc), {"limit": exc.limit})
     if isinstance(exc, InvalidRowsError):
         rows = [{"line": line, "message": message} for line, message in exc.problems]
         return Problem("invalid-input", str(exc), {"problems": rows, "count": exc.count})

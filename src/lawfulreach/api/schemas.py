@@ -9,7 +9,7 @@ and the engine match.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
@@ -45,6 +45,17 @@ ClaimedTime = Annotated[
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+#: a value with something in it (cells are stripped: "  " is as empty as "")
+NON_BLANK = r"\S"
+
+
+def exactly_one(*names: str) -> dict[str, Any]:
+    """JSON Schema for "exactly one of these fields is given (not null)", which the model validators
+    enforce: published so the OpenAPI document says what the code does."""
+    branch = {"type": "string", "minLength": 1, "pattern": NON_BLANK}
+    return {"oneOf": [{"required": [n], "properties": {n: branch}} for n in names]}
 
 
 class _Out(BaseModel):
@@ -86,8 +97,10 @@ class BatchOut(_Out):
 class SubjectIn(_In):
     """A person, by email or by phone (exactly one)."""
 
-    email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=64)
+    model_config = ConfigDict(json_schema_extra=exactly_one("email", "phone"))
+
+    email: str | None = Field(default=None, min_length=1, max_length=320, pattern=NON_BLANK)
+    phone: str | None = Field(default=None, min_length=1, max_length=64, pattern=NON_BLANK)
     country: str | None = Field(default=None, max_length=60, description="Country to read a national phone with.")
 
     @model_validator(mode="after")
@@ -105,9 +118,11 @@ class SubjectIn(_In):
 
 # --- exclusion lists -----------------------------------------------------------------------------
 class ExclusionIn(_In):
-    email: str | None = Field(default=None, max_length=320)
-    domain: str | None = Field(default=None, max_length=253)
-    phone: str | None = Field(default=None, max_length=64)
+    model_config = ConfigDict(json_schema_extra=exactly_one("email", "domain", "phone"))
+
+    email: str | None = Field(default=None, min_length=1, max_length=320, pattern=NON_BLANK)
+    domain: str | None = Field(default=None, min_length=1, max_length=253, pattern=NON_BLANK)
+    phone: str | None = Field(default=None, min_length=1, max_length=64, pattern=NON_BLANK)
     country: str | None = Field(default=None, max_length=60)
     reason: str | None = Field(default=None, max_length=1000)
     source: ExclusionSource = "manual"
@@ -120,9 +135,11 @@ class ExclusionIn(_In):
 
 
 class ExclusionTargetIn(_In):
-    email: str | None = Field(default=None, max_length=320)
-    domain: str | None = Field(default=None, max_length=253)
-    phone: str | None = Field(default=None, max_length=64)
+    model_config = ConfigDict(json_schema_extra=exactly_one("email", "domain", "phone"))
+
+    email: str | None = Field(default=None, min_length=1, max_length=320, pattern=NON_BLANK)
+    domain: str | None = Field(default=None, min_length=1, max_length=253, pattern=NON_BLANK)
+    phone: str | None = Field(default=None, min_length=1, max_length=64, pattern=NON_BLANK)
     country: str | None = Field(default=None, max_length=60)
 
     @model_validator(mode="after")
@@ -165,8 +182,7 @@ class ExclusionAddedOut(_Out):
 
 class ExclusionListOut(_Out):
     entries: list[ExclusionOut]
-    total: int
-    offset: int
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
     limit: int
 
 

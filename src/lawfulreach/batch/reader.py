@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from lawfulreach.batch.columns import FIELDS, conform, resolve_columns
+from lawfulreach.csvsafe import restore_frame
 from lawfulreach.domain.vocabulary import (
     Channel,
     ConsentStatus,
@@ -163,7 +164,7 @@ def read_prospects(path: Path, preset: str = "auto", explicit: dict[str, str] | 
         try:
             if good is not None:
                 data = ("\n".join(good) + "\n").encode("utf-8")
-            raw = pl.read_csv(data, separator=sep, infer_schema=False, has_header=True)
+            raw = restore_frame(pl.read_csv(data, separator=sep, infer_schema=False, has_header=True))
         except pl.exceptions.PolarsError as exc:
             raise CsvError(f"{path}: cannot parse CSV: {exc}") from None
     mapping = resolve_columns(raw.columns, preset, explicit)

@@ -23,6 +23,7 @@ from lawfulreach.batch.reader import read_prospects
 from lawfulreach.batch.screening import ScreenResult, screen_frame
 from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
+from lawfulreach.csvsafe import write_frame
 from lawfulreach.domain.model import Campaign
 from lawfulreach.domain.vocabulary import Channel, Source
 from lawfulreach.errors import CampaignError, InputError, RequestError
@@ -74,14 +75,8 @@ def parse_channels(text: str) -> list[Channel]:
 
 
 def _write(frame: pl.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if path.suffix.lower() == ".parquet":
-            frame.write_parquet(path)
-        else:
-            frame.write_csv(path)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror}") from None
+    """Results and rejects hold personal data: 0600, formula cells neutralised (``csvsafe``)."""
+    write_frame(frame, path)
 
 
 @app.command()

@@ -80,6 +80,7 @@ def _config(options: dict[str, Any]) -> ApiConfig:
                 **options["workspace"],
                 "key_file": _path(options["workspace"]["key_file"]),
                 "max_clock_skew": timedelta(seconds=options["workspace"]["max_clock_skew"]),
+                "outbox": Path(options["outbox"]),
             }
         ),
         rulebase=load_rulebase(rule_files) if rule_files else default_rulebase(),
@@ -121,7 +122,9 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     workers: int = typer.Option(1, "--workers", help="Worker processes (each holds its own rate limits)."),
     public_url: str | None = _PUBLIC_URL,
-    outbox: Path | None = typer.Option(None, "--outbox", help="Directory for outgoing mail as .eml files."),
+    outbox: Path | None = typer.Option(
+        None, "--outbox", help="Directory for outgoing mail as .eml files (default: LAWFULREACH_OUTBOX or HOME/outbox)."
+    ),
     smtp_host: str | None = typer.Option(None, "--smtp-host", help="Send mail through this SMTP server instead."),
     smtp_port: int = typer.Option(587, "--smtp-port", help="SMTP port (STARTTLS when offered)."),
     mail_from: str = typer.Option("privacy@lawfulreach.invalid", "--mail-from", help="Sender of verification mail."),
@@ -144,12 +147,13 @@ def serve(
             **asdict(settings),
             "key_file": str(settings.key_file) if settings.key_file else None,
             "max_clock_skew": settings.max_clock_skew.total_seconds(),
+            "outbox": None,
         },
         "rules": [str(p) for p in cli.rule_files],
         # None: each tenant's stored setting (``settings set subscriber_policy``) decides
         "policy": override.value if (override := cli.policy_override()) else None,
         "public_url": public_url or f"http://{host}:{port}",
-        "outbox": str(outbox or home_dir(os.environ) / "outbox"),
+        "outbox": str(outbox or settings.outbox or home_dir(os.environ) / "outbox"),
         "smtp_host": smtp_host,
         "smtp_port": smtp_port,
         "mail_from": mail_from,

@@ -61,9 +61,9 @@ def list_(
     ctx: typer.Context,
     kind: str | None = typer.Option(None, "--kind", help="Only email, domain or phone entries."),
 ) -> None:
-    """List the exclusion list (kind, value, source, added, reason), tab-separated."""
+    """List the exclusion list (kind, value, source, added, reason), tab-separated, in index order."""
     cli: CliContext = ctx.obj
-    for e in cli.workspace().suppressions.entries(kind):
+    for e in cli.workspace().suppressions.iter_entries(check_kind(kind) if kind else None):
         added = e.created_at.strftime("%Y-%m-%dT%H:%M:%SZ") if e.created_at else ""
         typer.echo("\t".join([e.kind, e.value, e.source, added, e.reason or ""]))
 

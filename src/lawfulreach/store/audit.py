@@ -19,24 +19,44 @@ leaves a gap and breaks the next link; swapping two breaks the first of them; de
 entries no longer matches the head. Because the chain is keyed, someone who can write to the
 database but does not hold the key file cannot re-compute a consistent chain after an edit (an
 unkeyed SHA-256 chain could simply be rebuilt). ``verify`` names the first entry that fails.
+
+What the database alone cannot show — every entry deleted together with the head, or an older copy of
+both restored — is caught by the *anchor*, the head checkpointed outside the database beside the key
+file after every commit (``store.anchor``), and by a cross-check: state that only comes into being
+with an audit entry (exclusion entries, ledger events, contacts, registers, erasures, privacy
+requests) must have at least one entry of the acts that create it.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from lawfulreach.errors import InputError
+from lawfulreach.store import anchor
 from lawfulreach.store.errors import AuditTamperedError
-from lawfulreach.store.models import AuditEntry, AuditHead
+from lawfulreach.store.models import (
+    AuditEntry,
+    AuditHead,
+    Contact,
+    DncRegister,
+    ErasedSubject,
+    LedgerEvent,
+    PrivacyRequest,
+    SuppressionEntry,
+)
 from lawfulreach.store.scope import TenantScope
+
+log = logging.getLogger("lawfulreach.store")
 
 GENESIS = "0" * 64
 _CHAIN_LABEL = b"lawfulreach/audit-chain/v1"
@@ -130,7 +150,50 @@ def record(
     else:
         head.seq, head.entry_hash, head.mark = seq, digest, mark
     session.flush()
+    _anchor_after_commit(session, scope, key, seq, digest)
     return seq
+
+
+def _anchor_holds(session: Session, scope: TenantScope, directory: Path, key: bytes) -> bool:
+    """Whether the chain still contains the anchored entry. If it does not, the trail was wiped or
+    rolled back: the act is still recorded (an opt-out must never be lost to a damaged trail), but the
+    anchor is left where it is — moving it on would erase the evidence ``verify`` reports."""
+    try:
+        anchored = anchor.read(directory, key, scope.tenant)
+    except anchor.AnchorUnreadableError:
+        return False
+    if anchored is None:
+        return True
+    found = session.scalar(select(AuditEntry.entry_hash).where(AuditEntry.seq == anchored.seq))
+    if found is not None and hmac.compare_digest(found, anchored.entry_hash):
+        return True
+    log.error("the audit trail of tenant %r no longer reaches its anchor; run `audit verify`", scope.tenant)
+    return False
+
+
+def _anchor_after_commit(session: Session, scope: TenantScope, key: bytes, seq: int, digest: str) -> None:
+    """Checkpoint the new head outside the database once this transaction commits (``store.anchor``);
+    several entries in one transaction anchor the last."""
+    directory = scope.anchor_dir
+    if directory is None:
+        return
+    pending = session.info.get("audit_anchor")
+    if pending is None and not _anchor_holds(session, scope, directory, key):
+        return
+    session.info["audit_anchor"] = (seq, digest)
+    if pending is not None:
+        return
+
+    def write(committed: Session) -> None:
+        latest = committed.info.pop("audit_anchor", None)
+        if latest is not None:
+            anchor.advance_quietly(directory, key, scope.tenant, *latest)
+
+    def forget(rolled_back: Session) -> None:
+        rolled_back.info.pop("audit_anchor", None)
+
+    event.listen(session, "after_commit", write, once=True)
+    event.listen(session, "after_soft_rollback", forget, once=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +210,23 @@ class AuditRecord:
 class VerifyReport:
     entries: int
     head: int | None
+    #: the entry the anchor outside the database vouches for (None: no anchor kept)
+    anchored: int | None = None
+
+
+#: State that only ever comes into being with an audit entry: (table, what it is, acts that create it).
+_STATE_ACTS: tuple[tuple[Any, str, tuple[str, ...]], ...] = (
+    (SuppressionEntry, "exclusion entries", ("suppress.add", "suppress.import")),
+    (
+        LedgerEvent,
+        "ledger events",
+        ("ledger.given", "ledger.confirmed", "ledger.withdrawn", "ledger.opt_out", "ledger.objection"),
+    ),
+    (Contact, "contacts", ("contacts.import",)),
+    (DncRegister, "do-not-call registers", ("dnc.load",)),
+    (ErasedSubject, "erased subjects", ("erase",)),
+    (PrivacyRequest, "privacy requests", ("request.open",)),
+)
 
 
 def _rows(session: Session) -> Iterator[AuditEntry]:
@@ -166,11 +246,35 @@ def _problem(key: bytes, row: AuditEntry, expected: int, prev: str) -> tuple[int
     return None
 
 
+def _unaccounted(session: Session) -> str | None:
+    """State the tenant holds without a single audit entry of the acts that create it: the trail was
+    wiped (or the rows were written behind lawfulreach's back). Existence queries on indexed columns."""
+    for model, what, acts in _STATE_ACTS:
+        held = session.scalar(select(model.id).limit(1)) is not None
+        if held and session.scalar(select(AuditEntry.id).where(AuditEntry.act.in_(acts)).limit(1)) is None:
+            return f"the tenant holds {what} but the trail records no act that creates them (entries wiped?)"
+    return None
+
+
+def _read_anchor(scope: TenantScope, key: bytes, count: int) -> anchor.Anchor | None:
+    if scope.anchor_dir is None:
+        return None
+    try:
+        return anchor.read(scope.anchor_dir, key, scope.tenant)
+    except anchor.AnchorUnreadableError as exc:
+        raise AuditTamperedError(
+            scope.tenant, count, f"the trail's anchor outside the database is unusable: {exc}", count
+        ) from None
+
+
 def verify(scope: TenantScope) -> VerifyReport:
-    """Check the whole chain; ``AuditTamperedError`` naming the first entry that fails."""
+    """Check the whole chain, its head, its anchor outside the database and that every kind of state
+    the tenant holds has the entries that created it; ``AuditTamperedError`` naming the first failure."""
     key = chain_key(scope.key)
     count = 0
     expected, prev = 1, GENESIS
+    anchored = _read_anchor(scope, key, 0)
+    at_anchor: str | None = None
     with scope.reading(consistent=True) as session:
         head = session.scalar(select(AuditHead))
         for row in _rows(session):
@@ -179,18 +283,39 @@ def verify(scope: TenantScope) -> VerifyReport:
                 raise AuditTamperedError(scope.tenant, problem[0], problem[1], count)
             count += 1
             expected, prev = row.seq + 1, row.entry_hash
+            if anchored is not None and row.seq == anchored.seq:
+                at_anchor = row.entry_hash
+        unaccounted = _unaccounted(session)
     if head is None:
         if count:
             raise AuditTamperedError(scope.tenant, count, "the trail's head record is missing", count)
-        return VerifyReport(0, None)
-    if not hmac.compare_digest(head.mark, head_mark(key, head.seq, head.entry_hash)):
+    elif not hmac.compare_digest(head.mark, head_mark(key, head.seq, head.entry_hash)):
         raise AuditTamperedError(scope.tenant, head.seq, "the trail's head record was altered", count)
-    if head.seq != count or head.entry_hash != prev:
+    elif head.seq != count or head.entry_hash != prev:
         if head.seq > count:
             missing = f"entries after #{count} are missing (deleted); the trail ended at #{head.seq}"
             raise AuditTamperedError(scope.tenant, count + 1, missing, count)
         raise AuditTamperedError(scope.tenant, head.seq, "the trail does not end where its head says", count)
-    return VerifyReport(count, head.seq)
+    if anchored is not None and anchored.seq > count:
+        raise AuditTamperedError(
+            scope.tenant,
+            count + 1,
+            f"the trail ends at #{count} but its anchor outside the database says it reached #{anchored.seq}: "
+            "entries were deleted or rolled back together with the head",
+            count,
+        )
+    if anchored is not None and (at_anchor is None or not hmac.compare_digest(at_anchor, anchored.entry_hash)):
+        raise AuditTamperedError(
+            scope.tenant,
+            anchored.seq,
+            "it is not the entry the anchor outside the database recorded (the trail was rolled back and rewritten)",
+            count,
+        )
+    if unaccounted is not None:
+        raise AuditTamperedError(scope.tenant, count + 1, unaccounted, count)
+    if scope.anchor_dir is not None and count and (anchored is None or anchored.seq < count):
+        anchor.advance(scope.anchor_dir, key, scope.tenant, count, prev)  # first anchoring, or catching up
+    return VerifyReport(count, head.seq if head is not None else None, count if scope.anchor_dir and count else None)
 
 
 def parse_when(raw: str | None, what: str) -> datetime | None:

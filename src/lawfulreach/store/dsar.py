@@ -42,7 +42,7 @@ from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.errors import ConflictError, InputError, NotFoundError
 from lawfulreach.store import audit
 from lawfulreach.store.contacts import SEALED_FIELDS, open_contact, seal_contact
-from lawfulreach.store.erasure import ErasureReport, erase_in, purge_wal, subject_keys
+from lawfulreach.store.erasure import ErasureReport, erase_in, forget_files, purge_wal, subject_keys
 from lawfulreach.store.export import SubjectExport, collect, write_zip
 from lawfulreach.store.ledger import LedgerRepo
 from lawfulreach.store.models import REGIMES, REQUEST_TYPES, Contact, ErasedSubject, PrivacyRequest, Tenant
@@ -364,7 +364,7 @@ class RequestRepo:
                 result |= {"export": export, "export_path": write_zip(target, export, controller)}
                 details["records"] = sum(len(rows) for rows in export.sections.values())
             elif row.request_type in ERASE_TYPES:
-                report, _ = erase_in(session, self._scope, [Subject(row.subject_kind, view.subject)])  # type: ignore[arg-type]
+                report, erased = erase_in(session, self._scope, [Subject(row.subject_kind, view.subject)])  # type: ignore[arg-type]
                 session.expire(row, ["sealed", "key_version"])  # the erasure emptied them in the database
                 result["erasure"] = report
             elif row.request_type == "rectification":
@@ -374,6 +374,7 @@ class RequestRepo:
             done = self._view(row)
         if "erasure" in result:
             purge_wal(self._scope)
+            forget_files(self._scope, erased)
         return Fulfilment(done, **result)
 
     def _rectify(self, session: Session, indexes: frozenset[str], corrections: dict[str, str]) -> int:

@@ -15,19 +15,27 @@ is overwritten with zeros) and the write-ahead log is truncated afterwards, so t
 holds no copy of the deleted cells; on PostgreSQL deleted rows stay in the table's pages until
 ``VACUUM`` reclaims them (autovacuum does; ``docs/security.md`` says when to run it by hand). Either
 way the remnants are ciphertext and blind indexes, never plaintext.
+
+Files count too. The only file the workspace itself writes with an address in it is the verification
+mail of a privacy request, left as an ``.eml`` in the outbox ``serve`` writes to (``TenantScope.
+outbox_dir``); after the transaction commits, ``forget_files`` deletes every message there addressed to
+(or mentioning) the person. Files a user asked for (screen results, exports) are theirs to delete.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from lawfulreach.errors import InputError
+from lawfulreach.errors import InputError, LawfulreachError
 from lawfulreach.store import audit
 from lawfulreach.store.contacts import open_contact
 from lawfulreach.store.db import insert_ignoring_duplicates
@@ -41,7 +49,9 @@ from lawfulreach.store.models import (
 )
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subject_data import SubjectKeys, holders
-from lawfulreach.store.subjects import Subject
+from lawfulreach.store.subjects import Subject, email_key
+
+log = logging.getLogger("lawfulreach.store")
 
 
 @dataclass(frozen=True)
@@ -152,10 +162,50 @@ def purge_wal(scope: TenantScope) -> None:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+def _recipients(raw: bytes) -> set[str]:
+    headers = BytesHeaderParser().parsebytes(raw)
+    found: set[str] = set()
+    for _, address in getaddresses([str(v) for name in ("to", "cc", "bcc") for v in headers.get_all(name, [])]):
+        try:
+            found.add(email_key(address))
+        except LawfulreachError:
+            continue
+    return found
+
+
+def forget_files(scope: TenantScope, who: SubjectKeys) -> int:
+    """Delete the outbox messages addressed to (or naming) the erased person; how many.
+
+    Run after the erasure committed. A message is matched by its recipients, normalised like every
+    other address, and by the person's normalised addresses and phones anywhere in its bytes.
+    """
+    directory = scope.outbox_dir
+    if directory is None or not who.keys or not directory.is_dir():
+        return 0
+    needles = [k.encode("utf-8") for k in who.keys]
+    removed = 0
+    for path in directory.glob("*.eml"):
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        lowered = raw.lower()
+        if _recipients(raw) & who.emails or any(n in lowered for n in needles):
+            try:
+                path.unlink()
+                removed += 1
+            except FileNotFoundError:  # picked up by the relay meanwhile
+                continue
+            except OSError as exc:
+                log.error("cannot delete an outbox message of an erased person: %s", exc.strerror)
+    return removed
+
+
 def erase(scope: TenantScope, subjects: list[Subject]) -> ErasureReport:
     with scope.writing(exclusive=True) as session:
-        report, _ = erase_in(session, scope, subjects)
+        report, who = erase_in(session, scope, subjects)
     purge_wal(scope)
+    forget_files(scope, who)
     return report
 
 

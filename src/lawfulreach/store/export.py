@@ -15,9 +15,7 @@ are recomputed from this data each time), so there are none to export; the page 
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import os
 import zipfile
@@ -30,6 +28,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from lawfulreach.csvsafe import dict_rows_text
 from lawfulreach.errors import InputError
 from lawfulreach.store.contacts import open_contact
 from lawfulreach.store.ledger import seal_context as ledger_context
@@ -211,15 +210,11 @@ _COLUMNS = {
 
 
 def _csv(name: str, rows: Section) -> str:
-    buf = io.StringIO()
     columns: list[str] = list(_COLUMNS.get(name, []))
     for row in rows:
         columns += [k for k in row if k not in columns]
-    writer = csv.DictWriter(buf, fieldnames=columns or ["(no records)"], extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()})
-    return buf.getvalue()
+    cells = ({k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()} for row in rows)
+    return dict_rows_text(columns or ["(no records)"], cells)
 
 
 _TITLES = {

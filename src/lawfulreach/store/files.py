@@ -2,7 +2,8 @@
 
 Files are streamed (registers hold tens of millions of lines). Blank lines and ``#`` comments are
 skipped in line files. Unreadable files and text that is not UTF-8 are ``InputError``s naming the
-file and the line.
+file and the line. A CSV cell neutralised against formula injection by one of our own exports
+(``'+44…``) is read as the value it was (``csvsafe.restore``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from lawfulreach.csvsafe import restore
 from lawfulreach.errors import CsvError, InputError
 
 _DELIMITERS = (",", ";", "\t")
@@ -112,6 +114,6 @@ def read_table(path: Path) -> Table:
                     continue
                 if len(cells) > len(header):
                     raise CsvError(f"{path}, line {counted.line}: {len(cells)} fields but the header has {len(header)}")
-                yield counted.line, {h: c.strip() for h, c in zip(header, cells, strict=False)}
+                yield counted.line, {h: restore(c).strip() for h, c in zip(header, cells, strict=False)}
 
     return Table(header, rows())

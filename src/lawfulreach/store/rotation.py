@@ -10,8 +10,10 @@
    version are opened and sealed again under N+1, each batch its own short transaction (holding the
    tenant's write lock, so no import can interleave with it). Readers never wait; writers wait for
    at most one batch.
-3. *Complete* — when no row is left under an older version, N+1 is marked complete and each tenant's
-   audit trail records the rotation.
+3. *Complete* — when no row is left under an older version, N+1 is marked complete.
+
+Each tenant's audit trail records the rotation twice: when it starts (or resumes), before any row is
+touched — so a rotation that dies half-way is on the record — and when the tenant's rows are done.
 
 Interrupted at any point, running ``keys rotate`` again resumes: a version in the key file that is
 not yet registered is registered (not replaced), and an incomplete version is finished rather than
@@ -25,7 +27,7 @@ would unblock every one of them (``docs/security.md``, "What cannot rotate").
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -169,17 +171,23 @@ def rotate(
         report = RotationReport(target, started)
         with Session(ws.engine) as session:
             tenants = list(session.execute(select(Tenant.id, Tenant.name).order_by(Tenant.id)))
+        scopes = []
         for tenant_id, name in tenants:
             index_key = keys.tenant_key(ring.index_root, name)
             crypto = TenantCrypto.from_ring(ring, name, target)
-            scope = TenantScope(
-                ws.engine, settings.url, tenant_id, name, index_key, clock, crypto, ws.scope.actor, ws.scope.max_skew
-            )
+            scope = replace(ws.scope, tenant_id=tenant_id, tenant=name, key=index_key, crypto=crypto)
+            scopes.append(scope)
+            # Recorded before any row is touched: a rotation that dies half-way is on the record too.
+            with scope.writing(exclusive=True) as session:
+                phase = "started" if started else "resumed"
+                audit.record(session, scope, "keys.rotate", details={"version": target, "phase": phase})
+        for scope in scopes:
             done = _reencrypt_tenant(scope, target, report, batch)
             if progress is not None:
-                progress(name, done)
+                progress(scope.tenant, done)
             with scope.writing(exclusive=True) as session:
-                audit.record(session, scope, "keys.rotate", details={"version": target, "rows": done})
+                details = {"version": target, "rows": done, "phase": "re-encrypted"}
+                audit.record(session, scope, "keys.rotate", details=details)
         with Session(writer(ws.engine)) as session, session.begin():
             left = sum(n for v, n in _counts(session).items() if v != target)
             row = session.get(KeyVersion, target)

@@ -5,7 +5,8 @@ construction (``store.db.TenantSession``). Each public repository method is one 
 either happens completely or not at all.
 
 Keys: ``key`` is the tenant's *index key* (blind indexes and erasure hashes, ``index``); ``crypto``
-seals and opens personal fields (``store.crypto``). ``actor`` is who the audit trail records.
+seals and opens personal fields (``store.crypto``). ``actor`` is who the audit trail records;
+``anchor_dir`` where its head is anchored outside the database (``store.anchor``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -40,6 +42,10 @@ class TenantScope:
     actor: str = "system"
     #: how far ahead of ``clock`` a claimed event time may be (``WorkspaceSettings.max_clock_skew``)
     max_skew: timedelta = DEFAULT_MAX_SKEW
+    #: where the audit trail's head is checkpointed outside the database (``store.anchor``); None: nowhere
+    anchor_dir: Path | None = None
+    #: the mail outbox ``serve`` writes to (``store.settings``): erasure deletes the person's mail there
+    outbox_dir: Path | None = None
     _read: sessionmaker[TenantSession] = field(init=False, repr=False)
     _write: sessionmaker[TenantSession] = field(init=False, repr=False)
     _hasher: KeyedHasher = field(init=False, repr=False)

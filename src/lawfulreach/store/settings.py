@@ -141,6 +141,9 @@ class WorkspaceSettings:
     #: how far ahead of this machine's clock a recorded event may claim to have happened
     #: (``LAWFULREACH_MAX_CLOCK_SKEW``, seconds; default 5 minutes)
     max_clock_skew: timedelta = DEFAULT_MAX_SKEW
+    #: where ``serve`` writes verification mail (``LAWFULREACH_OUTBOX``, else ``$LAWFULREACH_HOME/outbox``):
+    #: erasure removes the person's mail from it too
+    outbox: Path | None = None
 
     @classmethod
     def resolve(
@@ -162,6 +165,7 @@ class WorkspaceSettings:
             secret_key=env.get("LAWFULREACH_SECRET_KEY") or None,
             actor=validate_actor(actor or env.get("LAWFULREACH_ACTOR") or default_actor()),
             max_clock_skew=parse_skew(skew) if skew else DEFAULT_MAX_SKEW,
+            outbox=Path(env.get("LAWFULREACH_OUTBOX") or home / "outbox").expanduser(),
         )
 
     @property

@@ -8,11 +8,19 @@ not stored again (they are blocked as ``erased_subject`` anyway, and storing the
 At rest an email or phone entry is its blind index (``TenantScope.index``) plus the sealed value and
 reason; a domain entry keeps the domain as its match key (a company, matched with its parents).
 Listing and exporting decrypt; matching never does. Adding, importing and removing are audited.
+
+Listing is a *keyset* walk of the (tenant, kind, match key) index: a page is the next ``limit`` rows
+after a cursor (the last row's kind and match key), so it reads and decrypts ``limit`` rows whatever
+the list's size — never the whole list sorted in memory (which cost ~10 s a page at 400,000 entries).
+Pages therefore come in index order (kind, then match key: the domain itself, or the blind index of an
+email or phone, which is stable but not alphabetical).
 """
 
 from __future__ import annotations
 
-import csv
+import base64
+import binascii
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -23,6 +31,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lawfulreach.csvsafe import write_rows
 from lawfulreach.errors import ConflictError, InputError, NotFoundError
 from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
@@ -36,6 +45,38 @@ from lawfulreach.store.subjects import country_code, domain_key, email_key, phon
 _VALUE_COLUMNS = ("email", "domain", "phone", "value")
 _PHONE_LIKE = re.compile(r"^\+?[0-9\s\-().\/]{6,}$")
 _BATCH = 5_000
+_KINDS = tuple(sorted(SUPPRESSION_KINDS))
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a page of the list ends: the (kind, match key) of its last row, as an opaque token."""
+
+    kind: str
+    match_key: str
+
+    def token(self) -> str:
+        raw = json.dumps([self.kind, self.match_key], separators=(",", ":")).encode("utf-8")
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+    @classmethod
+    def parse(cls, token: str) -> Cursor:
+        """The cursor a previous page handed out; ``InputError`` for anything else."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            kind, match_key = json.loads(raw.decode("utf-8"))
+        except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+            raise InputError("cursor is not one a previous page returned") from None
+        if kind not in SUPPRESSION_KINDS or not isinstance(match_key, str) or not match_key:
+            raise InputError("cursor is not one a previous page returned")
+        return cls(kind, match_key)
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: list[Entry]
+    #: where the next page starts; None on the last page
+    next: Cursor | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,31 +325,63 @@ class SuppressionRepo:
             audit.record(session, self._scope, "suppress.remove", subject_ref=ref, details=detail)
 
     def entries(self, kind: str | None = None) -> list[Entry]:
-        """The list, decrypted, sorted by kind and value (what ``suppress list`` shows)."""
+        """The whole list, decrypted, sorted by kind and value: for small lists and tests; listing and
+        exporting walk ``page`` instead."""
         stmt = select(SuppressionEntry)
         if kind:
             stmt = stmt.where(SuppressionEntry.kind == check_kind(kind))
         with self._scope.reading() as session:
             rows = list(session.scalars(stmt))
-        out = []
-        for r in rows:
-            fields = self._scope.unseal(seal_context(r.kind, r.match_key), r.sealed)
-            out.append(Entry(r.kind, fields["value"], fields.get("reason"), r.source, r.created_at))
-        return sorted(out, key=lambda e: (e.kind, e.value))
+        return sorted((self._open(r) for r in rows), key=lambda e: (e.kind, e.value))
+
+    def page(self, kind: str | None = None, after: Cursor | None = None, limit: int = 100) -> Page:
+        """The next ``limit`` entries after ``after`` in index order (kind, match key).
+
+        One index range read per kind touched (``kind = ? AND match_key > ? ORDER BY match_key LIMIT
+        n``; at most three kinds), so a page costs the same at ten entries or ten million; only the
+        rows of the page are decrypted.
+        """
+        kinds = (check_kind(kind),) if kind else _KINDS
+        rows: list[SuppressionEntry] = []
+        with self._scope.reading() as session:
+            for k in kinds:
+                if after is not None and k < after.kind:
+                    continue
+                stmt = select(SuppressionEntry).where(SuppressionEntry.kind == k)
+                if after is not None and k == after.kind:
+                    stmt = stmt.where(SuppressionEntry.match_key > after.match_key)
+                stmt = stmt.order_by(SuppressionEntry.match_key).limit(limit + 1 - len(rows))
+                rows.extend(session.scalars(stmt))
+                if len(rows) > limit:
+                    break
+        more = len(rows) > limit
+        rows = rows[:limit]
+        out = [self._open(r) for r in rows]
+        last = rows[-1] if rows and more else None
+        return Page(out, Cursor(last.kind, last.match_key) if last is not None else None)
+
+    def iter_entries(self, kind: str | None = None, batch: int = 1_000) -> Iterator[Entry]:
+        """Every entry in index order, a page at a time (memory bounded by ``batch``)."""
+        after: Cursor | None = None
+        while True:
+            page = self.page(kind, after, batch)
+            yield from page.entries
+            if page.next is None:
+                return
+            after = page.next
+
+    def _open(self, r: SuppressionEntry) -> Entry:
+        fields = self._scope.unseal(seal_context(r.kind, r.match_key), r.sealed)
+        return Entry(r.kind, fields["value"], fields.get("reason"), r.source, r.created_at)
 
     def export(self, path: Path, kind: str | None = None) -> int:
         """A CSV that ``import_file`` reads back unchanged (kind, value, reason, source, created_at)."""
-        entries = self.entries(kind)
-        try:
-            with path.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(["kind", "value", "reason", "source", "created_at"])
-                for e in entries:
-                    created = e.created_at.isoformat() if e.created_at else ""
-                    writer.writerow([e.kind, e.value, e.reason or "", e.source, created])
-        except OSError as exc:
-            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-        return len(entries)
+        rows = (
+            [e.kind, e.value, e.reason or "", e.source, e.created_at.isoformat() if e.created_at else ""]
+            for e in self.iter_entries(kind)
+        )
+        # 0600 and formula cells neutralised (``csvsafe``); ``import_file`` reads them back unchanged
+        return write_rows(path, ["kind", "value", "reason", "source", "created_at"], rows)
 
     def hits(self, email: str | None, domains: list[str], phone: str | None) -> set[tuple[str, str]]:
         """The (kind, value) entries matching these normalised keys.

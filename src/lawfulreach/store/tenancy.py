@@ -56,6 +56,8 @@ def tenant_workspace(base: Workspace, *, tenant_id: int | None = None, name: str
         crypto,
         base.scope.actor,
         base.scope.max_skew,
+        base.scope.anchor_dir,
+        base.scope.outbox_dir,
     )
     return Workspace(base.engine, replace(base.settings, tenant=tenant_name), scope)
 

@@ -24,6 +24,7 @@ from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.errors import ConflictError
 from lawfulreach.store import audit, keys
+from lawfulreach.store.anchor import anchor_dir
 from lawfulreach.store.contacts import ContactRepo
 from lawfulreach.store.crypto import KeyRing, TenantCrypto, read_ring
 from lawfulreach.store.db import insert_ignoring_duplicates, make_engine, translated, writer
@@ -188,8 +189,19 @@ class Workspace:
             engine.dispose()
             raise
         actor = settings.actor or default_actor()
+        anchors = anchor_dir(settings.key_file)
         scope = TenantScope(
-            engine, settings.url, tenant_id, settings.tenant, tenant_key, clock, crypto, actor, settings.max_clock_skew
+            engine,
+            settings.url,
+            tenant_id,
+            settings.tenant,
+            tenant_key,
+            clock,
+            crypto,
+            actor,
+            max_skew=settings.max_clock_skew,
+            anchor_dir=anchors,
+            outbox_dir=settings.outbox,
         )
         return cls(engine, settings, scope)
 

@@ -12,8 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from lawfulreach.api.deps import CampaignReader, CampaignWriter
+from lawfulreach.api.problem import openapi_problem
 from lawfulreach.api.schemas import CampaignOut
-from lawfulreach.errors import InputError
+from lawfulreach.errors import ConflictError
 from lawfulreach.schema import CampaignIn
 from lawfulreach.store.campaigns import CampaignRecord
 
@@ -59,11 +60,14 @@ def get_campaign(caller: CampaignReader, campaign_id: CampaignId) -> CampaignOut
     "/{campaign_id}",
     summary="Create or replace a campaign",
     response_model=CampaignOut,
-    responses={201: {"model": CampaignOut, "description": "Created."}},
+    responses={
+        201: {"model": CampaignOut, "description": "Created."},
+        409: openapi_problem("The body's `id`, when given, differs from the URL's."),
+    },
 )
 def put_campaign(caller: CampaignWriter, campaign_id: CampaignId, body: CampaignIn, response: Response) -> CampaignOut:
-    if body.id is not None and body.id != campaign_id:
-        raise InputError(f"the body's id {body.id!r} differs from the URL's {campaign_id!r}")
+    if body.id is not None and body.id != campaign_id:  # schema-valid, so 409 rather than 422 (docs/api.md)
+        raise ConflictError(f"the body's id {body.id!r} differs from the URL's {campaign_id!r}")
     record, created = caller.tenant.campaigns.put(campaign_id, body.to_domain())
     if created:
         response.status_code = status.HTTP_201_CREATED

@@ -53,20 +53,25 @@ class BatchIn(BaseModel):
     requests: list[Any]
 
 
-BATCH_SCHEMA: dict[str, Any] = {
-    "title": "CheckBatch",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["requests"],
-    "properties": {
-        "requests": {
-            "type": "array",
-            "maxItems": MAX_BATCH,
-            "items": {"$ref": "#/components/schemas/CheckRequest"},
-            "description": f"Up to {MAX_BATCH:,} requests, each as for POST /v1/check.",
-        }
-    },
-}
+def batch_schema(limit: int = MAX_BATCH) -> dict[str, Any]:
+    """The batch body, with the server's configured item limit (more is a 422, like any schema violation)."""
+    return {
+        "title": "CheckBatch",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["requests"],
+        "properties": {
+            "requests": {
+                "type": "array",
+                "maxItems": limit,
+                # any item is answered: a valid request with its decision, anything else with an error
+                # in its place (``{"index": i, "error": …}``), as ``lawfulreach check`` answers a bad line
+                "items": {"anyOf": [{"$ref": "#/components/schemas/CheckRequest"}, {}]},
+                "description": f"Up to {limit:,} requests, each as for POST /v1/check; an item that is not a "
+                "valid request gets an error in its place and stops nothing.",
+            }
+        },
+    }
 
 
 @router.post(

@@ -25,7 +25,7 @@ from lawfulreach.api.schemas import (
 from lawfulreach.errors import InputError
 from lawfulreach.store.errors import InvalidRowsError
 from lawfulreach.store.subjects import country_code
-from lawfulreach.store.suppression import Entry, normalise_entry, recognise
+from lawfulreach.store.suppression import Cursor, Entry, normalise_entry, recognise
 
 router = APIRouter(prefix="/exclusions", tags=["exclusions"])
 
@@ -39,16 +39,21 @@ def _target(email: str | None, domain: str | None, phone: str | None, country: s
 def list_exclusions(
     caller: ExclusionReader,
     kind: Annotated[Kind | None, Query(description="Only email, domain or phone entries.")] = None,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=1000, description="`next_cursor` of the previous page; omit for the first page."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> ExclusionListOut:
-    """Entries in kind and value order, a page at a time."""
-    entries = caller.workspace.suppressions.entries(kind)
-    page = [
+    """A page of entries in index order (kind, then a stable key), read by keyset: the next page
+    starts at ``next_cursor``, and a page costs the same whatever the list's size."""
+    after = Cursor.parse(cursor) if cursor is not None else None
+    page = caller.workspace.suppressions.page(kind, after, limit)
+    entries = [
         ExclusionOut(kind=e.kind, value=e.value, reason=e.reason, source=e.source, created_at=e.created_at)
-        for e in entries[offset : offset + limit]
+        for e in page.entries
     ]
-    return ExclusionListOut(entries=page, total=len(entries), offset=offset, limit=limit)
+    return ExclusionListOut(entries=entries, next_cursor=page.next.token() if page.next else None, limit=limit)
 
 
 @router.post(
