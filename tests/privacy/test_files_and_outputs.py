@@ -158,7 +158,9 @@ class TestErasureLeavesNoFile:
         headers = {"Origin": PUBLIC_URL, "Referer": f"{PUBLIC_URL}/privacy-request"}
         sent = client.post("/privacy-request", data={"request_type": "erasure", "email": EMAIL}, headers=headers)
         assert sent.status_code == 200, sent.text
-        other = client.post("/privacy-request", data={"request_type": "access", "email": "someone@else.example"})
+        other = client.post(
+            "/privacy-request", data={"request_type": "access", "email": "someone@else.example"}, headers=headers
+        )
         assert other.status_code == 200
         mail = list((home / "outbox").glob("*.eml"))
         assert len(mail) == 2
