@@ -288,7 +288,8 @@ def _fast_csv(
 
 def _exact_csv(path: Path, text: str, sep: str, names: list[str]) -> tuple[pl.DataFrame, list[int], list[RejectRow]]:
     """The ``csv`` module's reading, row by row: exact for quoted line breaks and bare CRs."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    # Lines end at "\n" only, so a bare CR inside a cell does not count as a line of the file.
+    reader = csv.reader(io.StringIO(text, newline="\n"), delimiter=sep, strict=True)
     width = len(names)
     rows: list[list[str]] = []
     numbers: list[int] = []
