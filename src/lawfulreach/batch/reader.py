@@ -390,7 +390,10 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
         if sheet is not None:
             raise InputError(f"{path}: --sheet is for Excel workbooks; this is a text file")
         table = _read_csv(path, data)
-        if not _UNREADABLE_UTF8.search(data) and table.format.encoding == "UTF-8" and not table.format.cp1252_lines:
+        clean_utf8 = table.format.encoding == "UTF-8" and not table.format.cp1252_lines
+        # ``in`` scans at memchr speed; the regex runs only when a candidate lead byte is present.
+        maybe_garbled = (b"\xc2" in data or b"\xef\xbf\xbd" in data) and _UNREADABLE_UTF8.search(data)
+        if clean_utf8 and not maybe_garbled:
             return table
     return _reject_unreadable(table)
 
