@@ -34,7 +34,8 @@ class TestStructure:
         assert f.frame["line"].to_list() == [2, 5]
         assert f.rejects["line"].to_list() == [3, 4]
         assert "expected 3 fields, found 2" in f.rejects["error"][0]
-        assert f.rejects["raw"][1] == "x@y.fr,Y,FR,extra"
+        assert f.rejects["value"][1] == "x@y.fr,Y,FR,extra"  # the whole line: no single column is at fault
+        assert f.rejects["column"][1] == ""
 
     def test_quoted_separators_and_escaped_quotes(self, tmp_path: Path) -> None:
         text = 'email,company,country\na@b.de,"Smith, Jones & Partners",GB\nb@c.de,"The ""Best"" GmbH",DE\n'

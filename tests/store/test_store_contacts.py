@@ -25,7 +25,7 @@ LEADS = (
 def test_import_records_contacts_and_provenance(ws: Workspace, write: Write, clock: Clock) -> None:
     report = ws.contacts.import_file(write("leads.csv", LEADS), source="third_party", provider="DataCo")
     assert (report.rows, report.added, report.updated, report.still_blocked, report.skipped_erased) == (3, 3, 0, 0, 0)
-    assert report.ignored_columns == ("notes",)
+    assert report.ignored_columns == ("Notes",)  # the header as the file spells it
     ((contact, origins),) = ws.contacts.find(email="jane@foo.com")
     assert (contact.email, contact.phone_key, contact.name, contact.company) == (
         "Jane+news@Foo.com",
@@ -69,7 +69,8 @@ def test_erased_people_are_skipped_without_being_named(ws: Workspace, write: Wri
     assert ws.contacts.find(phone="+33123456789") == []
 
 
-def test_bad_rows_import_nothing(ws: Workspace, write: Write) -> None:
+def test_strict_bad_rows_import_nothing(ws: Workspace, write: Write) -> None:
+    """All-or-nothing is now the --strict option (issue 11); see the next test for the default."""
     path = write(
         "leads.csv",
         "email,phone,country,subscriber_type\n"
@@ -81,11 +82,35 @@ def test_bad_rows_import_nothing(ws: Workspace, write: Write) -> None:
         ",,GB,\n",
     )
     with pytest.raises(InvalidRowsError) as info:
-        ws.contacts.import_file(path)
+        ws.contacts.import_file(path, strict=True)
     assert [line for line, _ in info.value.problems] == [3, 4, 5, 6, 7]
     assert "line 3: not a valid email address: 'broken@'" in str(info.value)
     assert "unknown country 'Atlantis'" in str(info.value)
     assert ws.contacts.count() == 0
+
+
+def test_bad_rows_are_rejects_and_the_rest_is_stored(ws: Workspace, write: Write) -> None:
+    path = write(
+        "leads.csv",
+        "Email,Phone,Country,Subscriber Type\n"
+        "ok@x.com,,GB,\n"
+        "broken@,,GB,\n"
+        "a@x.com,12,GB,\n"
+        "b@x.com,,Atlantis,\n"
+        "c@x.com,,GB,martian\n"
+        ",,GB,\n"
+        "d@x.com,,DE,corporate\n",
+    )
+    report = ws.contacts.import_file(path)
+    assert (report.rows, report.added) == (2, 2)
+    assert ws.contacts.count() == 2
+    assert report.rejects.select("line", "column", "value").rows() == [
+        (3, "Email", "broken@"),
+        (4, "Phone", "12"),
+        (5, "Country", "Atlantis"),
+        (6, "Subscriber Type", "martian"),
+        (7, "", ""),
+    ]
 
 
 def test_a_file_without_email_or_phone_column(ws: Workspace, write: Write) -> None:

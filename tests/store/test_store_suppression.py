@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lawfulreach.errors import ConflictError, CsvError, InputError, NotFoundError
+from lawfulreach.errors import ConflictError, InputError, NotFoundError
 from lawfulreach.store import Subject, Workspace
 from lawfulreach.store.errors import InvalidRowsError
 from lawfulreach.store.suppression import Entry, recognise
@@ -68,14 +68,15 @@ class TestImport:
         ws.suppressions.import_file(write("v.csv", "value;reason\nfoo.com;x\nbar@foo.com;y\n"))
         assert values(ws) == [("domain", "foo.com"), ("email", "bar@foo.com")]
 
-    def test_bad_lines_import_nothing_and_are_all_listed(self, ws: Workspace, write: Write) -> None:
+    def test_strict_bad_lines_import_nothing_and_are_all_listed(self, ws: Workspace, write: Write) -> None:
+        # All-or-nothing is now the --strict option (issue 11); the default imports the good lines.
         ws.suppressions.add(Entry("domain", "keep.com"))
         path = write("bad.txt", "ok@foo.com\nnot an email@\nfoo.com\n020 7946 0018\nsales@\n")
         with pytest.raises(InvalidRowsError) as info:
-            ws.suppressions.import_file(path)
+            ws.suppressions.import_file(path, strict=True)
         message = str(info.value)
         assert "\n" not in message
-        assert "3 invalid lines, nothing imported" in message
+        assert "3 invalid lines, nothing imported (--strict)" in message
         assert [line for line, _ in info.value.problems] == [2, 4, 5]
         assert "line 4: not a valid phone number: '020 7946 0018'; national numbers need --country" in message
         assert values(ws) == [("domain", "keep.com")]
@@ -88,21 +89,52 @@ class TestImport:
         assert (second.added, second.already_listed) == (0, 2)
         assert len(values(ws)) == 2
 
+    def test_bad_lines_are_rejects_and_the_rest_is_imported(self, ws: Workspace, write: Write) -> None:
+        path = write("bad.txt", "ok@foo.com\nnot an email@\nfoo.com\n020 7946 0018\nsales@\n")
+        report = ws.suppressions.import_file(path)
+        assert report.added == 2
+        assert values(ws) == [("domain", "foo.com"), ("email", "ok@foo.com")]
+        assert report.rejects["line"].to_list() == [2, 4, 5]
+        assert report.rejects["value"].to_list() == ["not an email@", "020 7946 0018", "sales@"]
+        assert "national numbers need --country" in report.rejects["error"][1]
+
     def test_unknown_source_in_a_row(self, ws: Workspace, write: Write) -> None:
         with pytest.raises(InvalidRowsError, match="line 2: unknown source 'friend'"):
-            ws.suppressions.import_file(write("s.csv", "email,source\na@x.com,friend\n"))
+            ws.suppressions.import_file(write("s.csv", "email,source\na@x.com,friend\n"), strict=True)
+        report = ws.suppressions.import_file(write("s.csv", "email,source\na@x.com,friend\nb@x.com,reply\n"))
+        assert report.rejects.select("line", "column", "value").rows() == [(2, "source", "friend")]
+        assert values(ws) == [("email", "b@x.com")]
 
     def test_csv_row_with_too_many_fields(self, ws: Workspace, write: Write) -> None:
-        with pytest.raises(CsvError, match="line 3: 3 fields but the header has 2"):
-            ws.suppressions.import_file(write("s.csv", "email,reason\na@x.com,r\nb@x.com,r,extra\n"))
+        path = write("s.csv", "email,reason\na@x.com,r\nb@x.com,r,extra\n")
+        with pytest.raises(InvalidRowsError, match="line 3: expected 2 fields, found 3"):
+            ws.suppressions.import_file(path, strict=True)
+        report = ws.suppressions.import_file(path)
+        assert report.rejects.select("line", "value").rows() == [(3, "b@x.com,r,extra")]
+        assert values(ws) == [("email", "a@x.com")]
 
-    def test_unreadable_file(self, ws: Workspace, tmp_path: Path) -> None:
+    def test_unreadable_and_windows_1252_files(self, ws: Workspace, tmp_path: Path) -> None:
         with pytest.raises(InputError, match="cannot read"):
             ws.suppressions.import_file(tmp_path / "missing.csv")
-        bad = tmp_path / "latin1.txt"
-        bad.write_bytes(b"a@x.com\nm\xfcller@x.com\n")
-        with pytest.raises(InputError, match="line 2: not UTF-8"):
-            ws.suppressions.import_file(bad)
+        cp1252 = tmp_path / "cp1252.txt"
+        cp1252.write_bytes(b"a@x.com\nm\xfcller@x.com\n")  # not UTF-8: read as Windows-1252
+        report = ws.suppressions.import_file(cp1252)
+        assert report.format is not None
+        assert report.format.encoding == "Windows-1252"
+        assert report.added == 2
+
+    def test_crm_export_header_and_country_column(self, ws: Workspace, write: Write) -> None:
+        """A CRM export: the header is a header (not "not a valid domain"), its Country column reads
+        the national phones, and no --country is needed."""
+        path = write(
+            "export.csv",
+            "Email Address,Company,Country,Phone Number\n"
+            "jane@foo.com,Foo Ltd,GB,020 7946 0018\n"
+            ",Bar SA,BE,0470 12 34 56\n",
+        )
+        report = ws.suppressions.import_file(path)
+        assert report.rejects.height == 0
+        assert values(ws) == [("email", "jane@foo.com"), ("phone", "+32470123456"), ("phone", "+442079460018")]
 
     def test_erased_people_are_not_listed_again(self, ws: Workspace, write: Write) -> None:
         ws.erase([Subject("email", "gone@x.com")])

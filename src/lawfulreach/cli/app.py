@@ -52,7 +52,7 @@ def _root(
 
 def _register() -> None:
     # Imported for their side effect of adding commands to ``app``.
-    from lawfulreach.cli import check, demo, rules, screen, serve  # noqa: F401
+    from lawfulreach.cli import check, columns_cmd, demo, rules, screen, serve  # noqa: F401
     from lawfulreach.cli.sample import sample_app
 
     app.add_typer(sample_app, name="sample")

@@ -8,6 +8,7 @@ import typer
 
 from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
+from lawfulreach.cli.files import SHEET_HELP, STRICT_HELP, default_rejects, describe_read, report_rejects
 from lawfulreach.store.subjects import country_code, email_key, phone_key
 
 contacts_app = typer.Typer(help="Stored prospects and where they came from.", no_args_is_help=True)
@@ -17,13 +18,22 @@ app.add_typer(contacts_app, name="contacts")
 @contacts_app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="Prospect CSV (same columns as for screen)."),
+    file: Path = typer.Argument(..., help="Prospect list: CSV, .xlsx or Parquet (same columns as for screen)."),
     source: str = typer.Option("third_party", "--source", help="first_party or third_party."),
     provider: str | None = typer.Option(None, "--provider", help="Who supplied or enriched the list."),
+    strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    rejects: Path | None = typer.Option(
+        None, "--rejects", help="Where unreadable rows are listed (default: lawfulreach-out/NAME-contacts-rejects.csv)."
+    ),
 ) -> None:
-    """Store contacts with their provenance; opt-outs, exclusions and erasures keep winning."""
+    """Store contacts with their provenance; opt-outs, exclusions and erasures keep winning.
+
+    Rows that cannot be stored go to a rejects file (line, column, value, why) and the rest is
+    imported; --strict refuses the whole file instead."""
     cli: CliContext = ctx.obj
-    r = cli.workspace().contacts.import_file(file, source=source, provider=provider)
+    r = cli.workspace().contacts.import_file(file, source=source, provider=provider, strict=strict, sheet=sheet)
+    typer.echo(describe_read(file, r.format))
     typer.echo(
         f"{file}: {r.rows} rows — {r.added} added, {r.updated} updated; "
         f"{r.still_blocked} stay blocked by an exclusion or opt-out on record; "
@@ -31,6 +41,9 @@ def import_(
     )
     if r.ignored_columns:
         typer.echo(f"columns not stored: {', '.join(r.ignored_columns)}")
+    line = report_rejects(r.rejects, rejects or default_rejects(file, "contacts-rejects"))
+    if line:
+        typer.echo(line)
 
 
 @contacts_app.command("show")

@@ -38,4 +38,6 @@ def demo(
             source=Source.THIRD_PARTY,
             save=False,
             provider=None,
+            strict=False,
+            sheet=None,
         )

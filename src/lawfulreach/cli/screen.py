@@ -1,9 +1,13 @@
 """``lawfulreach screen PROSPECTS.csv --campaign CAMPAIGN.toml``: the main job.
 
-Reads a prospect list, decides every contact × channel on the batch path against the tenant's state
-(loaded once), writes one row per contact with an outcome / reasons / requirements column group per
-channel, a rejects file for rows that could not be read, a self-contained HTML report, and prints a
-summary.
+Reads a prospect list (CSV in any common encoding, ``.xlsx`` or Parquet, through ``batch.reader``),
+decides every contact × channel on the batch path against the tenant's state (loaded once), writes one
+row per contact — every input column unchanged, then the file line and an outcome / reasons /
+requirements column group per channel — a rejects file for rows that could not be read (0600), a
+self-contained HTML report, and prints a summary that starts with how the file was read.
+
+``--save`` checks the rows it would store *before* anything is written, so a run never writes results
+and then saves nothing; ``--strict`` refuses the whole file over any unreadable row.
 """
 
 from __future__ import annotations
@@ -19,10 +23,19 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from lawfulreach.batch.columns import parse_mapping
-from lawfulreach.batch.reader import read_prospects
+from lawfulreach.batch.output import passthrough
+from lawfulreach.batch.reader import combine_rejects, read_prospects, strict_check
 from lawfulreach.batch.screening import ScreenResult, screen_frame
 from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
+from lawfulreach.cli.files import (
+    SHEET_HELP,
+    STRICT_HELP,
+    describe_columns,
+    describe_read,
+    refuse_overwrite,
+    report_rejects,
+)
 from lawfulreach.csvsafe import write_frame
 from lawfulreach.domain.model import Campaign
 from lawfulreach.domain.vocabulary import Channel, Source
@@ -82,7 +95,7 @@ def _write(frame: pl.DataFrame, path: Path) -> None:
 @app.command()
 def screen(
     ctx: typer.Context,
-    prospects: Path = typer.Argument(..., help="Prospect list: CSV (any common export) or Parquet."),
+    prospects: Path = typer.Argument(..., help="Prospect list: CSV (any common export), .xlsx or Parquet."),
     campaign_file: Path = typer.Option(..., "--campaign", help="Campaign TOML (name, purpose, sender_type, …)."),
     channels: str = typer.Option("email,call", "--channels", help="Comma-separated channels to decide."),
     out: Path | None = typer.Option(None, "--out", help="Results file (.csv or .parquet)."),
@@ -93,6 +106,8 @@ def screen(
     source: Source = typer.Option(Source.THIRD_PARTY, "--source", help="Default source where no column says."),
     save: bool = typer.Option(False, "--save", help="Also store the list as contacts, with its provenance."),
     provider: str | None = typer.Option(None, "--provider", help="With --save: who supplied the list."),
+    strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
 ) -> None:
     """Screen a prospect list for a campaign: allowed / blocked / review per channel, with reasons."""
     cli: CliContext = ctx.obj
@@ -105,7 +120,19 @@ def screen(
     report = report or out.with_name(f"{stem}-report.html")
     rejects_out = rejects_out or out.with_name(f"{stem}-rejects.csv")
 
-    file = read_prospects(prospects, preset, parse_mapping(mapping))
+    refuse_overwrite(prospects, ("--out", out), ("--report", report), ("--rejects", rejects_out))
+
+    file = read_prospects(prospects, preset, parse_mapping(mapping), sheet=sheet)
+    rejects = file.rejects
+    prepared = None
+    if save:
+        # Checked before anything is written: a run never writes results and then saves nothing.
+        prepared = cli.workspace().contacts.prepare(prospects, sheet=sheet)
+        screened = set(rejects["line"].to_list())
+        unsaved = prepared.rejects.filter(~pl.col("line").is_in(sorted(screened)))
+        rejects = combine_rejects(rejects, unsaved.with_columns(pl.format("not saved: {}", pl.col("error"))))
+    if strict:
+        strict_check(prospects, rejects)
     service = cli.service()
     snapshot = cli.batch_snapshot()
     started = service.clock()
@@ -134,11 +161,9 @@ def screen(
                 task, advance=1, description=f"Screening {total:,} contacts: {stage} done"
             ),
         )
-    keep = ["line", *dict.fromkeys(file.columns.values())]
-    frame = result.frame.select(keep + result.decision_columns)
+    frame, renamed = passthrough(file.raw, result.frame.select(["line", *result.decision_columns]))
     _write(frame, out)
-    if file.rejects.height:
-        _write(file.rejects, rejects_out)
+    rejects_line = report_rejects(rejects, rejects_out)
 
     summary_frame = result.frame.select(
         pl.col(f"{chans[0].value}_jurisdiction").alias("jurisdiction"), *result.decision_columns
@@ -149,7 +174,7 @@ def screen(
         campaign={**campaign_doc, "name": campaign.name or campaign_file.stem},
         generated_at=started,
         source_name=prospects.name,
-        rejects=file.rejects.height,
+        rejects=rejects.height,
         rulebase_summary=[
             {"country": r.country, "channel": r.column.value, "level": r.level.label, "citation": r.citation}
             for r in service.rulebase.rules.values()
@@ -157,15 +182,22 @@ def screen(
     )
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(html, encoding="utf-8")
-    _print_summary(console, summary_frame, [c.value for c in chans], total, file.rejects.height)
+    rejected = file.rejects.select(pl.col("line").n_unique()).item()
+    console.print(describe_read(prospects, file.format), markup=False, highlight=False)
+    for line in describe_columns(file.columns, file.unused):
+        console.print(line, markup=False, highlight=False)
+    if renamed:
+        clashes = ", ".join(f"{k} → {v}" for k, v in renamed.items())
+        console.print(f"Added columns renamed (the input already has these names): {clashes}", markup=False)
+    _print_summary(console, summary_frame, [c.value for c in chans], total, rejected)
     console.print(f"Results: [bold]{out}[/bold]")
     console.print(f"Report:  [bold]{report}[/bold]")
-    if file.rejects.height:
-        console.print(f"Rejects: [bold]{rejects_out}[/bold] ({file.rejects.height} rows could not be read)")
-    if save:
-        # Same all-or-nothing import as ``contacts import``: opt-outs and exclusions keep winning,
+    if rejects_line:
+        console.print(rejects_line, markup=False, highlight=False)
+    if prepared is not None:
+        # Same rows as ``contacts import`` would store: opt-outs and exclusions keep winning,
         # erased people are not stored again.
-        r = cli.workspace().contacts.import_file(prospects, source=source.value, provider=provider)
+        r = cli.workspace().contacts.store(prepared, source=source.value, provider=provider)
         console.print(
             f"Saved:   {r.added:,} contacts added, {r.updated:,} updated, "
             f"{r.skipped_erased:,} skipped (erased), {r.still_blocked:,} still blocked by an opt-out or exclusion"

@@ -8,6 +8,7 @@ import typer
 
 from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
+from lawfulreach.cli.files import SHEET_HELP, STRICT_HELP, default_rejects, describe_read, report_rejects
 from lawfulreach.errors import InputError
 from lawfulreach.store.subjects import country_code
 from lawfulreach.store.suppression import Entry, check_kind, check_source, normalise_entry
@@ -44,16 +45,34 @@ def add(
 @suppress_app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="CSV (email/domain/phone/value column) or one entry a line."),
+    file: Path = typer.Argument(
+        ..., help="One entry a line, or a table (CSV, .xlsx, Parquet) with email/domain/phone/value columns."
+    ),
     reason: str | None = typer.Option(None, "--reason", help="Reason for entries without their own."),
     source: str = typer.Option("import", "--source", help="Source for entries without their own."),
-    country: str | None = typer.Option(None, "--country", help="Country to read national-format phones with."),
+    country: str | None = typer.Option(
+        None, "--country", help="Country to read national-format phones with, where no country column says."
+    ),
+    strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    rejects: Path | None = typer.Option(
+        None, "--rejects", help="Where unreadable rows are listed (default: lawfulreach-out/NAME-suppress-rejects.csv)."
+    ),
 ) -> None:
-    """Import an exclusion list: all or nothing, and importing it again changes nothing."""
+    """Import an exclusion list; importing it again changes nothing.
+
+    Lines that cannot be read go to a rejects file (line, column, value, why) and every good entry is
+    imported; --strict refuses the whole file instead."""
     cli: CliContext = ctx.obj
-    report = cli.workspace().suppressions.import_file(file, reason=reason, source=source, country=country)
+    report = cli.workspace().suppressions.import_file(
+        file, reason=reason, source=source, country=country, strict=strict, sheet=sheet
+    )
     erased = f", {report.skipped_erased} skipped (erased people)" if report.skipped_erased else ""
+    typer.echo(describe_read(file, report.format))
     typer.echo(f"{file}: {report.read} entries — {report.added} added, {report.already_listed} already listed{erased}")
+    line = report_rejects(report.rejects, rejects or default_rejects(file, "suppress-rejects"))
+    if line:
+        typer.echo(line)
 
 
 @suppress_app.command("list")

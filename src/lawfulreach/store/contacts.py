@@ -2,7 +2,7 @@
 
 Columns are those of the prospect CSV ``screen`` reads, matched case-insensitively (``Email``,
 ``First Name``, ``company_name``…). Email and phone are normalised exactly as a decision normalises
-them (``domain.extract.contact_keys``). A file with any bad line imports nothing.
+them (``domain.extract.contact_keys``).
 
 An import never resurrects anyone: it writes no exclusion entries and no ledger events, so an
 earlier opt-out or exclusion keeps winning (the report counts those contacts); and a person who was
@@ -11,6 +11,11 @@ erased is not stored at all — counted as skipped, never named.
 At rest a contact is found by blind indexes of its normalised email and phone; the address, phone,
 names, company and job title are sealed (``store.crypto``). Each import is an audit-trail entry
 (counts only).
+
+Files are read by the one reader every importer uses (``batch.reader.read_table``: CSV in any common
+encoding, ``.xlsx``, Parquet). A row that cannot be stored is a reject (line, column, value, why) and
+the rest is imported — importing the good rows of a real export beats refusing all of them; with
+``strict=True`` any reject refuses the whole file and nothing is written.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from pydantic import ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lawfulreach.batch.columns import resolve_columns
+from lawfulreach.batch.reader import FileFormat, combine_rejects, empty_rejects, read_table, strict_check
 from lawfulreach.domain.extract import contact_keys
 from lawfulreach.domain.model import Request
 from lawfulreach.domain.state import parent_domains
@@ -33,8 +40,6 @@ from lawfulreach.domain.vocabulary import AddressStatus, Channel, Source
 from lawfulreach.errors import InputError
 from lawfulreach.schema import ContactIn, describe_validation_error
 from lawfulreach.store import audit
-from lawfulreach.store.errors import InvalidRowsError
-from lawfulreach.store.files import read_table
 from lawfulreach.store.ledger_state import LedgerFact, derive
 from lawfulreach.store.models import Contact, ContactProvenance, ErasedSubject, LedgerEvent, SuppressionEntry
 from lawfulreach.store.scope import TenantScope
@@ -118,6 +123,28 @@ class ContactImportReport:
     #: erased people: not stored again (never named)
     skipped_erased: int
     ignored_columns: tuple[str, ...] = ()
+    #: rows that could not be stored: line, column, value, error (what the rejects file holds)
+    rejects: pl.DataFrame = field(default_factory=empty_rejects)
+    format: FileFormat | None = None
+
+
+class _RowProblemError(InputError):
+    """Why one row cannot be stored, and which field (``""``: the row as a whole) and value."""
+
+    def __init__(self, field: str, value: object, message: str) -> None:
+        self.field, self.value = field, "" if value is None else str(value)
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class PreparedContacts:
+    """A contact file read and checked, not yet stored (``screen --save`` checks before it writes)."""
+
+    path: Path
+    parsed: list[_Parsed]
+    ignored: tuple[str, ...]
+    rejects: pl.DataFrame
+    format: FileFormat
 
 
 @dataclass
@@ -141,28 +168,35 @@ def map_columns(header: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
     return mapping, tuple(h for h in header if h not in mapping and h)
 
 
-def _parse_row(line: int, row: dict[str, str], mapping: dict[str, str]) -> _Parsed:
-    data: dict[str, Any] = {mapping[h]: v for h, v in row.items() if h in mapping and v}
+def _parse_row(line: int, row: dict[str, str | None], mapping: dict[str, str]) -> _Parsed:
+    data: dict[str, Any] = {}
+    for h, v in row.items():
+        text = v.strip() if v else ""
+        if h in mapping and text:
+            data[mapping[h]] = text
     if "in_public_directory" in data:
-        flag = str(data["in_public_directory"]).strip().lower()
+        raw = data["in_public_directory"]
+        flag = raw.lower()
         if flag not in ("true", "false", "yes", "no", "1", "0", "y", "n"):
-            raise InputError(f"in_public_directory {data['in_public_directory']!r} is not yes/no")
+            raise _RowProblemError("in_public_directory", raw, f"in_public_directory {raw!r} is not yes/no")
         data["in_public_directory"] = flag in ("true", "yes", "1", "y")
     for key in ("subscriber_type", "phone_type"):
         if key in data:
-            data[key] = str(data[key]).strip().lower()
+            data[key] = str(data[key]).lower()
     try:
         model = ContactIn.model_validate(data)
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc)) from None
+        loc = exc.errors()[0].get("loc", ())
+        name = str(loc[0]) if loc else ""
+        raise _RowProblemError(name, data.get(name), describe_validation_error(exc)) from None
     contact = model.to_domain()
     email, phone, _ = contact_keys(Request(contact=contact, channel=Channel.EMAIL))
     if email.status is AddressStatus.INVALID:
-        raise InputError(f"not a valid email address: {contact.email!r}")
+        raise _RowProblemError("email", contact.email, f"not a valid email address: {contact.email!r}")
     if phone.status is AddressStatus.INVALID:
-        raise InputError(f"not a valid phone number: {contact.phone!r}")
+        raise _RowProblemError("phone", contact.phone, f"not a valid phone number: {contact.phone!r}")
     if email.address is None and phone.e164 is None:
-        raise InputError("the row has neither an email nor a phone")
+        raise _RowProblemError("", "", "the row has neither an email nor a phone")
     values = {
         "email": contact.email,
         "phone": contact.phone,
@@ -180,21 +214,27 @@ def _parse_row(line: int, row: dict[str, str], mapping: dict[str, str]) -> _Pars
     return _Parsed(line, email.address, phone.e164, email.domain, values)
 
 
-def parse_file(path: Path) -> tuple[list[_Parsed], tuple[str, ...]]:
-    table = read_table(path)
-    mapping, ignored = map_columns(table.header)
+def parse_file(path: Path, *, sheet: str | None = None) -> PreparedContacts:
+    """Every row of the file either parsed or a reject (line, the input column, the value, why)."""
+    table = read_table(path, sheet=sheet)
+    header = table.frame.columns
+    try:
+        mapping, ignored = map_columns(header)
+    except InputError:
+        mapping, ignored = {}, tuple(header)
     if not {"email", "phone"} & set(mapping.values()):
-        raise InputError(f"{path}: no email or phone column (found: {', '.join(table.header)})")
+        raise InputError(f"{path}: no email or phone column (found: {', '.join(header)})")
+    column_of = {f: h for h, f in mapping.items()}
     parsed: list[_Parsed] = []
-    problems: list[tuple[int, str]] = []
-    for line, row in table.rows:
+    problems: list[tuple[int, str, str, str]] = []
+    rows = table.frame.select(list(mapping)).iter_rows(named=True)
+    for line, row in zip(table.lines.to_list(), rows, strict=True):
         try:
             parsed.append(_parse_row(line, row, mapping))
-        except InputError as exc:
-            problems.append((line, str(exc)))
-    if problems:
-        raise InvalidRowsError(str(path), problems)
-    return parsed, ignored
+        except _RowProblemError as exc:
+            problems.append((line, column_of.get(exc.field, exc.field), exc.value, str(exc)))
+    row_rejects = pl.DataFrame(problems, schema=table.rejects.schema, orient="row")
+    return PreparedContacts(path, parsed, ignored, combine_rejects(table.rejects, row_rejects), table.format)
 
 
 def _blocked(session: Session, batch: Iterable[_Parsed], index: dict[str, str]) -> int:
@@ -242,18 +282,41 @@ def _blocked(session: Session, batch: Iterable[_Parsed], index: dict[str, str]) 
     return count
 
 
+def _source(source: str) -> Source:
+    try:
+        return Source(source.strip().lower())
+    except ValueError:
+        raise InputError(f"unknown source {source!r}; use first_party or third_party") from None
+
+
 class ContactRepo:
     def __init__(self, scope: TenantScope) -> None:
         self._scope = scope
 
     def import_file(
-        self, path: Path, *, source: str = "third_party", provider: str | None = None
+        self,
+        path: Path,
+        *,
+        source: str = "third_party",
+        provider: str | None = None,
+        strict: bool = False,
+        sheet: str | None = None,
     ) -> ContactImportReport:
-        try:
-            src = Source(source.strip().lower())
-        except ValueError:
-            raise InputError(f"unknown source {source!r}; use first_party or third_party") from None
-        parsed, ignored = parse_file(path)
+        """Store the file's readable rows; ``strict``: any reject refuses the whole file."""
+        src = _source(source)
+        prepared = self.prepare(path, sheet=sheet)
+        if strict:
+            strict_check(path, prepared.rejects)
+        return self.store(prepared, source=src.value, provider=provider)
+
+    def prepare(self, path: Path, *, sheet: str | None = None) -> PreparedContacts:
+        """Read and check a file without storing anything (``store`` does that)."""
+        return parse_file(path, sheet=sheet)
+
+    def store(self, prepared: PreparedContacts, *, source: str, provider: str | None) -> ContactImportReport:
+        """Store a parsed file's rows (rejects stay out), with the file as provenance."""
+        src = _source(source)
+        path, parsed, ignored = prepared.path, prepared.parsed, prepared.ignored
         unique: dict[str, _Parsed] = {}
         for p in parsed:
             unique[p.identity] = p  # a later row for the same person wins
@@ -271,8 +334,11 @@ class ContactRepo:
                 added, updated = added + a, updated + u
                 blocked += _blocked(session, batch, index)
             counts = {"rows": len(parsed), "added": added, "updated": updated, "skipped_erased": erased}
+            counts["rejected"] = prepared.rejects.height
             audit.record(session, self._scope, "contacts.import", details=counts | {"source": src.value})
-        return ContactImportReport(len(parsed), added, updated, blocked, erased, ignored)
+        return ContactImportReport(
+            len(parsed), added, updated, blocked, erased, ignored, prepared.rejects, prepared.format
+        )
 
     def _drop_erased(self, session: Session, batch: list[_Parsed], index: dict[str, str]) -> tuple[list[_Parsed], int]:
         hashes = {p.identity: {index[k] for k in (p.email_key, p.phone_key) if k} for p in batch}

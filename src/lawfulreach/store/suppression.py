@@ -1,7 +1,13 @@
 """Exclusion lists: emails, domains (covering their subdomains) and E.164 phones.
 
-An import is parsed completely before anything is written: one bad line and nothing is imported, and
-the error lists every bad line. Entries already listed are left as they are (``ON CONFLICT DO
+An import is parsed completely before anything is written. A line that cannot be read is a reject
+(line, column, value, why) and every good entry is imported — the good rows of an exclusion list are
+always safer imported than not; ``strict=True`` refuses the whole file over any reject instead.
+Files come through the one reader every importer uses (``batch.reader``): one entry a line, or a
+table (CSV in any common encoding, ``.xlsx``, Parquet) whose columns are recognised as for
+``screen`` — a CRM export with ``Email``, ``Phone`` and ``Country`` columns imports as it is.
+
+Entries already listed are left as they are (``ON CONFLICT DO
 NOTHING``), so importing the same file twice changes nothing. Entries for people who were erased are
 not stored again (they are blocked as ``erased_subject`` anyway, and storing them would undo the erasure).
 
@@ -20,24 +26,26 @@ from __future__ import annotations
 
 import base64
 import binascii
+import csv
 import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+import polars as pl
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lawfulreach.batch.columns import fold, resolve_columns
+from lawfulreach.batch.reader import FileFormat, combine_rejects, empty_rejects, read_lines, read_table, strict_check
 from lawfulreach.csvsafe import write_rows
 from lawfulreach.errors import ConflictError, InputError, NotFoundError
 from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
 from lawfulreach.store.bulk_keys import bulk_e164, bulk_email_keys
-from lawfulreach.store.errors import InvalidRowsError
-from lawfulreach.store.files import iter_lines, read_table, sniff_header
 from lawfulreach.store.models import SUPPRESSION_KINDS, SUPPRESSION_SOURCES, ErasedSubject, SuppressionEntry
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subjects import country_code, domain_key, email_key, phone_key
@@ -94,6 +102,9 @@ class ImportReport:
     added: int
     already_listed: int
     skipped_erased: int
+    #: lines that could not be read: line, column, value, error (what the rejects file holds)
+    rejects: pl.DataFrame = field(default_factory=empty_rejects)
+    format: FileFormat | None = None
 
 
 def recognise(raw: str) -> str:
@@ -131,6 +142,7 @@ def normalise_entry(kind: str, raw: str, country: str | None = None) -> str:
 @dataclass
 class _Pending:
     line: int
+    column: str
     kind: str
     raw: str
     country: str | None
@@ -138,33 +150,85 @@ class _Pending:
     source: str
 
 
+#: Column roles of a table; value columns give the entries, the others describe them.
+_ROLES = ("email", "domain", "phone", "value", "kind", "reason", "source", "country")
+
+
+def _roles(header: list[str]) -> dict[str, str]:
+    """{input column: role}: the exact names (``Email``, ``Domain``, ``Value``…) and whatever the
+    prospect-list column table recognises as an email, phone or country column."""
+    roles: dict[str, str] = {}
+    for col in header:
+        name = fold(col)
+        if name in _ROLES:
+            roles[col] = name
+    try:
+        recognised = resolve_columns(header)
+    except InputError:  # no email or phone column: a domain or value list
+        recognised = {}
+    for col, name in recognised.items():
+        if col not in roles and name in ("email", "phone", "country"):
+            roles[col] = name
+    return roles
+
+
+def _looks_like_header(text: str) -> bool:
+    cells = next(csv.reader([text], delimiter=max((",", ";", "\t"), key=text.count)))
+    return any(role in _VALUE_COLUMNS for role in _roles([c.strip() for c in cells]).values())
+
+
 def _pending_rows(
-    path: Path, reason: str | None, source: str, country: str | None
-) -> Iterator[_Pending | tuple[int, str]]:
-    """Each entry of the file, or (line, problem) for lines that cannot even be read as an entry."""
-    if not sniff_header(path, _VALUE_COLUMNS):
-        for line, text in iter_lines(path):
-            yield _Pending(line, recognise(text), text, country, reason, source)
-        return
-    table = read_table(path)
-    for line, row in table.rows:
+    path: Path, reason: str | None, source: str, country: str | None, sheet: str | None
+) -> tuple[list[_Pending], list[tuple[int, str, str, str]], pl.DataFrame, FileFormat]:
+    """Each entry of the file, and the lines that cannot even be read as an entry."""
+    lines, garbled, fmt = read_lines(path) if sheet is None else ([], empty_rejects(), None)
+    if fmt is not None and (not lines or not _looks_like_header(lines[0][1])):
+        return [_Pending(n, "", recognise(t), t, country, reason, source) for n, t in lines], [], garbled, fmt
+    table = read_table(path, sheet=sheet)
+    roles = _roles(table.frame.columns)
+    if not any(r in _VALUE_COLUMNS for r in roles.values()):
+        raise InputError(f"{path}: no email, domain, phone or value column (found: {', '.join(table.frame.columns)})")
+    by_role: dict[str, list[str]] = {}
+    for col, role in roles.items():
+        by_role.setdefault(role, []).append(col)
+    pending: list[_Pending] = []
+    problems: list[tuple[int, str, str, str]] = []
+    frame = table.frame.select(list(roles))
+    for line, row in zip(table.lines.to_list(), frame.iter_rows(named=True), strict=True):
+        cells = {c: (v or "").strip() for c, v in row.items()}
+
+        def first(role: str, cells: dict[str, str] = cells) -> tuple[str, str]:
+            return next(((c, cells[c]) for c in by_role.get(role, []) if cells[c]), ("", ""))
+
+        src_col, src_value = first("source")
+        country_col, country_value = first("country")
+        kind_col, kind_value = first("kind")
         try:
-            row_source = check_source(row["source"]) if row.get("source") else source
-            row_country = country_code(row["country"]) if row.get("country") else country
-            explicit_kind = check_kind(row["kind"]) if row.get("kind") else None
+            row_source = check_source(src_value) if src_value else source
         except InputError as exc:
-            yield line, str(exc)
+            problems.append((line, src_col, src_value, str(exc)))
             continue
-        row_reason = row.get("reason") or reason
+        try:
+            row_country = country_code(country_value) if country_value else country
+        except InputError as exc:
+            problems.append((line, country_col, country_value, str(exc)))
+            continue
+        try:
+            explicit_kind = check_kind(kind_value) if kind_value else None
+        except InputError as exc:
+            problems.append((line, kind_col, kind_value, str(exc)))
+            continue
+        row_reason = first("reason")[1] or reason
         found = False
-        for column in _VALUE_COLUMNS:
-            cell = row.get(column, "")
-            if cell:
+        for col, role in roles.items():
+            cell = cells[col]
+            if role in _VALUE_COLUMNS and cell:
                 found = True
-                kind = column if column != "value" else (explicit_kind or recognise(cell))
-                yield _Pending(line, kind, cell, row_country, row_reason, row_source)
+                kind = role if role != "value" else (explicit_kind or recognise(cell))
+                pending.append(_Pending(line, col, kind, cell, row_country, row_reason, row_source))
         if not found:
-            yield line, "no email, domain, phone or value in this row"
+            problems.append((line, "", "", "no email, domain, phone or value in this row"))
+    return pending, problems, table.rejects, table.format
 
 
 def _why_not(p: _Pending) -> str:
@@ -176,21 +240,28 @@ def _why_not(p: _Pending) -> str:
     return f"not a valid {p.kind}: {p.raw!r}"  # pragma: no cover - bulk and reference agree
 
 
-def parse_file(path: Path, *, reason: str | None, source: str, country: str | None) -> list[tuple[int, Entry]]:
-    """Every entry of the file, normalised; ``InvalidRowsError`` listing all bad lines otherwise."""
-    problems: list[tuple[int, str]] = []
-    pending: list[_Pending] = []
-    for item in _pending_rows(path, reason, check_source(source), country_code(country)):
-        if isinstance(item, tuple):
-            problems.append(item)
-        else:
-            pending.append(item)
+@dataclass(frozen=True)
+class ParsedList:
+    entries: list[tuple[int, Entry]]
+    rejects: pl.DataFrame
+    format: FileFormat
+
+
+def parse_file(
+    path: Path, *, reason: str | None, source: str, country: str | None, sheet: str | None = None
+) -> ParsedList:
+    """Every entry of the file, normalised, and every line that could not be read (a reject)."""
+    pending, problems, structural, fmt = _pending_rows(path, reason, check_source(source), country_code(country), sheet)
     parsed: dict[int, tuple[int, Entry]] = {}
+
+    def bad(p: _Pending, message: str) -> None:
+        problems.append((p.line, p.column, p.raw, message))
+
     emails = [i for i, p in enumerate(pending) if p.kind == "email"]
     for i, key in zip(emails, bulk_email_keys([pending[i].raw for i in emails]), strict=True):
         p = pending[i]
         if key is None:
-            problems.append((p.line, _why_not(p)))
+            bad(p, _why_not(p))
         else:
             parsed[i] = (p.line, Entry("email", key, p.reason, p.source))
     phones: dict[str | None, list[int]] = defaultdict(list)
@@ -201,17 +272,16 @@ def parse_file(path: Path, *, reason: str | None, source: str, country: str | No
             try:
                 parsed[i] = (p.line, Entry("domain", domain_key(p.raw), p.reason, p.source))
             except InputError as exc:
-                problems.append((p.line, str(exc)))
-    for country, indexes in phones.items():
-        for i, key in zip(indexes, bulk_e164([pending[i].raw for i in indexes], country), strict=True):
+                bad(p, str(exc))
+    for country_, indexes in phones.items():
+        for i, key in zip(indexes, bulk_e164([pending[i].raw for i in indexes], country_), strict=True):
             p = pending[i]
             if key is None:
-                problems.append((p.line, _why_not(p)))
+                bad(p, _why_not(p))
             else:
                 parsed[i] = (p.line, Entry("phone", key, p.reason, p.source))
-    if problems:
-        raise InvalidRowsError(str(path), sorted(problems))
-    return [parsed[i] for i in sorted(parsed)]
+    rows = pl.DataFrame(problems, schema=structural.schema, orient="row")
+    return ParsedList([parsed[i] for i in sorted(parsed)], combine_rejects(structural, rows), fmt)
 
 
 def seal_context(kind: str, match_key: str) -> str:
@@ -307,10 +377,21 @@ class SuppressionRepo:
         return found
 
     def import_file(
-        self, path: Path, *, reason: str | None = None, source: str = "import", country: str | None = None
+        self,
+        path: Path,
+        *,
+        reason: str | None = None,
+        source: str = "import",
+        country: str | None = None,
+        strict: bool = False,
+        sheet: str | None = None,
     ) -> ImportReport:
-        entries = [entry for _, entry in parse_file(path, reason=reason, source=source, country=country)]
-        return self.add_many(entries)
+        """Import the readable entries; ``strict``: any reject refuses the whole file."""
+        parsed = parse_file(path, reason=reason, source=source, country=country, sheet=sheet)
+        if strict:
+            strict_check(path, parsed.rejects)
+        report = self.add_many([entry for _, entry in parsed.entries])
+        return replace(report, rejects=parsed.rejects, format=parsed.format)
 
     def remove(self, kind: str, value: str) -> None:
         (key,) = self.match_keys(kind, [value])
