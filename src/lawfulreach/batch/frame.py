@@ -16,6 +16,7 @@ from datetime import date, datetime
 import polars as pl
 
 from lawfulreach.batch.columns import conform
+from lawfulreach.batch.places import read_places
 from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.batch.vector_email import normalise_emails
 from lawfulreach.batch.vector_phone import normalise_phones
@@ -26,8 +27,6 @@ from lawfulreach.domain.extract import (
     ROLE_PATTERN,
     cctld_country,
     consent_covers,
-    normalise_country,
-    normalise_region,
     relationship_recent,
 )
 from lawfulreach.domain.facts import FACT_FIELDS, Facts
@@ -116,10 +115,9 @@ def contact_facts(
     ``conformed``: the frame already has every canonical column as trimmed text with blanks as nulls
     (what ``read_prospects`` returns), so ``conform`` need not run again."""
     df = contacts if conformed else conform(contacts)
-    df = df.with_columns(
-        _map_distinct("country", lambda v: normalise_country(v), pl.String(), df).alias("_country"),
-        _map_distinct("region", lambda v: normalise_region(v), pl.String(), df).alias("_region"),
-    )
+    # Countries and regions through the one normaliser ``check`` uses (``domain.places``); rows whose
+    # values it cannot read were rejected by the reader, so a null here means "not given".
+    df = pl.concat([df, read_places(df).drop("_place_error")], how="horizontal")
     df = df.with_columns(pl.coalesce("_country", pl.col("_region").str.slice(0, 2)).alias("_country"))
     emails = normalise_emails(df["email"])
     df = pl.concat([df, emails], how="horizontal")

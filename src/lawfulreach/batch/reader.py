@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from lawfulreach.batch.columns import FIELDS, conform, resolve_columns
+from lawfulreach.batch.places import read_places
 from lawfulreach.domain.vocabulary import (
     Channel,
     ConsentStatus,
@@ -169,7 +170,7 @@ def read_prospects(path: Path, preset: str = "auto", explicit: dict[str, str] | 
     mapping = resolve_columns(raw.columns, preset, explicit)
     frame = raw.select([pl.col(src).alias(dst) for src, dst in mapping.items()])
     frame = conform(frame).select(FIELDS).with_columns(pl.Series("line", numbers, dtype=pl.Int64))
-    frame, value_rejects = _check_values(frame, set(mapping.values()))
+    frame, value_rejects = _check_values(frame, {field: src for src, field in mapping.items()})
     all_rejects = pl.concat(
         [
             pl.DataFrame(rejects, schema={"line": pl.Int64, "error": pl.String, "raw": pl.String}, orient="row"),
@@ -179,8 +180,12 @@ def read_prospects(path: Path, preset: str = "auto", explicit: dict[str, str] | 
     return ProspectFile(frame=frame, rejects=all_rejects, columns=mapping)
 
 
-def _check_values(frame: pl.DataFrame, present: set[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Lower-case the vocabulary columns and move rows with values outside them to rejects."""
+def _check_values(frame: pl.DataFrame, labels: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Lower-case the vocabulary columns and move rows with values outside them to rejects, and rows
+    whose country or region cannot be read (spec §6: never dropped, never guessed).
+
+    ``labels``: {field: the file's column}, so a message names the column that held the value."""
+    present = set(labels)
     enums = {c: allowed for c, allowed in _ENUMS.items() if c in present}
     frame = frame.with_columns([pl.col(c).str.to_lowercase() for c in enums])
     problems = [
@@ -196,7 +201,11 @@ def _check_values(frame: pl.DataFrame, present: set[str]) -> tuple[pl.DataFrame,
             | pl.col("last_interaction").str.to_date("%Y-%m-%d", strict=False).is_null()
         )
     ).then(pl.format("last_interaction {} is not a date (YYYY-MM-DD)", pl.col("last_interaction")))
-    checks = [*problems, date_problem] if "last_interaction" in present else problems
+    checks: list[pl.Expr] = [*problems, date_problem] if "last_interaction" in present else [*problems]
+    if {"country", "region"} & present:
+        places = read_places(frame, labels)["_place_error"]
+        if places.is_not_null().any():
+            checks.append(pl.lit(places))
     empty = pl.DataFrame(schema={"line": pl.Int64, "error": pl.String, "raw": pl.String})
     if not checks:
         return frame, empty

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from lawfulreach.domain.extract import normalise_country, normalise_region
 from lawfulreach.domain.model import Campaign, Consent, Contact, Relationship, Request
+from lawfulreach.domain.places import normalise_country, normalise_region
 from lawfulreach.domain.vocabulary import (
     Channel,
     ConsentStatus,
@@ -38,7 +38,8 @@ def request_from_row(
     default_source: Source = Source.THIRD_PARTY,
 ) -> Request:
     name = _text(row, "name") or " ".join(p for p in (_text(row, "first_name"), _text(row, "last_name")) if p) or None
-    region = normalise_region(_text(row, "region"))
+    country = normalise_country(_text(row, "country"))
+    region = normalise_region(_text(row, "region"), country)
     sub = (_text(row, "subscriber_type") or "unknown").lower()
     ptype = (_text(row, "phone_type") or "").lower()
     contact = Contact(
@@ -47,7 +48,7 @@ def request_from_row(
         name=name,
         job_title=_text(row, "job_title"),
         company=_text(row, "company"),
-        country=normalise_country(_text(row, "country")),
+        country=country,
         region=region,
         subscriber_type=SubscriberType(sub),
         phone_type=PhoneType(ptype) if ptype else None,
