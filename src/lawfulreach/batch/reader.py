@@ -18,7 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
-from lawfulreach.batch.columns import FIELDS, conform, resolve_columns
+from lawfulreach.batch.columns import FIELDS, FLAG_FIELDS, conform, resolve_columns
+from lawfulreach.batch.flags import flag_frame
 from lawfulreach.batch.places import read_places
 from lawfulreach.domain.vocabulary import (
     Channel,
@@ -168,9 +169,16 @@ def read_prospects(path: Path, preset: str = "auto", explicit: dict[str, str] | 
         except pl.exceptions.PolarsError as exc:
             raise CsvError(f"{path}: cannot parse CSV: {exc}") from None
     mapping = resolve_columns(raw.columns, preset, explicit)
-    frame = raw.select([pl.col(src).alias(dst) for src, dst in mapping.items()])
+    flag_sources: dict[str, list[str]] = {}
+    for src, dst in mapping.items():
+        if dst in FLAG_FIELDS:
+            flag_sources.setdefault(dst, []).append(src)
+    flags, flag_errors = flag_frame(raw, flag_sources)
+    frame = raw.select([pl.col(src).alias(dst) for src, dst in mapping.items() if dst not in FLAG_FIELDS])
+    frame = frame.with_columns(flags)
     frame = conform(frame).select(FIELDS).with_columns(pl.Series("line", numbers, dtype=pl.Int64))
-    frame, value_rejects = _check_values(frame, {field: src for src, field in mapping.items()})
+    labels = {field: src for src, field in reversed(mapping.items())}
+    frame, value_rejects = _check_values(frame, labels, flag_errors)
     all_rejects = pl.concat(
         [
             pl.DataFrame(rejects, schema={"line": pl.Int64, "error": pl.String, "raw": pl.String}, orient="row"),
@@ -180,7 +188,9 @@ def read_prospects(path: Path, preset: str = "auto", explicit: dict[str, str] | 
     return ProspectFile(frame=frame, rejects=all_rejects, columns=mapping)
 
 
-def _check_values(frame: pl.DataFrame, labels: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _check_values(
+    frame: pl.DataFrame, labels: dict[str, str], flag_errors: pl.Series | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Lower-case the vocabulary columns and move rows with values outside them to rejects, and rows
     whose country or region cannot be read (spec §6: never dropped, never guessed).
 
@@ -206,6 +216,8 @@ def _check_values(frame: pl.DataFrame, labels: dict[str, str]) -> tuple[pl.DataF
         places = read_places(frame, labels)["_place_error"]
         if places.is_not_null().any():
             checks.append(pl.lit(places))
+    if flag_errors is not None:
+        checks.append(pl.lit(flag_errors))
     empty = pl.DataFrame(schema={"line": pl.Int64, "error": pl.String, "raw": pl.String})
     if not checks:
         return frame, empty

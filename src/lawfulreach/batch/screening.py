@@ -27,7 +27,15 @@ class ScreenResult:
 
     @property
     def decision_columns(self) -> list[str]:
-        return [f"{ch.value}_{name}" for ch in self.channels for name in DECISION_FIELDS]
+        """Per channel: the decision, the number a phone channel decided on (``<channel>_phone``) and
+        the list's own do-not-contact column(s) that opted the contact out (``<channel>_opted_out_by``)."""
+        out = []
+        for ch in self.channels:
+            out += [f"{ch.value}_{name}" for name in DECISION_FIELDS]
+            if ch.uses_phone:
+                out.append(f"{ch.value}_phone")
+            out.append(f"{ch.value}_opted_out_by")
+        return out
 
 
 def screen_frame(

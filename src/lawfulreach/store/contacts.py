@@ -159,6 +159,8 @@ def _parse_row(line: int, row: dict[str, str], mapping: dict[str, str]) -> _Pars
     email, phone, _ = contact_keys(Request(contact=contact, channel=Channel.EMAIL))
     if email.status is AddressStatus.INVALID:
         raise InputError(f"not a valid email address: {contact.email!r}")
+    if phone.status is AddressStatus.MANGLED:
+        raise InputError(f"phone {contact.phone!r} was turned into scientific notation by a spreadsheet; export it as text")
     if phone.status is AddressStatus.INVALID:
         raise InputError(f"not a valid phone number: {contact.phone!r}")
     if email.address is None and phone.e164 is None:
