@@ -518,6 +518,8 @@ class ChannelResult:
     phone: pl.Series | None = None
     #: per contact row: the list's do-not-contact column(s) that opted the contact out, if any
     opted_out_by: pl.Series | None = None
+    #: per contact row: the decided number's status (phone channels only)
+    phone_status: pl.Series | None = None
 
     def columns(self, prefix: str) -> list[pl.Series]:
         def col(name: str, values: list[str | None]) -> pl.Series:
@@ -553,7 +555,7 @@ def decide_channel(
     if channel is Channel.SMS and len(phone_fields(contacts)) > 1:
         contacts = with_phone(contacts, channel, snapshot)  # a mobile, where the row has one
     row_facts = _channel_facts(contacts, channel, snapshot, campaign, rulebase, now)
-    extra = row_facts.select("_phone_raw", "_opted_out_by")
+    extra = row_facts.select("_phone_raw", "_opted_out_by", "phone_status")
     facts = canonical_columns(row_facts.select(ROW_FACTS), channel, rulebase)
     distinct = facts.unique(maintain_order=True).with_row_index("_tuple")
     cache = {} if cache is None else cache
@@ -568,6 +570,7 @@ def decide_channel(
         decisions,
         phone=extra["_phone_raw"] if channel.uses_phone else None,
         opted_out_by=extra["_opted_out_by"],
+        phone_status=extra["phone_status"] if channel.uses_phone else None,
     )
 
 

@@ -24,6 +24,8 @@ class ScreenResult:
     channels: list[Channel]
     #: every distinct fact tuple met in the run, with its decision (the rules ran once for each)
     decisions: dict[Facts, Decision] = field(default_factory=dict)
+    #: per phone channel: each row's phone status (valid / missing / mangled / invalid), for the summary
+    phone_status: dict[str, pl.Series] = field(default_factory=dict)
 
     @property
     def decision_columns(self) -> list[str]:
@@ -62,9 +64,12 @@ def screen_frame(
     if on_stage is not None:
         on_stage("facts")
     columns = []
+    statuses: dict[str, pl.Series] = {}
     for ch in channels:
         result = decide_channel(enriched, ch, snapshot, campaign, rulebase, now, policy, cache)
         columns.extend(result.columns(ch.value))
+        if result.phone_status is not None:
+            statuses[ch.value] = result.phone_status
         if on_stage is not None:
             on_stage(ch.value)
-    return ScreenResult(contacts.with_columns(columns), list(channels), cache)
+    return ScreenResult(contacts.with_columns(columns), list(channels), cache, statuses)

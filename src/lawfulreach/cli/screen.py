@@ -151,6 +151,7 @@ def screen(
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(html, encoding="utf-8")
     _print_summary(console, summary_frame, [c.value for c in chans], total, file.rejects.height)
+    _print_phone_problems(console, result)
     console.print(f"Results: [bold]{out}[/bold]")
     console.print(f"Report:  [bold]{report}[/bold]")
     if file.rejects.height:
@@ -161,8 +162,27 @@ def screen(
         r = cli.workspace().contacts.import_file(prospects, source=source.value, provider=provider)
         console.print(
             f"Saved:   {r.added:,} contacts added, {r.updated:,} updated, "
-            f"{r.skipped_erased:,} skipped (erased), {r.still_blocked:,} still blocked by an opt-out or exclusion"
+            f"{r.skipped_erased:,} skipped (erased), {r.still_blocked:,} still blocked by an opt-out or exclusion, "
+            f"{r.opt_outs_recorded:,} opt-outs recorded from the list's do-not-contact columns"
         )
+
+
+def _print_phone_problems(console: Console, result: ScreenResult) -> None:
+    """Missing, spreadsheet-mangled and invalid numbers told apart (all three are ``invalid_phone``)."""
+    for ch, statuses in result.phone_status.items():
+        counts = statuses.value_counts().rows()
+        by = dict(counts)
+        parts = [
+            f"{by[k]:,} {label}"
+            for k, label in (
+                ("missing", "missing"),
+                ("mangled", "turned into scientific notation by a spreadsheet (export the column as text)"),
+                ("invalid", "not valid numbers"),
+            )
+            if by.get(k)
+        ]
+        if parts:
+            console.print(f"{ch} numbers: {'; '.join(parts)}")
 
 
 def _print_summary(console: Console, frame: pl.DataFrame, channels: list[str], total: int, rejects: int) -> None:

@@ -12,7 +12,6 @@ property-tested to agree with them (``tests/test_vector_normalise.py``).
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from functools import lru_cache
 
