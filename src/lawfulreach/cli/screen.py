@@ -81,7 +81,9 @@ def screen(
     out: Path | None = typer.Option(None, "--out", help="Results file (.csv or .parquet)."),
     report: Path | None = typer.Option(None, "--report", help="HTML report file."),
     rejects_out: Path | None = typer.Option(None, "--rejects", help="Where unreadable rows are listed."),
-    preset: str = typer.Option("auto", "--preset", help="Column preset: auto, hubspot, pipedrive, salesforce."),
+    preset: str = typer.Option(
+        "auto", "--preset", help="Column preset: auto, hubspot, salesforce, pipedrive, apollo, zoho, close, lemlist."
+    ),
     mapping: list[str] = typer.Option([], "--map", help="Map a column to a field: 'Work Email=email'."),
     source: Source = typer.Option(Source.THIRD_PARTY, "--source", help="Default source where no column says."),
     save: bool = typer.Option(False, "--save", help="Also store the list as contacts, with its provenance."),
