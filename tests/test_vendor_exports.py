@@ -73,9 +73,10 @@ EXPORTS: dict[str, str] = {
     ),
     "close": (
         "id,display_name,status_label,primary_contact_name,primary_contact_title,primary_contact_primary_phone,"
-        "primary_contact_primary_email,primary_address_country,primary_address_state\n"
-        "lead_1,Acme Ltd,Potential,Ruth Evans,CEO,+44 20 7946 0958,ruth@acme.co.uk,GB,\n"
-        "lead_2,Corp Inc.,Qualified,Ted Moss,CFO,4.4207946E+11,ted@corp.us,US,NY\n"
+        "primary_contact_primary_phone_type,primary_contact_primary_email,primary_address_country,"
+        "primary_address_state\n"
+        "lead_1,Acme Ltd,Potential,Ruth Evans,CEO,+44 20 7946 0958,office,ruth@acme.co.uk,GB,\n"
+        "lead_2,Corp Inc.,Qualified,Ted Moss,CFO,4.4207946E+11,mobile,ted@corp.us,US,NY\n"
     ),
     "lemlist": (
         "email,firstName,lastName,companyName,jobTitle,phone,linkedinUrl,isUnsubscribed\n"
@@ -170,6 +171,10 @@ class TestPhones:
         rows = _by_email(_screen(tmp_path, "pipedrive")[1])
         piet = rows["piet@bedrijf.nl"]
         assert (piet["call_phone"], piet["sms_phone"]) == ("+31 20 123 4567", "+31 6 12345678")
+
+    def test_close_phone_type_words(self, tmp_path: Path) -> None:
+        file, _ = _screen(tmp_path, "close")
+        assert file.frame["phone_type"].to_list() == [None, "mobile"]
 
     def test_mangled_and_missing_told_apart(self, tmp_path: Path) -> None:
         """Still ``invalid_phone``, with a message saying what happened (and the summary counts it)."""

@@ -250,6 +250,7 @@ PRESETS: dict[str, dict[str, str]] = {
         "primary_contact_title": "job_title",
         "primary_contact_primary_email": "email",
         "primary_contact_primary_phone": "phone",
+        "primary_contact_primary_phone_type": "phone_type",
         "display_name": "company",
         "primary_address_country": "country",
         "primary_address_state": "region",
@@ -265,6 +266,20 @@ PRESETS: dict[str, dict[str, str]] = {
         "is_unsubscribed": "do_not_contact",
         "unsubscribed": "do_not_contact",
     },
+}
+
+#: Phone-type words CRMs use (Close: office, mobile, direct, home, fax, other) → the ``phone_type``
+#: vocabulary; a word that says nothing about mobile vs landline leaves the type to the number itself.
+PHONE_TYPE_WORDS: dict[str, str | None] = {
+    "cell": "mobile",
+    "cellular": "mobile",
+    "office": None,
+    "direct": None,
+    "work": None,
+    "main": None,
+    "home": None,
+    "other": None,
+    "fax": None,
 }
 
 #: Columns that name a person or a profile but no channel: an export with only these (a LinkedIn

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from lawfulreach.batch.columns import FIELDS, FLAG_FIELDS, conform, resolve_columns
+from lawfulreach.batch.columns import FIELDS, FLAG_FIELDS, PHONE_TYPE_WORDS, conform, resolve_columns
 from lawfulreach.batch.flags import flag_frame
 from lawfulreach.batch.places import read_places
 from lawfulreach.domain.vocabulary import (
@@ -198,6 +198,14 @@ def _check_values(
     present = set(labels)
     enums = {c: allowed for c, allowed in _ENUMS.items() if c in present}
     frame = frame.with_columns([pl.col(c).str.to_lowercase() for c in enums])
+    if "phone_type" in present:  # a CRM's own phone-type words (Close's "office", "mobile"…)
+        words = dict(PHONE_TYPE_WORDS)
+        frame = frame.with_columns(
+            pl.when(pl.col("phone_type").is_in(list(words)))
+            .then(pl.col("phone_type").replace_strict(words, default=None, return_dtype=pl.String))
+            .otherwise(pl.col("phone_type"))
+            .alias("phone_type")
+        )
     problems = [
         pl.when(pl.col(c).is_not_null() & ~pl.col(c).is_in(sorted(allowed))).then(
             pl.format(f"{c} {{}} is not one of {', '.join(sorted(allowed))}", pl.col(c))

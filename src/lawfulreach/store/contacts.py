@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from lawfulreach.batch.columns import FLAG_FIELDS, PHONE_FIELDS, resolve_columns
+from lawfulreach.batch.columns import FLAG_FIELDS, PHONE_FIELDS, PHONE_TYPE_WORDS, resolve_columns
 from lawfulreach.batch.flags import flag_error, read_flag
 from lawfulreach.batch.phones import choose_phone, explicit_type
 from lawfulreach.domain.extract import cctld_country, contact_keys
@@ -183,6 +183,11 @@ def _parse_row(line: int, row: dict[str, str], mapping: dict[str, str]) -> _Pars
     flags = _flags(row, mapping)
     chosen, phone_keys = _phones(data)
     given_type = data.get("phone_type")
+    if given_type is not None and str(given_type).strip().lower() in PHONE_TYPE_WORDS:
+        given_type = PHONE_TYPE_WORDS[str(given_type).strip().lower()]
+        data.pop("phone_type")
+        if given_type:
+            data["phone_type"] = given_type
     numbers = {f: data.pop(f) for f in PHONE_FIELDS if f in data}
     if chosen is not None:
         data["phone"] = numbers[chosen]
