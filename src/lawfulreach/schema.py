@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from lawfulreach.domain.extract import normalise_country, normalise_region
 from lawfulreach.domain.model import Campaign, Consent, Contact, Relationship, Request
+from lawfulreach.domain.places import country_error, normalise_country, normalise_region, region_error
 from lawfulreach.domain.vocabulary import (
     Channel,
     ConsentStatus,
@@ -52,17 +52,19 @@ class ContactIn(_Strict):
             return None
         code = normalise_country(v)
         if code is None:
-            raise ValueError(f"unknown country {v!r}; use an ISO 3166-1 alpha-2 code such as DE or GB")
+            raise ValueError(country_error(v))
         return code
 
     @field_validator("region")
     @classmethod
-    def _region(cls, v: str | None) -> str | None:
+    def _region(cls, v: str | None, info: ValidationInfo) -> str | None:
+        """Read against the country (validated first: fields validate in order), as ``screen`` does."""
         if v is None or not v.strip():
             return None
-        code = normalise_region(v)
+        country = info.data.get("country")
+        code = normalise_region(v, country)
         if code is None:
-            raise ValueError(f"region {v!r} is not an ISO 3166-2 code such as US-CA")
+            raise ValueError(region_error(v, country))
         return code
 
     def to_domain(self) -> Contact:

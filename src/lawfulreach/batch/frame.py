@@ -15,7 +15,9 @@ from datetime import date, datetime
 
 import polars as pl
 
-from lawfulreach.batch.columns import conform
+from lawfulreach.batch.columns import FLAG_FIELDS, PHONE_FIELDS, conform
+from lawfulreach.batch.phones import choose_phone_columns, explicit_type, pick
+from lawfulreach.batch.places import read_places
 from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.batch.vector_email import normalise_emails
 from lawfulreach.batch.vector_phone import normalise_phones
@@ -26,8 +28,6 @@ from lawfulreach.domain.extract import (
     ROLE_PATTERN,
     cctld_country,
     consent_covers,
-    normalise_country,
-    normalise_region,
     relationship_recent,
 )
 from lawfulreach.domain.facts import FACT_FIELDS, Facts
@@ -119,23 +119,43 @@ def contact_facts(
     ``conformed``: the frame already has every canonical column as trimmed text with blanks as nulls
     (what ``read_prospects`` returns), so ``conform`` need not run again."""
     df = contacts if conformed else conform(contacts)
-    df = df.with_columns(
-        _map_distinct("country", lambda v: normalise_country(v), pl.String(), df).alias("_country"),
-        _map_distinct("region", lambda v: normalise_region(v), pl.String(), df).alias("_region"),
-    )
+    # Countries and regions through the one normaliser ``check`` uses (``domain.places``); rows whose
+    # values it cannot read were rejected by the reader, so a null here means "not given".
+    df = pl.concat([df, read_places(df).drop("_place_error")], how="horizontal")
     df = df.with_columns(pl.coalesce("_country", pl.col("_region").str.slice(0, 2)).alias("_country"))
     emails = normalise_emails(df["email"])
     df = pl.concat([df, emails], how="horizontal")
     df = df.with_columns(
         _map_distinct("email_domain", lambda v: cctld_country(v), pl.String(), df).alias("_email_country")
     )
-    phones = normalise_phones(df["phone"], df.select(pl.coalesce("_country", "_email_country")).to_series()).rename(
-        {"phone_type": "phone_type_inferred"}
+    # Every phone column, normalised once each; the number a channel decides on is chosen later
+    # (``batch.phones``). A single-phone list normalises one column, as before.
+    fields = [f for f in PHONE_FIELDS if f in df.columns and df[f].null_count() < df.height] or ["phone"]
+    df = df.with_columns(
+        pl.when(pl.col("phone_type").is_in(["mobile", "landline"]))
+        .then(pl.col("phone_type"))
+        .otherwise(pl.lit(PhoneType.UNKNOWN.value))
+        .alias("_given_phone_type")
     )
-    df = pl.concat([df, phones], how="horizontal").with_columns(
-        # Same rule as domain.extract.phone_country: non-geographic numbers (region "001") give no country.
-        pl.when(pl.col("phone_country").str.contains("^[A-Z]{2}$")).then(pl.col("phone_country")).alias("phone_country")
-    )
+    default_country = df.select(pl.coalesce("_country", "_email_country")).to_series()
+    for f in fields:
+        given = pl.lit(explicit_type(f, None)) if f != "phone" else pl.col("phone_type")
+        norm = normalise_phones(df[f], default_country).select(
+            pl.col("phone_status"),
+            pl.col("phone_e164"),
+            # Same rule as domain.extract.phone_country: non-geographic numbers (region "001") give no country.
+            pl.when(pl.col("phone_country").str.contains("^[A-Z]{2}$"))
+            .then(pl.col("phone_country"))
+            .alias("phone_country"),
+            pl.col("phone_type").alias("_inferred"),
+        )
+        df = pl.concat([df, norm.rename({c: f"_ph.{f}.{c}" for c in norm.columns})], how="horizontal").with_columns(
+            pl.when(given.is_in(["mobile", "landline"]))
+            .then(given)
+            .otherwise(pl.col(f"_ph.{f}._inferred").fill_null(PhoneType.UNKNOWN.value))
+            .alias(f"_ph.{f}.phone_type"),
+            pl.col(f).alias(f"_ph.{f}.raw"),
+        )
 
     # Contact-level facts (same patterns as domain.extract).
     explicit_sub = pl.col("subscriber_type").fill_null("unknown")
@@ -160,10 +180,6 @@ def contact_facts(
         .then(pl.lit(SubscriberType.PARTNERSHIP.value))
         .otherwise(pl.lit(SubscriberType.UNKNOWN.value))
         .alias("subscriber_type"),
-        pl.when(pl.col("phone_type").is_in(["mobile", "landline"]))
-        .then(pl.col("phone_type"))
-        .otherwise(pl.col("phone_type_inferred").fill_null(PhoneType.UNKNOWN.value))
-        .alias("phone_type"),
         pl.col("in_public_directory").fill_null("false").is_in(_TRUE).alias("in_public_directory"),
         pl.col("source").fill_null(default_source.value).alias("source"),
     )
@@ -191,10 +207,9 @@ def contact_facts(
     )
 
     # Tenant state, joined (spec §2: always consulted). Person keys in the snapshot are blind indexes.
-    df = _blind_indexes(df, snapshot)
+    df = df.with_columns(_blind_index(df["email_key"], snapshot).alias("_email_index"))
     df = df.with_columns(
         pl.col("_email_index").is_in(snapshot.suppressed_emails.implode()).fill_null(False).alias("suppressed_email"),
-        pl.col("_phone_index").is_in(snapshot.suppressed_phones.implode()).fill_null(False).alias("suppressed_phone"),
     )
     if snapshot.suppressed_domains.len():
         listed = set(snapshot.suppressed_domains.to_list())
@@ -205,31 +220,51 @@ def contact_facts(
         )
     else:
         df = df.with_columns(pl.lit(False).alias("suppressed_domain"))
+    df = df.with_columns(
+        pl.col("_email_index").is_in(snapshot.erased_hashes.implode()).fill_null(False).alias("_email_erased")
+    )
+    return with_phone(df, Channel.CALL, snapshot)
+
+
+def phone_fields(df: pl.DataFrame) -> list[str]:
+    """The phone fields ``contact_facts`` normalised, in ``PHONE_FIELDS`` order."""
+    return [f for f in PHONE_FIELDS if f"_ph.{f}.phone_status" in df.columns]
+
+
+def with_phone(df: pl.DataFrame, channel: Channel, snapshot: BatchSnapshot) -> pl.DataFrame:
+    """The phone facts of the number ``channel`` decides on (``batch.phones``): ``phone_status``,
+    ``phone_e164``, ``phone_country``, ``phone_type``, ``_phone_raw`` (as written, for the output),
+    its blind index, suppression and erasure."""
+    fields = phone_fields(df)
+    chosen = choose_phone_columns(df, fields, channel)
+    df = df.with_columns(chosen.alias("_phone_field"))
+    picked = pl.col("_phone_field")
+    df = df.with_columns(
+        pick(fields, picked, "phone_status").fill_null("missing").alias("phone_status"),
+        pick(fields, picked, "phone_e164").alias("phone_e164"),
+        pick(fields, picked, "phone_country").alias("phone_country"),
+        # No number at all: the row's own phone_type column still stands, as for a single check.
+        pick(fields, picked, "phone_type").fill_null(pl.col("_given_phone_type")).alias("phone_type"),
+        pick(fields, picked, "raw").alias("_phone_raw"),
+    )
+    df = df.with_columns(_blind_index(df["phone_e164"], snapshot).alias("_phone_index"))
     erased = snapshot.erased_hashes.implode()
     return df.with_columns(
-        (
-            pl.col("_email_index").is_in(erased).fill_null(False)
-            | pl.col("_phone_index").is_in(erased).fill_null(False)
-        ).alias("erased")
+        pl.col("_phone_index").is_in(snapshot.suppressed_phones.implode()).fill_null(False).alias("suppressed_phone"),
+        (pl.col("_email_erased") | pl.col("_phone_index").is_in(erased).fill_null(False)).alias("erased"),
     )
 
 
-def _blind_indexes(df: pl.DataFrame, snapshot: BatchSnapshot) -> pl.DataFrame:
-    """``_email_index`` / ``_phone_index``: the blind index of each row's normalised email and phone
-    (``BatchSnapshot.index_of``), computed for distinct values only and only when some person-keyed
-    state exists; null otherwise."""
+def _blind_index(keys: pl.Series, snapshot: BatchSnapshot) -> pl.Series:
+    """The blind index of each normalised key (``BatchSnapshot.index_of``), computed for distinct
+    values only and only when some person-keyed state exists; null otherwise."""
     if not snapshot.needs_index():
-        return df.with_columns(
-            pl.lit(None, pl.String).alias("_email_index"), pl.lit(None, pl.String).alias("_phone_index")
-        )
-    for column, out in (("email_key", "_email_index"), ("phone_e164", "_phone_index")):
-        uniques = df[column].drop_nulls().unique()
-        table = pl.DataFrame(
-            {column: uniques, out: pl.Series(snapshot.index_of(uniques.to_list()), dtype=pl.String)},
-            schema={column: pl.String, out: pl.String},
-        )
-        df = df.join(table, on=column, how="left", maintain_order="left")
-    return df
+        return pl.Series(keys.name, [None] * len(keys), dtype=pl.String)
+    uniques = keys.drop_nulls().unique().to_list()
+    table = dict(zip(uniques, snapshot.index_of(uniques), strict=True))
+    if not table:
+        return pl.Series(keys.name, [None] * len(keys), dtype=pl.String)
+    return keys.replace_strict(table, default=None, return_dtype=pl.String)
 
 
 def _relationship_recent(df: pl.DataFrame, channel: Channel, rulebase: RuleBase, today: date) -> pl.DataFrame:
@@ -292,9 +327,17 @@ def _channel_facts(
         .unique()
         .implode()
     )
+    # The list's own do-not-contact columns are opt-outs for their channels (spec §6).
+    flags = [pl.col(f) for f, chans in FLAG_FIELDS.items() if channel in chans and f in df.columns]
+    listed = (
+        pl.concat_str(flags, separator="; ", ignore_nulls=True).replace("", None) if flags else pl.lit(None, pl.String)
+    )
+    df = df.with_columns(listed.alias("_opted_out_by"))
     df = df.with_columns(
         (
-            pl.col("_email_index").is_in(opted).fill_null(False) | pl.col("_phone_index").is_in(opted).fill_null(False)
+            pl.col("_email_index").is_in(opted).fill_null(False)
+            | pl.col("_phone_index").is_in(opted).fill_null(False)
+            | pl.col("_opted_out_by").is_not_null()
         ).alias("opted_out")
     )
 
@@ -403,7 +446,7 @@ def _channel_facts(
         df = df.with_columns(
             pl.lit("").alias("dnc_listed"), pl.lit("").alias("dnc_missing"), pl.lit("").alias("dnc_stale")
         )
-    return df.select(ROW_FACTS)
+    return df.select(*ROW_FACTS, "_phone_raw", "_opted_out_by")
 
 
 def _literal(name: str) -> pl.Expr:
@@ -483,6 +526,12 @@ class ChannelResult:
 
     tuple_ids: pl.Series
     decisions: list[Decision]
+    #: per contact row: the number the channel decided on, as written (phone channels only)
+    phone: pl.Series | None = None
+    #: per contact row: the list's do-not-contact column(s) that opted the contact out, if any
+    opted_out_by: pl.Series | None = None
+    #: per contact row: the decided number's status (phone channels only)
+    phone_status: pl.Series | None = None
 
     def columns(self, prefix: str) -> list[pl.Series]:
         def col(name: str, values: list[str | None]) -> pl.Series:
@@ -490,7 +539,7 @@ class ChannelResult:
             return table.gather(self.tuple_ids).alias(f"{prefix}_{name}")
 
         ds = self.decisions
-        return [
+        out = [
             col("outcome", [d.outcome.value for d in ds]),
             col("jurisdiction", [d.jurisdiction for d in ds]),
             col("basis", [d.basis.value if d.basis else None for d in ds]),
@@ -498,6 +547,11 @@ class ChannelResult:
             col("requirements", [";".join(r.value for r in d.requirements) for d in ds]),
             col("regimes", [";".join(d.regimes) for d in ds]),
         ]
+        if self.phone is not None:
+            out.append(self.phone.alias(f"{prefix}_phone"))
+        if self.opted_out_by is not None:
+            out.append(self.opted_out_by.alias(f"{prefix}_opted_out_by"))
+        return out
 
 
 def decide_channel(
@@ -510,7 +564,11 @@ def decide_channel(
     policy: SubscriberPolicy,
     cache: dict[Facts, Decision] | None = None,
 ) -> ChannelResult:
-    facts = canonical_columns(_channel_facts(contacts, channel, snapshot, campaign, rulebase, now), channel, rulebase)
+    if channel is Channel.SMS and len(phone_fields(contacts)) > 1:
+        contacts = with_phone(contacts, channel, snapshot)  # a mobile, where the row has one
+    row_facts = _channel_facts(contacts, channel, snapshot, campaign, rulebase, now)
+    extra = row_facts.select("_phone_raw", "_opted_out_by", "phone_status")
+    facts = canonical_columns(row_facts.select(ROW_FACTS), channel, rulebase)
     distinct = facts.unique(maintain_order=True).with_row_index("_tuple")
     cache = {} if cache is None else cache
     decisions = []
@@ -519,7 +577,13 @@ def decide_channel(
             cache[key] = decide(key, rulebase)
         decisions.append(cache[key])
     ids = facts.join(distinct, on=list(ROW_FACTS), how="left", nulls_equal=True, maintain_order="left")["_tuple"]
-    return ChannelResult(ids.cast(pl.Int64), decisions)
+    return ChannelResult(
+        ids.cast(pl.Int64),
+        decisions,
+        phone=extra["_phone_raw"] if channel.uses_phone else None,
+        opted_out_by=extra["_opted_out_by"],
+        phone_status=extra["phone_status"] if channel.uses_phone else None,
+    )
 
 
 def decide_frame(

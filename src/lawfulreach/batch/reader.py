@@ -37,7 +37,9 @@ from pathlib import Path
 
 import polars as pl
 
-from lawfulreach.batch.columns import FIELDS, conform, resolve_columns
+from lawfulreach.batch.columns import FIELDS, FLAG_FIELDS, PHONE_TYPE_WORDS, conform, resolve_columns
+from lawfulreach.batch.flags import flag_frame
+from lawfulreach.batch.places import read_places
 from lawfulreach.csvsafe import neutralise_frame, private_file, restore, restore_frame
 from lawfulreach.domain.vocabulary import (
     Channel,
@@ -492,10 +494,25 @@ def read_prospects(
     table = read_table(path, sheet=sheet)
     raw = table.frame
     mapping = resolve_columns(raw.columns, preset, explicit)
-    frame = raw.select([pl.col(src).alias(dst) for src, dst in mapping.items()])
-    frame = conform(frame).select(FIELDS).with_columns(table.lines.alias("line"))
-    source_of = {dst: src for src, dst in mapping.items()}
-    bad, value_rejects = _check_values(frame, source_of)
+    flag_sources: dict[str, list[str]] = {}
+    for src, dst in mapping.items():
+        if dst in FLAG_FIELDS:
+            flag_sources.setdefault(dst, []).append(src)
+    flags, flag_errors = flag_frame(raw, flag_sources)
+    frame = raw.select([pl.col(src).alias(dst) for src, dst in mapping.items() if dst not in FLAG_FIELDS])
+    frame = conform(frame.with_columns(flags)).select(FIELDS).with_columns(table.lines.alias("line"))
+    # {field: the file's column}; the first column mapped to a field names it in messages
+    source_of = {dst: src for src, dst in reversed(mapping.items())}
+    if "phone_type" in source_of:  # a CRM's own phone-type words (Close's "office", "mobile"…)
+        lowered = pl.col("phone_type").str.to_lowercase()
+        words = dict(PHONE_TYPE_WORDS)
+        frame = frame.with_columns(
+            pl.when(lowered.is_in(list(words)))
+            .then(lowered.replace_strict(words, default=None, return_dtype=pl.String))
+            .otherwise(pl.col("phone_type"))
+            .alias("phone_type")
+        )
+    bad, value_rejects = _check_values(frame, source_of, flag_errors)
     if bad is not None:
         frame, raw = frame.filter(~bad), raw.filter(~bad)
     frame = frame.with_columns([pl.col(c).str.to_lowercase() for c in _ENUMS if c in source_of])
@@ -503,22 +520,37 @@ def read_prospects(
     return ProspectFile(frame=frame, rejects=rejects, columns=mapping, raw=raw, format=table.format)
 
 
-def _check_values(frame: pl.DataFrame, source_of: dict[str, str]) -> tuple[pl.Series | None, pl.DataFrame]:
-    """Rows with values outside the closed vocabularies (or undated dates): (bad-row mask, rejects)."""
-    checks: dict[str, tuple[pl.Expr, str]] = {}
+def _check_values(
+    frame: pl.DataFrame, source_of: dict[str, str], flag_errors: pl.Series | None = None
+) -> tuple[pl.Series | None, pl.DataFrame]:
+    """Rows with values outside the closed vocabularies, undated dates, a country or region that
+    cannot be read, or an unreadable do-not-contact flag: (bad-row mask, rejects). Spec §6: such a
+    value is never dropped and never guessed."""
+    checks: dict[str, tuple[pl.Expr, pl.Expr]] = {}
     for c, allowed in _ENUMS.items():
         if c in source_of:
             checks[c] = (
                 pl.col(c).is_not_null() & ~pl.col(c).str.to_lowercase().is_in(sorted(allowed)),
-                f"{c} {{}} is not one of {', '.join(sorted(allowed))}",
+                pl.format(f"{c} {{}} is not one of {', '.join(sorted(allowed))}", pl.col(c)),
             )
     if "last_interaction" in source_of:
         li = pl.col("last_interaction")
         checks["last_interaction"] = (
             li.is_not_null()
             & (~li.str.contains(r"^\d{4}-\d{2}-\d{2}$") | li.str.to_date("%Y-%m-%d", strict=False).is_null()),
-            "last_interaction {} is not a date (YYYY-MM-DD)",
+            pl.format("last_interaction {} is not a date (YYYY-MM-DD)", li),
         )
+    if {"country", "region"} & set(source_of):
+        places = read_places(frame, source_of)
+        frame = frame.with_columns(places)
+        error = pl.col("_place_error")
+        if "country" in source_of:
+            checks["country"] = (pl.col("country").is_not_null() & pl.col("_country").is_null(), error)
+        if "region" in source_of:
+            checks["region"] = (pl.col("region").is_not_null() & pl.col("_region").is_null(), error)
+    if flag_errors is not None:
+        frame = frame.with_columns(flag_errors.alias("_flag_error"))
+        checks["_flag_error"] = (pl.col("_flag_error").is_not_null(), pl.col("_flag_error"))
     if not checks:
         return None, empty_rejects()
     flags = frame.select([cond.fill_null(False).alias(c) for c, (cond, _) in checks.items()])
@@ -528,9 +560,10 @@ def _check_values(frame: pl.DataFrame, source_of: dict[str, str]) -> tuple[pl.Se
     parts = [
         frame.filter(flags[c]).select(
             pl.col("line"),
-            pl.lit(source_of[c]).alias("column"),
-            pl.col(c).alias("value"),
-            pl.format(msg, pl.col(c)).alias("error"),
+            # an unreadable flag's message names its column and value itself
+            pl.lit(source_of.get(c, "")).alias("column"),
+            (pl.col(c) if c in frame.columns and c != "_flag_error" else pl.lit("")).cast(pl.String).alias("value"),
+            msg.alias("error"),
         )
         for c, (_, msg) in checks.items()
         if flags[c].any()

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from lawfulreach.domain.extract import normalise_country, normalise_region
+from lawfulreach.batch.phones import choose_phone, explicit_type
+from lawfulreach.domain.extract import cctld_country
 from lawfulreach.domain.model import Campaign, Consent, Contact, Relationship, Request
+from lawfulreach.domain.normalise import normalise_email, normalise_phone
+from lawfulreach.domain.places import normalise_country, normalise_region
 from lawfulreach.domain.vocabulary import (
     Channel,
     ConsentStatus,
@@ -38,16 +41,27 @@ def request_from_row(
     default_source: Source = Source.THIRD_PARTY,
 ) -> Request:
     name = _text(row, "name") or " ".join(p for p in (_text(row, "first_name"), _text(row, "last_name")) if p) or None
-    region = normalise_region(_text(row, "region"))
+    country = normalise_country(_text(row, "country"))
+    region = normalise_region(_text(row, "region"), country)
     sub = (_text(row, "subscriber_type") or "unknown").lower()
-    ptype = (_text(row, "phone_type") or "").lower()
+    given = (_text(row, "phone_type") or "").lower()
+    email = _text(row, "email")
+    default_country = (country or (region[:2] if region else None)) or cctld_country(normalise_email(email).domain)
+
+    def read(raw: str) -> tuple[str, str]:
+        facts = normalise_phone(raw, default_country)
+        return facts.status.value, facts.phone_type.value
+
+    # The number this channel decides on (``batch.phones``: every phone column is read).
+    field = choose_phone(row, channel, read)
+    ptype = (explicit_type(field, given) or "") if field and field != "phone" else given
     contact = Contact(
-        email=_text(row, "email"),
-        phone=_text(row, "phone"),
+        email=email,
+        phone=_text(row, field) if field else None,
         name=name,
         job_title=_text(row, "job_title"),
         company=_text(row, "company"),
-        country=normalise_country(_text(row, "country")),
+        country=country,
         region=region,
         subscriber_type=SubscriberType(sub),
         phone_type=PhoneType(ptype) if ptype else None,

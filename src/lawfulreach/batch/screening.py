@@ -24,10 +24,20 @@ class ScreenResult:
     channels: list[Channel]
     #: every distinct fact tuple met in the run, with its decision (the rules ran once for each)
     decisions: dict[Facts, Decision] = field(default_factory=dict)
+    #: per phone channel: each row's phone status (valid / missing / mangled / invalid), for the summary
+    phone_status: dict[str, pl.Series] = field(default_factory=dict)
 
     @property
     def decision_columns(self) -> list[str]:
-        return [f"{ch.value}_{name}" for ch in self.channels for name in DECISION_FIELDS]
+        """Per channel: the decision, the number a phone channel decided on (``<channel>_phone``) and
+        the list's own do-not-contact column(s) that opted the contact out (``<channel>_opted_out_by``)."""
+        out = []
+        for ch in self.channels:
+            out += [f"{ch.value}_{name}" for name in DECISION_FIELDS]
+            if ch.uses_phone:
+                out.append(f"{ch.value}_phone")
+            out.append(f"{ch.value}_opted_out_by")
+        return out
 
 
 def screen_frame(
@@ -54,9 +64,12 @@ def screen_frame(
     if on_stage is not None:
         on_stage("facts")
     columns = []
+    statuses: dict[str, pl.Series] = {}
     for ch in channels:
         result = decide_channel(enriched, ch, snapshot, campaign, rulebase, now, policy, cache)
         columns.extend(result.columns(ch.value))
+        if result.phone_status is not None:
+            statuses[ch.value] = result.phone_status
         if on_stage is not None:
             on_stage(ch.value)
-    return ScreenResult(contacts.with_columns(columns), list(channels), cache)
+    return ScreenResult(contacts.with_columns(columns), list(channels), cache, statuses)

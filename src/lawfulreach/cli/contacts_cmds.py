@@ -39,6 +39,8 @@ def import_(
         f"{r.still_blocked} stay blocked by an exclusion or opt-out on record; "
         f"{r.skipped_erased} skipped (erased people, not stored)"
     )
+    if r.opt_outs_recorded:
+        typer.echo(f"{r.opt_outs_recorded} opt-outs recorded from the list's own do-not-contact columns")
     if r.ignored_columns:
         typer.echo(f"columns not stored: {', '.join(r.ignored_columns)}")
     line = report_rejects(r.rejects, rejects or default_rejects(file, "contacts-rejects"))

@@ -101,7 +101,9 @@ def screen(
     out: Path | None = typer.Option(None, "--out", help="Results file (.csv or .parquet)."),
     report: Path | None = typer.Option(None, "--report", help="HTML report file."),
     rejects_out: Path | None = typer.Option(None, "--rejects", help="Where unreadable rows are listed."),
-    preset: str = typer.Option("auto", "--preset", help="Column preset: auto, hubspot, pipedrive, salesforce."),
+    preset: str = typer.Option(
+        "auto", "--preset", help="Column preset: auto, hubspot, salesforce, pipedrive, apollo, zoho, close, lemlist."
+    ),
     mapping: list[str] = typer.Option([], "--map", help="Map a column to a field: 'Work Email=email'."),
     source: Source = typer.Option(Source.THIRD_PARTY, "--source", help="Default source where no column says."),
     save: bool = typer.Option(False, "--save", help="Also store the list as contacts, with its provenance."),
@@ -190,6 +192,7 @@ def screen(
         clashes = ", ".join(f"{k} → {v}" for k, v in renamed.items())
         console.print(f"Added columns renamed (the input already has these names): {clashes}", markup=False)
     _print_summary(console, summary_frame, [c.value for c in chans], total, rejected)
+    _print_phone_problems(console, result)
     console.print(f"Results: [bold]{out}[/bold]")
     console.print(f"Report:  [bold]{report}[/bold]")
     if rejects_line:
@@ -200,8 +203,27 @@ def screen(
         r = cli.workspace().contacts.store(prepared, source=source.value, provider=provider)
         console.print(
             f"Saved:   {r.added:,} contacts added, {r.updated:,} updated, "
-            f"{r.skipped_erased:,} skipped (erased), {r.still_blocked:,} still blocked by an opt-out or exclusion"
+            f"{r.skipped_erased:,} skipped (erased), {r.still_blocked:,} still blocked by an opt-out or exclusion, "
+            f"{r.opt_outs_recorded:,} opt-outs recorded from the list's do-not-contact columns"
         )
+
+
+def _print_phone_problems(console: Console, result: ScreenResult) -> None:
+    """Missing, spreadsheet-mangled and invalid numbers told apart (all three are ``invalid_phone``)."""
+    for ch, statuses in result.phone_status.items():
+        counts = statuses.value_counts().rows()
+        by = dict(counts)
+        parts = [
+            f"{by[k]:,} {label}"
+            for k, label in (
+                ("missing", "missing"),
+                ("mangled", "turned into scientific notation by a spreadsheet (export the column as text)"),
+                ("invalid", "not valid numbers"),
+            )
+            if by.get(k)
+        ]
+        if parts:
+            console.print(f"{ch} numbers: {'; '.join(parts)}")
 
 
 def _print_summary(console: Console, frame: pl.DataFrame, channels: list[str], total: int, rejects: int) -> None:

@@ -222,7 +222,13 @@ def _address_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
         what = "missing" if f.email_status is AddressStatus.MISSING else "not a valid email address"
         d.add(ReasonCode.INVALID_EMAIL, f"The email address is {what}.", cite)
     if f.channel.uses_phone and f.phone_status is not AddressStatus.VALID:
-        what = "missing" if f.phone_status is AddressStatus.MISSING else "not a valid phone number"
+        what = {
+            AddressStatus.MISSING: "missing",
+            AddressStatus.MANGLED: (
+                "unreadable: a spreadsheet turned it into a number in scientific notation (such as "
+                "4.4207946E+11) and its last digits are lost; export the column as text"
+            ),
+        }.get(f.phone_status, "not a valid phone number")
         d.add(ReasonCode.INVALID_PHONE, f"The phone number is {what}.", cite)
 
 

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from lawfulreach.domain.facts import Facts
 from lawfulreach.domain.lexicons import (
     CCTLD_ALIASES,
-    COUNTRY_ALIASES,
     GENERIC_USE_CCTLDS,
     LEGAL_FORM_PREFIXES,
     LEGAL_FORMS,
@@ -22,6 +21,7 @@ from lawfulreach.domain.lexicons import (
 )
 from lawfulreach.domain.model import Request
 from lawfulreach.domain.normalise import EmailFacts, PhoneFacts, normalise_email, normalise_phone
+from lawfulreach.domain.places import normalise_country, normalise_region
 from lawfulreach.domain.rulebase import Overlays, RelationshipWindow
 from lawfulreach.domain.state import TenantState, dnc_register_facts
 from lawfulreach.domain.vocabulary import (
@@ -87,39 +87,6 @@ def _valid_alpha2() -> frozenset[str]:
 
 
 VALID_ALPHA2 = _valid_alpha2()
-_NAME_TO_CODE: dict[str, str] = {}
-
-
-def normalise_country(raw: str | None) -> str | None:
-    """ISO alpha-2 from a code, a common alias (``UK``) or an English country name; else None."""
-    if raw is None:
-        return None
-    text = raw.strip().upper()
-    if not text:
-        return None
-    text = COUNTRY_ALIASES.get(text, text)
-    if len(text) == 2:
-        return text if text in VALID_ALPHA2 else None
-    if not _NAME_TO_CODE:
-        import pycountry
-
-        for c in pycountry.countries:
-            for attr in ("name", "common_name", "official_name"):
-                v = getattr(c, attr, None)
-                if v:
-                    _NAME_TO_CODE[v.upper()] = c.alpha_2
-            _NAME_TO_CODE[c.alpha_3] = c.alpha_2
-    return _NAME_TO_CODE.get(text)
-
-
-def normalise_region(raw: str | None) -> str | None:
-    """ISO 3166-2 code in upper case (``us-ca`` → ``US-CA``), or None when not of that shape."""
-    if raw is None:
-        return None
-    text = raw.strip().upper()
-    if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", text):
-        return text
-    return None
 
 
 def cctld_country(domain: str | None) -> str | None:
@@ -191,8 +158,9 @@ def is_pre_ticked(method: str | None) -> bool:
 def contact_keys(request: Request) -> tuple[EmailFacts, PhoneFacts, str | None]:
     """Normalised email and phone facts plus the explicit country they were read with."""
     c = request.contact
-    region = normalise_region(c.region)
-    country = normalise_country(c.country) or (region[:2] if region else None)
+    country = normalise_country(c.country)
+    region = normalise_region(c.region, country)
+    country = country or (region[:2] if region else None)
     email = normalise_email(c.email)
     phone = normalise_phone(c.phone, country or cctld_country(email.domain))
     return email, phone, country
@@ -207,7 +175,7 @@ def extract_facts(
 ) -> Facts:
     c, campaign, channel = request.contact, request.campaign, request.channel
     email, phone, country = contact_keys(request)
-    region = normalise_region(c.region)
+    region = normalise_region(c.region, normalise_country(c.country))
     jurisdiction = infer_jurisdiction(country, phone_country(phone.country), cctld_country(email.domain), channel)
     if region and jurisdiction and region[:2] != jurisdiction:
         region = None  # a subdivision of another country says nothing about this contact

@@ -11,6 +11,7 @@ property-tested to agree with them (``tests/test_vector_normalise.py``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -94,11 +95,17 @@ _TYPE_MAP = {
 }
 
 
+#: What a spreadsheet writes for a long number it read as a figure: ``4.4207946E+11``, ``4,42E+11``.
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+]?\d{1,3}")
+
+
 @lru_cache(maxsize=65536)
 def normalise_phone(raw: str | None, default_country: str | None = None) -> PhoneFacts:
     if raw is None or not raw.strip():
         return PhoneFacts(AddressStatus.MISSING)
     text = raw.strip()
+    if _SCIENTIFIC.fullmatch(text):
+        return PhoneFacts(AddressStatus.MANGLED)
     if text.startswith("00"):
         text = "+" + text[2:]
     try:

@@ -105,6 +105,9 @@ class AddressStatus(StrEnum):
     VALID = "valid"
     INVALID = "invalid"
     MISSING = "missing"
+    #: a phone a spreadsheet turned into a number in scientific notation (``4.4207946E+11``): its last
+    #: digits are lost, so it is unreadable — told apart so the user knows how to fix the export
+    MANGLED = "mangled"
 
 
 class SubscriberPolicy(StrEnum):

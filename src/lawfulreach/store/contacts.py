@@ -31,18 +31,24 @@ from pydantic import ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from lawfulreach.batch.columns import resolve_columns
+from lawfulreach.batch.columns import FLAG_FIELDS, PHONE_FIELDS, PHONE_TYPE_WORDS, resolve_columns
+from lawfulreach.batch.flags import flag_error, read_flag
+from lawfulreach.batch.phones import choose_phone, explicit_type
 from lawfulreach.batch.reader import FileFormat, combine_rejects, empty_rejects, read_table, strict_check
-from lawfulreach.domain.extract import contact_keys
+from lawfulreach.domain.extract import cctld_country, contact_keys
 from lawfulreach.domain.model import Request
-from lawfulreach.domain.state import parent_domains
+from lawfulreach.domain.normalise import normalise_email, normalise_phone
+from lawfulreach.domain.places import normalise_country, normalise_region
+from lawfulreach.domain.state import ALL_CHANNELS, parent_domains
 from lawfulreach.domain.vocabulary import AddressStatus, Channel, Source
-from lawfulreach.errors import InputError
+from lawfulreach.errors import ConflictError, InputError
 from lawfulreach.schema import ContactIn, describe_validation_error
 from lawfulreach.store import audit
+from lawfulreach.store.ledger import LedgerRepo
 from lawfulreach.store.ledger_state import LedgerFact, derive
 from lawfulreach.store.models import Contact, ContactProvenance, ErasedSubject, LedgerEvent, SuppressionEntry
 from lawfulreach.store.scope import TenantScope
+from lawfulreach.store.subjects import Subject, SubjectKind
 
 #: The contact fields a stored contact keeps (request-level columns such as consent are not contacts).
 CONTACT_FIELDS = frozenset(
@@ -126,6 +132,8 @@ class ContactImportReport:
     #: rows that could not be stored: line, column, value, error (what the rejects file holds)
     rejects: pl.DataFrame = field(default_factory=empty_rejects)
     format: FileFormat | None = None
+    #: opt-outs the list's own do-not-contact columns recorded on the ledger (new ones only)
+    opt_outs_recorded: int = 0
 
 
 class _RowProblemError(InputError):
@@ -154,6 +162,8 @@ class _Parsed:
     phone_key: str | None
     domain: str | None
     values: dict[str, Any] = field(default_factory=dict)
+    #: the list's own opt-outs: (subject kind, normalised key, channel or "all", the column that said so)
+    opt_outs: list[tuple[SubjectKind, str, str, str]] = field(default_factory=list)
 
     @property
     def identity(self) -> str:
@@ -164,16 +174,57 @@ def map_columns(header: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
     """(header → field, ignored headers), with the same column table as ``screen``
     (``batch.columns``: case-insensitive, HubSpot/Pipedrive/Salesforce names)."""
     resolved = resolve_columns(header)
-    mapping = {h: f for h, f in resolved.items() if f in CONTACT_FIELDS}
+    mapping = {h: f for h, f in resolved.items() if f in CONTACT_FIELDS or f in PHONE_FIELDS or f in FLAG_FIELDS}
     return mapping, tuple(h for h in header if h not in mapping and h)
+
+
+def _flags(row: dict[str, str | None], mapping: dict[str, str]) -> list[tuple[str, str]]:
+    """(flag field, column) for every do-not-contact column that says "opted out"; an unreadable
+    value is a reject (never read as "not opted out")."""
+    out = []
+    for h, v in row.items():
+        field_ = mapping.get(h)
+        if field_ in FLAG_FIELDS:
+            verdict = read_flag(field_, v)
+            if verdict is None:
+                raise _RowProblemError(h, v, flag_error(h, field_, v or ""))
+            if verdict:
+                out.append((field_, h))
+    return out
+
+
+def _phones(data: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """(the field a call would use — the number stored, ``batch.phones``; every valid number's key)."""
+    country = normalise_country(data.get("country"))
+    region = normalise_region(data.get("region"), country)
+    default = (country or (region[:2] if region else None)) or cctld_country(normalise_email(data.get("email")).domain)
+    facts = {f: normalise_phone(str(data[f]), default) for f in PHONE_FIELDS if data.get(f)}
+    chosen = choose_phone(data, Channel.CALL, lambda raw: (normalise_phone(raw, default).status.value, ""))
+    return chosen, [x.e164 for x in facts.values() if x.e164]
 
 
 def _parse_row(line: int, row: dict[str, str | None], mapping: dict[str, str]) -> _Parsed:
     data: dict[str, Any] = {}
     for h, v in row.items():
         text = v.strip() if v else ""
-        if h in mapping and text:
+        if h in mapping and text and mapping[h] not in FLAG_FIELDS:
             data[mapping[h]] = text
+    flags = _flags(row, mapping)
+    chosen, phone_keys = _phones(data)
+    given_type = data.get("phone_type")
+    if given_type is not None and str(given_type).strip().lower() in PHONE_TYPE_WORDS:
+        given_type = PHONE_TYPE_WORDS[str(given_type).strip().lower()]
+        data.pop("phone_type")
+        if given_type:
+            data["phone_type"] = given_type
+    numbers = {f: data.pop(f) for f in PHONE_FIELDS if f in data}
+    if chosen is not None:
+        data["phone"] = numbers[chosen]
+        if chosen != "phone":  # the row's phone_type column describes its generic phone only
+            data.pop("phone_type", None)
+            typed = explicit_type(chosen, str(given_type).strip().lower() if given_type else None)
+            if typed:
+                data["phone_type"] = typed
     if "in_public_directory" in data:
         raw = data["in_public_directory"]
         flag = raw.lower()
@@ -193,6 +244,12 @@ def _parse_row(line: int, row: dict[str, str | None], mapping: dict[str, str]) -
     email, phone, _ = contact_keys(Request(contact=contact, channel=Channel.EMAIL))
     if email.status is AddressStatus.INVALID:
         raise _RowProblemError("email", contact.email, f"not a valid email address: {contact.email!r}")
+    if phone.status is AddressStatus.MANGLED:
+        raise _RowProblemError(
+            "phone",
+            contact.phone,
+            f"phone {contact.phone!r} was turned into scientific notation by a spreadsheet; export it as text",
+        )
     if phone.status is AddressStatus.INVALID:
         raise _RowProblemError("phone", contact.phone, f"not a valid phone number: {contact.phone!r}")
     if email.address is None and phone.e164 is None:
@@ -211,7 +268,16 @@ def _parse_row(line: int, row: dict[str, str | None], mapping: dict[str, str]) -
         "phone_type": contact.phone_type.value if contact.phone_type else None,
         "in_public_directory": contact.in_public_directory,
     }
-    return _Parsed(line, email.address, phone.e164, email.domain, values)
+    opt_outs: list[tuple[SubjectKind, str, str, str]] = []
+    for flag, column in flags:
+        channels = FLAG_FIELDS[flag]
+        names = [ALL_CHANNELS] if set(channels) == set(Channel) else [c.value for c in channels]
+        for name in names:
+            if email.address and (name in (ALL_CHANNELS, Channel.EMAIL.value)):
+                opt_outs.append(("email", email.address, name, column))
+            if name != Channel.EMAIL.value:
+                opt_outs += [("phone", key, name, column) for key in phone_keys]
+    return _Parsed(line, email.address, phone.e164, email.domain, values, opt_outs)
 
 
 def parse_file(path: Path, *, sheet: str | None = None) -> PreparedContacts:
@@ -222,7 +288,7 @@ def parse_file(path: Path, *, sheet: str | None = None) -> PreparedContacts:
         mapping, ignored = map_columns(header)
     except InputError:
         mapping, ignored = {}, tuple(header)
-    if not {"email", "phone"} & set(mapping.values()):
+    if not {"email", *PHONE_FIELDS} & set(mapping.values()):
         raise InputError(f"{path}: no email or phone column (found: {', '.join(header)})")
     column_of = {f: h for h, f in mapping.items()}
     parsed: list[_Parsed] = []
@@ -321,10 +387,12 @@ class ContactRepo:
         for p in parsed:
             unique[p.identity] = p  # a later row for the same person wins
         items = list(unique.values())
-        keys = sorted({k for p in items for k in (p.email_key, p.phone_key) if k})
+        keys = sorted(
+            {k for p in items for k in (p.email_key, p.phone_key) if k} | {o[1] for p in items for o in p.opt_outs}
+        )
         index = dict(zip(keys, self._scope.indexes(keys), strict=True))
         now = self._scope.clock()
-        added = updated = blocked = erased = 0
+        added = updated = blocked = erased = recorded = 0
         with self._scope.writing(exclusive=True) as session:
             for start in range(0, len(items), _BATCH):
                 batch = items[start : start + _BATCH]
@@ -332,13 +400,68 @@ class ContactRepo:
                 erased += skipped
                 a, u = self._upsert(session, batch, index, src, provider, path.name, now)
                 added, updated = added + a, updated + u
+                recorded += self._record_opt_outs(session, batch, index, path.name)
                 blocked += _blocked(session, batch, index)
-            counts = {"rows": len(parsed), "added": added, "updated": updated, "skipped_erased": erased}
-            counts["rejected"] = prepared.rejects.height
+            counts = {
+                "rows": len(parsed),
+                "added": added,
+                "updated": updated,
+                "skipped_erased": erased,
+                "opt_outs_recorded": recorded,
+                "rejected": prepared.rejects.height,
+            }
             audit.record(session, self._scope, "contacts.import", details=counts | {"source": src.value})
         return ContactImportReport(
-            len(parsed), added, updated, blocked, erased, ignored, prepared.rejects, prepared.format
+            len(parsed),
+            added,
+            updated,
+            blocked,
+            erased,
+            ignored,
+            prepared.rejects,
+            prepared.format,
+            opt_outs_recorded=recorded,
         )
+
+    def _record_opt_outs(self, session: Session, batch: list[_Parsed], index: dict[str, str], file_name: str) -> int:
+        """The list's own opt-outs (spec §6) onto the ledger, with the file and column as their source.
+        One already in force (same subject and channel, or ``all``) is not recorded again; erased people
+        are never recorded (the ledger refuses them)."""
+        wanted = [o for p in batch for o in p.opt_outs]
+        if not wanted:
+            return 0
+        subjects = {index[key] for _, key, _, _ in wanted}
+        facts = [
+            LedgerFact(*row)
+            for row in session.execute(
+                select(
+                    LedgerEvent.subject_index,
+                    LedgerEvent.event,
+                    LedgerEvent.channel,
+                    LedgerEvent.purpose,
+                    LedgerEvent.method,
+                    LedgerEvent.occurred_at,
+                )
+                .where(LedgerEvent.subject_index.in_(subjects))
+                .order_by(LedgerEvent.id)  # the order of recording decides (ledger_state)
+            )
+        ]
+        in_force = {k: set(v) for k, v in derive(facts).opt_outs.items()}
+        ledger = LedgerRepo(self._scope)
+        recorded = 0
+        for kind, key, channel, column in wanted:
+            have = in_force.setdefault(index[key], set())
+            if channel in have or ALL_CHANNELS in have:
+                continue
+            try:
+                ledger.append_in(
+                    session, Subject(kind, key), "opt_out", channel, source=f"{file_name}, column {column}"[:200]
+                )
+            except ConflictError:
+                continue  # an erased person: nothing is recorded about them
+            have.add(channel)
+            recorded += 1
+        return recorded
 
     def _drop_erased(self, session: Session, batch: list[_Parsed], index: dict[str, str]) -> tuple[list[_Parsed], int]:
         hashes = {p.identity: {index[k] for k in (p.email_key, p.phone_key) if k} for p in batch}

@@ -22,8 +22,10 @@ _DELIMITERS = (",", ";", "\t")
 
 
 def header_key(raw: str) -> str:
-    """``"E-mail Address "`` → ``e_mail_address``: headers are matched case- and spacing-insensitively."""
-    return re.sub(r"[\s\-]+", "_", raw.strip().lower().lstrip("\ufeff"))
+    """``"E-mail Address "`` → ``e_mail_address``; ``companyName`` → ``company_name`` (camelCase exports
+    such as Lemlist's and Salesforce API names): headers are matched case- and spacing-insensitively."""
+    split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", raw.strip().lstrip("\ufeff"))
+    return re.sub(r"[\s\-]+", "_", split.lower())
 
 
 def open_binary(path: Path) -> BinaryIO:
