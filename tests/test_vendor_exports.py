@@ -253,8 +253,8 @@ class TestOptOutFlags:
         path.write_text("Email,Do Not Call\na@firma.de,maybe\nb@firma.de,no\n", encoding="utf-8")
         file = read_prospects(path)
         assert file.frame["email"].to_list() == ["b@firma.de"]
-        ((line, error),) = file.rejects.select("line", "error").rows()
-        assert line == 2
+        ((line, column, value, error),) = file.rejects.select("line", "column", "value", "error").rows()
+        assert (line, column, value) == (2, "Do Not Call", "maybe")
         assert error.startswith("Do Not Call: 'maybe'")
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 import polars as pl
 
 from lawfulreach.batch.columns import FIELDS, FLAG_FIELDS, PHONE_TYPE_WORDS, conform, resolve_columns
-from lawfulreach.batch.flags import flag_frame
+from lawfulreach.batch.flags import flag_error, flag_frame, read_flag
 from lawfulreach.batch.places import read_places
 from lawfulreach.csvsafe import neutralise_frame, private_file, restore, restore_frame
 from lawfulreach.domain.vocabulary import (
@@ -498,7 +498,8 @@ def read_prospects(
     for src, dst in mapping.items():
         if dst in FLAG_FIELDS:
             flag_sources.setdefault(dst, []).append(src)
-    flags, flag_errors = flag_frame(raw, flag_sources)
+    flags, _ = flag_frame(raw, flag_sources)
+    unreadable = _unreadable_flags(raw, flag_sources)
     frame = raw.select([pl.col(src).alias(dst) for src, dst in mapping.items() if dst not in FLAG_FIELDS])
     frame = conform(frame.with_columns(flags)).select(FIELDS).with_columns(table.lines.alias("line"))
     # {field: the file's column}; the first column mapped to a field names it in messages
@@ -512,7 +513,7 @@ def read_prospects(
             .otherwise(pl.col("phone_type"))
             .alias("phone_type")
         )
-    bad, value_rejects = _check_values(frame, source_of, flag_errors)
+    bad, value_rejects = _check_values(frame, source_of, unreadable)
     if bad is not None:
         frame, raw = frame.filter(~bad), raw.filter(~bad)
     frame = frame.with_columns([pl.col(c).str.to_lowercase() for c in _ENUMS if c in source_of])
@@ -520,18 +521,35 @@ def read_prospects(
     return ProspectFile(frame=frame, rejects=rejects, columns=mapping, raw=raw, format=table.format)
 
 
+def _unreadable_flags(raw: pl.DataFrame, sources: dict[str, list[str]]) -> dict[str, tuple[pl.Series, pl.Series]]:
+    """{input column: (its values, row-aligned error or null)} for the do-not-contact columns holding a
+    value ``read_flag`` cannot read; each distinct value is read once."""
+    out: dict[str, tuple[pl.Series, pl.Series]] = {}
+    for field_, columns in sources.items():
+        for col in columns:
+            values = raw[col].cast(pl.String)
+            distinct = values.drop_nulls().unique().to_list()
+            bad = {v: flag_error(col, field_, v) for v in distinct if read_flag(field_, v) is None}
+            if bad:
+                out[col] = (values, values.replace_strict(bad, default=None, return_dtype=pl.String))
+    return out
+
+
 def _check_values(
-    frame: pl.DataFrame, source_of: dict[str, str], flag_errors: pl.Series | None = None
+    frame: pl.DataFrame, source_of: dict[str, str], unreadable_flags: dict[str, tuple[pl.Series, pl.Series]]
 ) -> tuple[pl.Series | None, pl.DataFrame]:
     """Rows with values outside the closed vocabularies, undated dates, a country or region that
-    cannot be read, or an unreadable do-not-contact flag: (bad-row mask, rejects). Spec §6: such a
-    value is never dropped and never guessed."""
-    checks: dict[str, tuple[pl.Expr, pl.Expr]] = {}
+    cannot be read, or an unreadable do-not-contact flag: (bad-row mask, rejects naming the input
+    column and the value). Spec §6: such a value is never dropped and never guessed."""
+    #: name → (row is bad, message, the input column, the value)
+    checks: dict[str, tuple[pl.Expr, pl.Expr, str, pl.Expr]] = {}
     for c, allowed in _ENUMS.items():
         if c in source_of:
             checks[c] = (
                 pl.col(c).is_not_null() & ~pl.col(c).str.to_lowercase().is_in(sorted(allowed)),
                 pl.format(f"{c} {{}} is not one of {', '.join(sorted(allowed))}", pl.col(c)),
+                source_of[c],
+                pl.col(c),
             )
     if "last_interaction" in source_of:
         li = pl.col("last_interaction")
@@ -539,33 +557,33 @@ def _check_values(
             li.is_not_null()
             & (~li.str.contains(r"^\d{4}-\d{2}-\d{2}$") | li.str.to_date("%Y-%m-%d", strict=False).is_null()),
             pl.format("last_interaction {} is not a date (YYYY-MM-DD)", li),
+            source_of["last_interaction"],
+            li,
         )
     if {"country", "region"} & set(source_of):
-        places = read_places(frame, source_of)
-        frame = frame.with_columns(places)
-        error = pl.col("_place_error")
-        if "country" in source_of:
-            checks["country"] = (pl.col("country").is_not_null() & pl.col("_country").is_null(), error)
-        if "region" in source_of:
-            checks["region"] = (pl.col("region").is_not_null() & pl.col("_region").is_null(), error)
-    if flag_errors is not None:
-        frame = frame.with_columns(flag_errors.alias("_flag_error"))
-        checks["_flag_error"] = (pl.col("_flag_error").is_not_null(), pl.col("_flag_error"))
+        frame = frame.with_columns(read_places(frame, source_of))
+        for c in ("country", "region"):
+            if c in source_of:
+                cond = pl.col(c).is_not_null() & pl.col(f"_{c}").is_null()
+                checks[c] = (cond, pl.col("_place_error"), source_of[c], pl.col(c))
+    for i, (col, (values, errors)) in enumerate(unreadable_flags.items()):
+        value, error = f"_flag_value_{i}", f"_flag_error_{i}"
+        frame = frame.with_columns(values.alias(value), errors.alias(error))
+        checks[error] = (pl.col(error).is_not_null(), pl.col(error), col, pl.col(value))
     if not checks:
         return None, empty_rejects()
-    flags = frame.select([cond.fill_null(False).alias(c) for c, (cond, _) in checks.items()])
+    flags = frame.select([cond.fill_null(False).alias(c) for c, (cond, *_) in checks.items()])
     bad = flags.select(pl.any_horizontal(pl.all()).alias("b"))["b"]
     if not bad.any():
         return None, empty_rejects()
     parts = [
         frame.filter(flags[c]).select(
             pl.col("line"),
-            # an unreadable flag's message names its column and value itself
-            pl.lit(source_of.get(c, "")).alias("column"),
-            (pl.col(c) if c in frame.columns and c != "_flag_error" else pl.lit("")).cast(pl.String).alias("value"),
+            pl.lit(column).alias("column"),
+            value.cast(pl.String).alias("value"),
             msg.alias("error"),
         )
-        for c, (_, msg) in checks.items()
+        for c, (_, msg, column, value) in checks.items()
         if flags[c].any()
     ]
     return bad, combine_rejects(*parts)
