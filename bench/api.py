@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/api.py                       # defaults below; PostgreSQL at the test URL
     .venv/bin/python bench/api.py --singles 30000 --concurrency 32 --workers 2 --seconds 60
+    .venv/bin/python bench/api.py --db sqlite            # the embedded workspace instead
 
-What it does, on a fresh PostgreSQL schema (dropped afterwards):
+What it does, on a fresh PostgreSQL schema or SQLite file (dropped afterwards):
 
 1. seeds a tenant with realistic state — ``--state`` exclusion entries (emails, domains, phones),
    opt-outs and consents on the ledger, GB TPS and CTPS registers of ``--register`` numbers — and
@@ -285,12 +286,23 @@ def pg_schema(base: str) -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def database(kind: str, pg_base: str, directory: Path) -> Iterator[str]:
+    """A fresh, empty workspace URL of the chosen kind (removed afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'bench.sqlite'}"
+        return
+    with pg_schema(pg_base) as url:
+        yield url
+
+
 def analyse(url: str) -> None:
-    """VACUUM ANALYZE after the bulk load, as a production workspace would have had long since:
-    otherwise autovacuum runs during the measurement and the planner works from empty statistics."""
+    """VACUUM ANALYZE (PostgreSQL) or ANALYZE (SQLite) after the bulk load, as a production workspace
+    would have had long since: otherwise autovacuum runs during the measurement and the planner works
+    from empty statistics."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text("VACUUM ANALYZE"))
+        conn.execute(text("ANALYZE" if url.startswith("sqlite") else "VACUUM ANALYZE"))
     engine.dispose()
 
 
@@ -356,6 +368,7 @@ def main() -> None:
         "--pg-url",
         default=os.environ.get("LAWFULREACH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
     )
+    parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--singles", type=int, default=20_000)
     parser.add_argument("--batches", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=1_000)
@@ -378,7 +391,7 @@ def main() -> None:
         for b in range(args.batches)
     ]
     results: dict[str, Any] = {"args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}}
-    with tempfile.TemporaryDirectory() as tmp, pg_schema(args.pg_url) as url:
+    with tempfile.TemporaryDirectory() as tmp, database(args.db, args.pg_url, Path(tmp)) as url:
         directory = Path(tmp)
         settings = WorkspaceSettings(url=url, key_file=directory / "bench.key")
         with Workspace.open(settings) as ws:
@@ -413,7 +426,8 @@ def main() -> None:
             batch.server_cpu, batch.db_cpu = tree_cpu(pid) - cpu0, postgres_cpu() - pg0
     load = os.getloadavg()
     print(
-        f"server: {args.workers} worker process(es); client: 1 process, {args.concurrency} connections "
+        f"workspace: {args.db}; server: {args.workers} worker process(es); "
+        f"client: 1 process, {args.concurrency} connections "
         f"(batches: {args.batch_concurrency}); {os.cpu_count()} cores, load average at the end "
         f"{load[0]:.2f} / {load[1]:.2f} (other processes on the machine skew the figures)"
     )

@@ -18,4 +18,4 @@ echo "== ruff"
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest (databases: ${LAWFULREACH_TEST_DB:-sqlite})"
-exec .venv/bin/pytest --db "${LAWFULREACH_TEST_DB:-sqlite}" "$@"
+exec .venv/bin/pytest --db "${LAWFULREACH_TEST_DB:-sqlite}" --durations=25 "$@"
