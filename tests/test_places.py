@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,7 +19,7 @@ from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.places import normalise_country, normalise_region
 from lawfulreach.domain.state import InMemoryState
 from lawfulreach.domain.vocabulary import Channel
-from lawfulreach.errors import InputError, RequestError
+from lawfulreach.errors import RequestError
 from lawfulreach.schema import parse_campaign
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -134,18 +133,6 @@ class TestScreenRejects:
         assert "region_excluded" in reasons[1]
         assert "region_excluded" not in reasons[2]
         assert "US-CA:CCPA" in result.frame["email_regimes"].to_list()[0]
-
-    def test_a_frame_that_skipped_the_reader_is_refused_not_decided(self) -> None:
-        """Fail closed at the core too: a front end that hands the batch path raw rows (no reader,
-        so no rejects) gets an error, never "Kalifornien" decided as if no region were given."""
-        frame = pl.DataFrame(
-            {"email": ["jo@x.com", "al@x.com"], "country": ["United States", "United States"],
-             "region": ["California", "Kalifornia"]}
-        )  # fmt: skip
-        campaign = parse_campaign({"name": "c", "excluded_regions": ["US-CA"]})
-        snap = BatchSnapshot.from_memory(InMemoryState())
-        with pytest.raises(InputError, match=r"1 row\(s\) have a country or region that cannot be read.*row 2"):
-            screen_frame(frame, [Channel.EMAIL], campaign, Lawfulreach().rulebase, snap, now=NOW)
 
 
 def _written(draw: st.DrawFn) -> dict[str, Any]:

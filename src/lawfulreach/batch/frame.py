@@ -46,7 +46,6 @@ from lawfulreach.domain.vocabulary import (
     SubscriberPolicy,
     SubscriberType,
 )
-from lawfulreach.errors import InputError
 
 _TRUE = ["true", "yes", "1", "y"]
 _RANK = {"confirmed": 3, "given": 2, "withdrawn": 1}
@@ -120,19 +119,9 @@ def contact_facts(
     ``conformed``: the frame already has every canonical column as trimmed text with blanks as nulls
     (what ``read_prospects`` returns), so ``conform`` need not run again."""
     df = contacts if conformed else conform(contacts)
-    # Countries and regions through the one normaliser ``check`` uses (``domain.places``). The reader
-    # rejects rows whose values it cannot read, so a null here means "not given"; a caller that skipped
-    # the reader is refused rather than have an unreadable "Kalifornien" decided as no region at all.
-    places = read_places(df)
-    unread = places.with_row_index("_row").filter(pl.col("_place_error").is_not_null())
-    if unread.height:
-        first = unread.row(0, named=True)
-        raise InputError(
-            f"{unread.height:,} row(s) have a country or region that cannot be read (first: row "
-            f"{first['_row'] + 1}: {first['_place_error']}); read the file with read_prospects, which "
-            "rejects them with their line and column"
-        )
-    df = pl.concat([df, places.drop("_place_error")], how="horizontal")
+    # Countries and regions through the one normaliser ``check`` uses (``domain.places``); rows whose
+    # values it cannot read were rejected by the reader, so a null here means "not given".
+    df = pl.concat([df, read_places(df).drop("_place_error")], how="horizontal")
     df = df.with_columns(pl.coalesce("_country", pl.col("_region").str.slice(0, 2)).alias("_country"))
     emails = normalise_emails(df["email"])
     df = pl.concat([df, emails], how="horizontal")
