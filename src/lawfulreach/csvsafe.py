@@ -61,9 +61,16 @@ def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def restore_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """``restore`` on every String column, vectorised (what ``screen`` reads a CSV with)."""
+    """``restore`` on every String column, vectorised (what ``screen`` reads a CSV with).
+
+    Only columns holding a cell that starts with ``'`` are rewritten: the prefix test is a byte
+    compare, the regex replace is not (0.8 s per million rows × 20 columns when run on all of them)."""
     text = [c for c, t in frame.schema.items() if t == pl.String]
-    return frame.with_columns(pl.col(c).str.replace(_POLARS_QUOTED, "${1}") for c in text) if text else frame
+    if not text:
+        return frame
+    flagged = frame.select(pl.col(c).str.starts_with("'").any().alias(c) for c in text).row(0)
+    quoted = [c for c, hit in zip(text, flagged, strict=True) if hit]
+    return frame.with_columns(pl.col(c).str.replace(_POLARS_QUOTED, "${1}") for c in quoted) if quoted else frame
 
 
 @contextmanager
