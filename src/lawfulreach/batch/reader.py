@@ -267,7 +267,7 @@ def _fast_csv(
         unquoted = lines.filter(quoted).str.replace_all(_QUOTED, "").str.count_matches(sep, literal=True) + 1
         counts = counts.scatter(quoted.arg_true(), unquoted)
     # Blank lines are rare: test only the lines whose field count is off (every line if one column).
-    suspect = (counts != width).fill_null(True) if width > 1 else pl.repeat(True, lines.len(), eager=True)
+    suspect = (counts != width).fill_null(True) | (width == 1)
     maybe = lines.filter(suspect)
     blank = pl.repeat(False, lines.len(), eager=True).scatter(
         suspect.arg_true(), maybe.is_null() | (maybe.str.strip_chars().str.len_chars() == 0)
