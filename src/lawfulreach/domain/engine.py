@@ -1,8 +1,15 @@
 """The decision engine: ``Facts`` + ``RuleBase`` → ``Decision``. Pure, no I/O.
 
-Shaped like a structlog pipeline: each step is ``(facts, rulebase, draft) -> None`` and adds reasons,
-requirements and regimes to the draft. The outcome is derived from the reasons at the end (spec §1):
-blocked if any blocking reason, else review if any review reason, else allowed.
+A pipeline in the manner of structlog's processor chain: every step has the one signature
+``(facts, rulebase, draft) -> None`` (``Step``) and adds reasons, requirements and regimes to a
+``Draft``; which steps run, and in which order, is declared as data (``PIPELINES``, by purpose and
+channel) and walked by ``run``. A step that settles the decision (no country, no rule, consent
+required and missing) marks the draft ``final`` and the walk stops there — the one place where
+"return early" lives, so a new step is one function and one entry in a tuple. Nothing in a step
+branches on a country code: what differs by country or region is rule data (``RuleBase``).
+
+The outcome is derived from the reasons at the end (spec §1): blocked if any blocking reason, else
+review if any review reason, else allowed.
 
 When the subscriber type is unknown, the engine evaluates the request as a corporate and as an
 individual subscriber; only if the two differ does the tenant's policy decide (spec §3).
@@ -10,8 +17,10 @@ individual subscriber; only if the two differ does the tenant's policy decide (s
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from types import MappingProxyType
 
 import pycountry
 
@@ -39,7 +48,7 @@ from lawfulreach.domain.vocabulary import (
     SubscriberType,
 )
 
-__all__ = ["decide", "explain"]
+__all__ = ["PIPELINES", "Draft", "Step", "decide", "explain", "pipeline_for", "run"]
 
 
 @lru_cache(maxsize=512)
@@ -49,8 +58,15 @@ def country_name(code: str) -> str:
 
 
 @dataclass
-class _Draft:
-    """A decision being built; ``trace`` records the path for ``rules explain``."""
+class Draft:
+    """A decision under construction, handed from step to step; ``finish`` makes the ``Decision``.
+
+    Mutable on purpose: each step adds to it in place (``add``, ``require``, ``regime``, ``note``) rather
+    than returning a copy, which keeps a step a plain function and costs nothing per decision. What one
+    step works out for a later one is kept here too, so that every step has the same signature:
+    ``rule`` (the table row ``_rule_step`` found) and ``legitimate_interests_possible`` (set by the
+    permission test, read by the GDPR basis). ``final`` stops the walk: set by a step whose reason
+    settles the decision. ``trace`` records the path for ``rules explain``."""
 
     jurisdiction: str | None
     regimes: list[str] = field(default_factory=list)
@@ -61,6 +77,9 @@ class _Draft:
     trace: list[str] = field(default_factory=list)
     codes: set[ReasonCode] = field(default_factory=set)
     severities: set[Severity] = field(default_factory=set)
+    rule: CountryRule | None = None
+    legitimate_interests_possible: bool = True
+    final: bool = False
 
     def add(self, code: ReasonCode, message: str, citation: str) -> None:
         if code not in self.codes:
@@ -102,6 +121,10 @@ class _Draft:
             requirements=tuple(self.requirements) if outcome is Outcome.ALLOWED else (),
             reasons=tuple(reasons),
         )
+
+
+Step = Callable[[Facts, RuleBase, Draft], None]
+"""One step of the pipeline: reads the facts and the rule base, adds to the draft, returns nothing."""
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -206,17 +229,25 @@ def _channel_words(channel: Channel) -> str:
 # --- steps ----------------------------------------------------------------------------------------
 
 
-def _regimes(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule | None) -> None:
+def _rule_step(f: Facts, rb: RuleBase, d: Draft) -> None:
+    """Find the table row once, for the regime, the permission test and the register check after it."""
+    d.rule = _rule_for(f, rb)
+
+
+def _regimes_step(f: Facts, rb: RuleBase, d: Draft) -> None:
+    """The regimes the decision names: the data-protection regime of the GDPR area (the country's own
+    where the overlays name one: the UK GDPR), the marketing rule's, and the region's (the CCPA)."""
     ov = rb.overlays
     if _in_gdpr_area(f):
-        d.regime(ov.gdpr_regime_gb if f.jurisdiction == "GB" else ov.gdpr_regime_eu)
-    if rule is not None and f.purpose is Purpose.MARKETING:
-        d.regime(rule.regime)
-    if f.region == ov.us_ca_region:
-        d.regime(ov.us_ca_regime)
+        d.regime(ov.gdpr_regime(f.jurisdiction))
+    if d.rule is not None:
+        d.regime(d.rule.regime)
+    region = ov.region(f.region)
+    if region is not None:
+        d.regime(region.regime)
 
 
-def _address_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+def _address_step(f: Facts, rb: RuleBase, d: Draft) -> None:
     cite = rb.overlays.citation("invalid_address")
     if f.channel is Channel.EMAIL and f.email_status is not AddressStatus.VALID:
         what = "missing" if f.email_status is AddressStatus.MISSING else "not a valid email address"
@@ -232,7 +263,7 @@ def _address_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
         d.add(ReasonCode.INVALID_PHONE, f"The phone number is {what}.", cite)
 
 
-def _erasure_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+def _erasure_step(f: Facts, rb: RuleBase, d: Draft) -> None:
     if f.erased:
         d.add(
             ReasonCode.ERASED_SUBJECT,
@@ -241,7 +272,7 @@ def _erasure_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
         )
 
 
-def _region_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+def _region_step(f: Facts, rb: RuleBase, d: Draft) -> None:
     entry = _region_excluded(f)
     if entry is not None:
         d.add(
@@ -251,7 +282,7 @@ def _region_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
         )
 
 
-def _suppression_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+def _suppression_step(f: Facts, rb: RuleBase, d: Draft) -> None:
     cite = rb.overlays.citation("exclusion_list")
     if f.suppressed_email:
         d.add(ReasonCode.SUPPRESSED_EMAIL, "The email address is on the exclusion list.", cite)
@@ -267,7 +298,7 @@ def _suppression_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
         )
 
 
-def _email_level(f: Facts, rule: CountryRule, d: _Draft) -> Level:
+def _email_level(f: Facts, rule: CountryRule, d: Draft) -> Level:
     level = rule.level
     if rule.level_generic is not None and f.address_kind is AddressKind.GENERIC:
         level = rule.level_generic
@@ -280,7 +311,7 @@ def _email_level(f: Facts, rule: CountryRule, d: _Draft) -> Level:
     return level
 
 
-def _call_level(f: Facts, rule: CountryRule, d: _Draft) -> Level:
+def _call_level(f: Facts, rule: CountryRule, d: Draft) -> Level:
     level = rule.level
     if rule.public_directory_level is not None and f.in_public_directory:
         level = rule.public_directory_level
@@ -291,7 +322,14 @@ def _call_level(f: Facts, rule: CountryRule, d: _Draft) -> Level:
     return level
 
 
-def _permission_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> bool:
+def _permission_step(f: Facts, rb: RuleBase, d: Draft) -> None:
+    """Consent/opt-out test for the cell; records whether legitimate interests remain possible (the
+    basis is not consent, so the GDPR overlay may need an LIA)."""
+    if d.rule is not None:
+        d.legitimate_interests_possible = _permission(f, rb, d, d.rule)
+
+
+def _permission(f: Facts, rb: RuleBase, d: Draft, rule: CountryRule) -> bool:
     """Consent/opt-out test for the cell. Returns True when the basis is not consent (LIA may apply)."""
     ov = rb.overlays
     where = country_name(rule.country)
@@ -357,11 +395,14 @@ def _permission_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> bo
     return False
 
 
-def _dnc_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> None:
+def _dnc_step(f: Facts, rb: RuleBase, d: Draft) -> None:
     """Live calls only (spec §5, §6): listings block unless valid call consent; missing/stale need review.
 
     Which subscribers a country's register covers, the exemption's citation and the established
     business relationship that lets a call go ahead without the register are all rule data."""
+    rule = d.rule
+    if rule is None:
+        return
     ov = rb.overlays
     cite = ov.dnc_citation(rule.country, rule.citation)
     if _valid_consent(f):
@@ -419,7 +460,7 @@ def _dnc_step(f: Facts, rb: RuleBase, d: _Draft, rule: CountryRule) -> None:
         )
 
 
-def _basis_step(f: Facts, rb: RuleBase, d: _Draft, legitimate_interests_possible: bool) -> None:
+def _basis_step(f: Facts, rb: RuleBase, d: Draft) -> None:
     """GDPR overlay (spec §3): lawful basis, LIA, privacy notice."""
     ov = rb.overlays
     if not _personal_data(f):
@@ -437,7 +478,7 @@ def _basis_step(f: Facts, rb: RuleBase, d: _Draft, legitimate_interests_possible
     if not _in_gdpr_area(f):
         return
     d.require(*ov.gdpr_requires)
-    if d.basis is Basis.CONSENT or not legitimate_interests_possible:
+    if d.basis is Basis.CONSENT or not d.legitimate_interests_possible:
         return
     if f.lia is LiaStatus.PASSED:
         d.add(
@@ -459,14 +500,15 @@ def _basis_step(f: Facts, rb: RuleBase, d: _Draft, legitimate_interests_possible
         )
 
 
-def _requirements_step(f: Facts, rb: RuleBase, d: _Draft) -> None:
+def _requirements_step(f: Facts, rb: RuleBase, d: Draft) -> None:
     """The country's own list where the overlays give one (CAN-SPAM, TCPA texts, CASL), else the
     channel's default; minus what the country waives on consent; plus the region's (CCPA)."""
     ov = rb.overlays
     drops = ov.consent_drops(f.jurisdiction) if d.relied_on_consent else ()
     d.require(*(r for r in ov.requirements(f.jurisdiction, f.channel) if r not in drops))
-    if f.region == ov.us_ca_region:
-        d.require(*ov.us_ca_requires)
+    region = ov.region(f.region)
+    if region is not None:
+        d.require(*region.requires)
 
 
 def _rule_for(f: Facts, rb: RuleBase) -> CountryRule | None:
@@ -492,20 +534,68 @@ def _column(f: Facts) -> Column | None:
     return None
 
 
-def _service(f: Facts, rb: RuleBase, d: _Draft) -> _Draft:
-    """Service messages are not direct marketing (spec §3, §5)."""
-    ov = rb.overlays
+def _jurisdiction_step(f: Facts, rb: RuleBase, d: Draft) -> None:
+    """Marketing needs the recipient's country: without one there is no rule to apply (final)."""
+    if f.jurisdiction is None:
+        d.add(
+            ReasonCode.JURISDICTION_UNKNOWN,
+            "No country is given and none can be inferred from the phone number or the email domain.",
+            rb.overlays.citation("jurisdiction"),
+        )
+        d.final = True
+
+
+def _no_rule_step(f: Facts, rb: RuleBase, d: Draft) -> None:
+    """A country the table has no row for, on this channel: a person must check its law (final)."""
+    if d.rule is None and f.jurisdiction is not None:
+        d.add(
+            ReasonCode.NO_RULE_FOR_JURISDICTION,
+            f"The rule base has no rule for {_channel_words(f.channel)} in {country_name(f.jurisdiction)}.",
+            rb.overlays.citation("no_rule"),
+        )
+        d.final = True
+
+
+def _post_step(f: Facts, rb: RuleBase, d: Draft) -> None:
+    """Post needs no consent anywhere (no table row); consent on file still makes it the basis."""
+    d.add(
+        ReasonCode.NO_CONSENT_NEEDED,
+        "Marketing by post needs no consent; the GDPR overlay and opt-outs still apply.",
+        rb.overlays.citation("post"),
+    )
+    d.relied_on_consent = _valid_consent(f)
+
+
+_CELL_BLOCKS = frozenset({ReasonCode.CONSENT_REQUIRED, ReasonCode.DOUBLE_OPT_IN_REQUIRED})
+
+
+def _consent_gate_step(f: Facts, rb: RuleBase, d: Draft) -> None:
+    """Consent was required and is not there: there is no lawful basis to assess, and the message must
+    carry nothing, so the decision is settled (final). Runs after the register check, which still
+    reports what it found for a call."""
+    if d.codes & _CELL_BLOCKS:
+        d.final = True
+
+
+def _service_note_step(f: Facts, rb: RuleBase, d: Draft) -> None:
+    """Says in ``rules explain`` why the marketing screens are absent from this path."""
     d.note("service message: only erasure, invalid addresses and region exclusion can block")
-    _regimes(f, rb, d, None)
-    _erasure_step(f, rb, d)
-    _address_step(f, rb, d)
+
+
+def _service_jurisdiction_step(f: Facts, rb: RuleBase, d: Draft) -> None:
+    """A service message needs no country, except to tell whether the campaign's region exclusion applies."""
     if f.jurisdiction is None and f.excluded_regions:
         d.add(
             ReasonCode.JURISDICTION_UNKNOWN,
             "The campaign excludes regions and this contact's country is unknown.",
-            ov.citation("jurisdiction"),
+            rb.overlays.citation("jurisdiction"),
         )
-    _region_step(f, rb, d)
+
+
+def _service_step(f: Facts, rb: RuleBase, d: Draft) -> None:
+    """Service messages are not direct marketing (spec §3, §5): exclusion lists and opt-outs are noted,
+    not obeyed, and the message must carry nothing promotional."""
+    ov = rb.overlays
     if f.suppressed_email or f.suppressed_domain or f.suppressed_phone:
         d.add(
             ReasonCode.SUPPRESSION_NOTED,
@@ -521,55 +611,69 @@ def _service(f: Facts, rb: RuleBase, d: _Draft) -> _Draft:
     d.add(ReasonCode.SERVICE_MESSAGE, "A service message is not direct marketing.", ov.citation("service"))
     d.basis = Basis.SERVICE_MESSAGE
     d.require(*ov.service_requires)
-    return d
 
 
-def _evaluate(f: Facts, rb: RuleBase) -> _Draft:
-    d = _Draft(jurisdiction=f.jurisdiction)
-    if f.purpose is Purpose.SERVICE:
-        return _service(f, rb, d)
-    ov = rb.overlays
-    rule = _rule_for(f, rb)
-    _regimes(f, rb, d, rule)
-    _erasure_step(f, rb, d)
-    _address_step(f, rb, d)
-    _suppression_step(f, rb, d)
-    _region_step(f, rb, d)
-    if f.jurisdiction is None:
-        d.add(
-            ReasonCode.JURISDICTION_UNKNOWN,
-            "No country is given and none can be inferred from the phone number or the email domain.",
-            ov.citation("jurisdiction"),
-        )
-        return d
-    li_possible = True
-    if f.channel is Channel.POST:
-        d.add(
-            ReasonCode.NO_CONSENT_NEEDED,
-            "Marketing by post needs no consent; the GDPR overlay and opt-outs still apply.",
-            ov.citation("post"),
-        )
-        d.relied_on_consent = _valid_consent(f)
-    elif rule is None:
-        d.add(
-            ReasonCode.NO_RULE_FOR_JURISDICTION,
-            f"The rule base has no rule for {_channel_words(f.channel)} in {country_name(f.jurisdiction)}.",
-            ov.citation("no_rule"),
-        )
-        return d
-    else:
-        li_possible = _permission_step(f, rb, d, rule)
-        if f.channel is Channel.CALL:
-            _dnc_step(f, rb, d, rule)
-        if d.codes & _CELL_BLOCKS:
-            # Consent was required and is not there: there is no lawful basis to assess.
-            return d
-    _requirements_step(f, rb, d)
-    _basis_step(f, rb, d, li_possible)
-    return d
+# --- the declared sequences -----------------------------------------------------------------------
+
+#: What every marketing decision runs first: the screens that block whatever the channel's rule says.
+_MARKETING_HEAD: tuple[Step, ...] = (
+    _rule_step,
+    _regimes_step,
+    _erasure_step,
+    _address_step,
+    _suppression_step,
+    _region_step,
+    _jurisdiction_step,
+)
+#: The country's table cell: found or not, then consent or opt-out.
+_CELL: tuple[Step, ...] = (_no_rule_step, _permission_step)
+#: What an allowed contact must carry, and on which basis (the GDPR overlay).
+_TAIL: tuple[Step, ...] = (_requirements_step, _basis_step)
+_ELECTRONIC: tuple[Step, ...] = (*_MARKETING_HEAD, *_CELL, _consent_gate_step, *_TAIL)
+_SERVICE: tuple[Step, ...] = (
+    _service_note_step,
+    _regimes_step,
+    _erasure_step,
+    _address_step,
+    _service_jurisdiction_step,
+    _region_step,
+    _service_step,
+)
+
+PIPELINES: Mapping[Purpose, Mapping[Channel, tuple[Step, ...]]] = MappingProxyType(
+    {
+        Purpose.MARKETING: MappingProxyType(
+            {
+                Channel.EMAIL: _ELECTRONIC,
+                Channel.SMS: _ELECTRONIC,
+                Channel.CALL: (*_MARKETING_HEAD, *_CELL, _dnc_step, _consent_gate_step, *_TAIL),
+                Channel.AUTOMATED_CALL: _ELECTRONIC,
+                Channel.POST: (*_MARKETING_HEAD, _post_step, *_TAIL),
+            }
+        ),
+        Purpose.SERVICE: MappingProxyType(dict.fromkeys(Channel, _SERVICE)),
+    }
+)
+"""The steps each request runs, in order, by purpose and channel. Declared rather than coded so the
+order is read in one place (and tested: ``tests/test_engine_pipeline.py``): a new check is a function
+with the ``Step`` signature and an entry here. Only live calls screen do-not-call registers; post has
+no table cell; service messages skip the marketing screens."""
 
 
-_CELL_BLOCKS = frozenset({ReasonCode.CONSENT_REQUIRED, ReasonCode.DOUBLE_OPT_IN_REQUIRED})
+def pipeline_for(facts: Facts) -> tuple[Step, ...]:
+    """The declared sequence for this request's purpose and channel."""
+    return PIPELINES[facts.purpose][facts.channel]
+
+
+def run(facts: Facts, rulebase: RuleBase, steps: tuple[Step, ...] | None = None) -> Draft:
+    """Walk the steps (the declared sequence unless given) over a fresh draft, stopping at the first
+    step that marks it final. The subscriber-type handling of ``decide`` sits above this."""
+    draft = Draft(jurisdiction=facts.jurisdiction)
+    for step in pipeline_for(facts) if steps is None else steps:
+        step(facts, rulebase, draft)
+        if draft.final:
+            break
+    return draft
 
 
 def _signature(d: Decision) -> tuple[object, ...]:
@@ -578,10 +682,10 @@ def _signature(d: Decision) -> tuple[object, ...]:
 
 def _with_subscriber(f: Facts, rb: RuleBase) -> tuple[Decision, list[str]]:
     if f.subscriber_type is not SubscriberType.UNKNOWN or f.purpose is Purpose.SERVICE:
-        d = _evaluate(f, rb)
+        d = run(f, rb)
         return d.finish(), d.trace
-    corp_d = _evaluate(replace(f, subscriber_type=SubscriberType.CORPORATE), rb)
-    indiv_d = _evaluate(replace(f, subscriber_type=SubscriberType.INDIVIDUAL), rb)
+    corp_d = run(replace(f, subscriber_type=SubscriberType.CORPORATE), rb)
+    indiv_d = run(replace(f, subscriber_type=SubscriberType.INDIVIDUAL), rb)
     corp, indiv = corp_d.finish(), indiv_d.finish()
     if _signature(corp) == _signature(indiv):
         return corp, ["subscriber type unknown, but the decision is the same either way", *corp_d.trace]

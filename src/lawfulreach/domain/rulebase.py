@@ -11,11 +11,13 @@ code in the engine.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from lawfulreach.domain.lexicons import GDPR_AREA
 from lawfulreach.domain.vocabulary import Channel, Requirement, SubscriberType
 from lawfulreach.errors import RuleBaseError
 
@@ -113,10 +115,21 @@ class RelationshipWindow:
     citation: str
 
 
+@dataclass(frozen=True, slots=True)
+class RegionOverlay:
+    """What a subdivision adds on top of its country (``[regions.US-CA]``: the CCPA): a regime shown
+    in the decision and requirements every message to a contact there must meet. Any region is data:
+    a tenant adds ``[regions.US-VA]`` without a code change."""
+
+    code: str
+    regime: str
+    requires: tuple[Requirement, ...]
+
+
 @dataclass(frozen=True)
 class Overlays:
-    gdpr_regime_eu: str
-    gdpr_regime_gb: str
+    #: the regime shown in the GDPR area unless ``gdpr_regime_by_country`` names the country's own
+    gdpr_regime_default: str
     gdpr_requires: tuple[Requirement, ...]
     electronic_mail_requires: tuple[Requirement, ...]
     live_call_requires: tuple[Requirement, ...]
@@ -124,9 +137,6 @@ class Overlays:
     post_requires: tuple[Requirement, ...]
     post_regime: str
     service_requires: tuple[Requirement, ...]
-    us_ca_region: str
-    us_ca_regime: str
-    us_ca_requires: tuple[Requirement, ...]
     dnc_default_max_age_days: int
     #: country → register names, as written (compared case-insensitively)
     dnc_required_registers: Mapping[str, tuple[str, ...]]
@@ -142,6 +152,19 @@ class Overlays:
     dnc_citations: Mapping[str, str] = field(default_factory=dict)
     #: country → the law that exempts the subscriber types its register does not cover
     dnc_exempt_citations: Mapping[str, str] = field(default_factory=dict)
+    #: GDPR-area country → the regime it applies instead of the default (GB: the UK GDPR)
+    gdpr_regime_by_country: Mapping[str, str] = field(default_factory=dict)
+    #: ISO 3166-2 code → what that subdivision adds (``[regions.US-CA]``: the CCPA)
+    regions: Mapping[str, RegionOverlay] = field(default_factory=dict)
+
+    def gdpr_regime(self, country: str | None) -> str:
+        """The data-protection regime of a GDPR-area country: its own where the overlays name one
+        (``[gdpr.regime_by_country]``), else the default (``gdpr.regime_eu``)."""
+        return self.gdpr_regime_by_country.get(country or "", self.gdpr_regime_default)
+
+    def region(self, code: str | None) -> RegionOverlay | None:
+        """The overlay of a subdivision (``US-CA``), or ``None`` where the region adds nothing."""
+        return self.regions.get(code) if code else None
 
     def citation(self, key: str) -> str:
         return self.citations[key]
@@ -430,20 +453,69 @@ def _windows(doc: Mapping[str, Any], source: str) -> dict[tuple[str, Channel], R
     return out
 
 
-#: overlay keys of earlier versions and where their content lives now: an override file still using
-#: them would otherwise be ignored silently (e.g. a stricter CASL window).
-_MOVED = {
-    "us": "[requirements.US] (email, consent_drops, sms)",
-    "ca": "[requirements.CA] and [implied_consent.CA]",
+#: overlay sections and keys of earlier versions and where their content lives now: an override file
+#: still using them would otherwise be ignored silently (e.g. a stricter CASL window), or refused only
+#: as an unknown key without saying where the setting went.
+_MOVED: dict[tuple[str, ...], str] = {
+    ("us",): "[requirements.US] (email, consent_drops, sms)",
+    ("ca",): "[requirements.CA] and [implied_consent.CA]",
+    ("us_ca",): "[regions.US-CA] (regime, requires; the table's name is the region)",
+    ("gdpr", "regime_gb"): '[gdpr.regime_by_country] as GB = "…"',
 }
 
 
 def refuse_moved_sections(doc: Mapping[str, Any], source: str) -> None:
-    """A section the rule data no longer reads is named with where its settings went, before any
-    generic "unknown table" message: an old override file then says how to fix it."""
+    """A section or key the rule data no longer reads is named with where its settings went, before
+    any generic "unknown table" message: an old override file then says how to fix it."""
     for old, new in _MOVED.items():
-        if old in doc:
-            raise RuleBaseError(source, None, f"the [{old}] section is no longer read; its settings moved to {new}")
+        node: Any = doc
+        for part in old:
+            node = node.get(part) if isinstance(node, Mapping) else None
+        if node is None:
+            continue
+        if len(old) == 1:
+            raise RuleBaseError(source, None, f"the [{old[0]}] section is no longer read; its settings moved to {new}")
+        raise RuleBaseError(source, None, f"the key {'.'.join(old)} is no longer read; it moved to {new}")
+
+
+def _gdpr_regimes(doc: Mapping[str, Any], source: str) -> dict[str, str]:
+    """``[gdpr.regime_by_country]``: a country's own regime name; only GDPR-area countries have one, so a
+    code outside it (a typo, or a country the GDPR does not cover) is refused rather than ignored."""
+    out = _text_table(doc, "gdpr.regime_by_country", source)
+    outside = sorted(c for c in out if c not in GDPR_AREA)
+    if outside:
+        raise RuleBaseError(
+            source,
+            None,
+            f"gdpr.regime_by_country: {outside} not in the GDPR area (the EEA and GB); no regime applies there",
+        )
+    return out
+
+
+_REGION_CODE = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}")
+_REGION_KEYS = ("regime", "requires")
+
+
+def _regions(doc: Mapping[str, Any], source: str) -> dict[str, RegionOverlay]:
+    """``[regions.US-CA] regime = "…", requires = [...]``: what each subdivision adds to its country."""
+    table = doc.get("regions", {})
+    if not isinstance(table, Mapping):
+        raise RuleBaseError(source, None, "'regions' must be a table of ISO 3166-2 codes")
+    out: dict[str, RegionOverlay] = {}
+    for key, entry in table.items():
+        code = str(key).strip().upper()
+        if not _REGION_CODE.fullmatch(code):
+            raise RuleBaseError(source, None, f"regions: {key!r} is not an ISO 3166-2 code such as US-CA")
+        if not isinstance(entry, Mapping):
+            raise RuleBaseError(source, None, f"regions.{key} must be a table")
+        unknown = sorted(set(entry) - set(_REGION_KEYS))
+        if unknown:
+            raise RuleBaseError(source, None, f"regions.{key}: unknown key(s) {unknown}; expected {list(_REGION_KEYS)}")
+        regime = _get(doc, f"regions.{key}.regime", source, str).strip()
+        if not regime:
+            raise RuleBaseError(source, None, f"regions.{key}.regime must not be empty")
+        out[code] = RegionOverlay(code, regime, _reqs(doc, f"regions.{key}.requires", source))
+    return out
 
 
 def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
@@ -466,8 +538,7 @@ def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
         names += [n for n in required.get(cc, ()) if n.upper() not in {x.upper() for x in names}]
         known[cc] = tuple(dict.fromkeys(names))
     return Overlays(
-        gdpr_regime_eu=_get(doc, "gdpr.regime_eu", source, str),
-        gdpr_regime_gb=_get(doc, "gdpr.regime_gb", source, str),
+        gdpr_regime_default=_get(doc, "gdpr.regime_eu", source, str),
         gdpr_requires=_reqs(doc, "gdpr.requires", source),
         electronic_mail_requires=_reqs(doc, "electronic_mail.requires", source),
         live_call_requires=_reqs(doc, "live_call.requires", source),
@@ -475,9 +546,6 @@ def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
         post_requires=_reqs(doc, "post.requires", source),
         post_regime=_get(doc, "post.regime", source, str),
         service_requires=_reqs(doc, "service.requires", source),
-        us_ca_region=_get(doc, "us_ca.region", source, str),
-        us_ca_regime=_get(doc, "us_ca.regime", source, str),
-        us_ca_requires=_reqs(doc, "us_ca.requires", source),
         dnc_default_max_age_days=_get(doc, "dnc.default_max_age_days", source, int),
         dnc_required_registers=required,
         dnc_max_age_days=ages,
@@ -487,6 +555,8 @@ def parse_overlays(doc: Mapping[str, Any], source: str) -> Overlays:
         relationship_windows=_windows(doc, source),
         dnc_citations=_text_table(doc, "dnc.citations", source),
         dnc_exempt_citations=_text_table(doc, "dnc.exempt_citations", source),
+        gdpr_regime_by_country=_gdpr_regimes(doc, source),
+        regions=_regions(doc, source),
     )
 
 

@@ -51,8 +51,11 @@ OPEN_OVERLAY_TABLES = (
     "requirements",
     "implied_consent",
     "established_relationship",
+    "gdpr.regime_by_country",
+    "regions",
 )
-"""Overlay tables keyed by country or register name: an override may add keys of its own there."""
+"""Overlay tables keyed by country, region or register name: an override may add keys of its own there
+(``parse_overlays`` checks what each entry holds)."""
 _EXTRA = "\x00extra"
 _CLEARABLE = ("level_generic", "mobile_level", "public_directory_level", "note")
 
