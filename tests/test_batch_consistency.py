@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lawfulreach.batch.columns import FIELDS
-from lawfulreach.batch.frame import decide_frame
 from lawfulreach.batch.rows import request_from_row
 from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.model import Campaign
@@ -204,7 +203,8 @@ def states(draw: st.DrawFn) -> InMemoryState:
 
 
 class TestBatchAgreesWithSingleChecks:
-    """Every row × channel decided by ``decide_frame`` equals ``Lawfulreach.check`` on that row."""
+    """Every row × channel decided on the batch path as ``lawfulreach screen`` runs it
+    (``Lawfulreach.screen``) equals ``Lawfulreach.check`` on that row, record fields included."""
 
     @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
@@ -223,27 +223,24 @@ class TestBatchAgreesWithSingleChecks:
         rb = default_rulebase()
         frame = pl.DataFrame(batch, schema=dict.fromkeys(FIELDS, pl.String))
         channels = list(Channel)
-        _, results = decide_frame(frame, channels, campaign, rb, BatchSnapshot.from_memory(state), NOW, policy)
         service = Lawfulreach(rulebase=rb, state=state, subscriber_policy=policy, clock=lambda: NOW)
+        result = service.screen(frame, channels, campaign, BatchSnapshot.from_memory(state))
         for ch in channels:
-            res = results[ch]
             for i, row in enumerate(batch):
-                single = service.check(request_from_row(row, ch, campaign)).to_dict()
-                batched = res.decisions[res.tuple_ids[i]].to_dict()
-                assert batched == single, f"row {i} {ch.value}: {row}"
+                single = service.check(request_from_row(row, ch, campaign))
+                batched = result.decision(ch, i)
+                assert batched.to_dict() == single.to_dict(), f"row {i} {ch.value}: {row}"
+                assert batched == single, f"row {i} {ch.value}: record fields differ"
 
     def test_rules_run_once_per_distinct_tuple(self) -> None:
         """A thousand identical rows collapse to one fact tuple and one decision per channel."""
         row = {"email": "jane.doe@firma.de", "company": "Firma GmbH", "country": "DE"}
         frame = pl.DataFrame([row] * 1000)
         campaign = Campaign(lia=LiaStatus.PASSED)
-        _, results = decide_frame(
-            frame,
-            [Channel.EMAIL],
-            campaign,
-            default_rulebase(),
-            BatchSnapshot.from_memory(InMemoryState()),
-            NOW,
+        results = (
+            Lawfulreach(rulebase=default_rulebase(), clock=lambda: NOW)
+            .screen(frame, [Channel.EMAIL], campaign, BatchSnapshot.from_memory(InMemoryState()))
+            .results
         )
         assert len(results[Channel.EMAIL].decisions) == 1
         assert results[Channel.EMAIL].decisions[0].reason_codes == ("consent_required",)
@@ -261,12 +258,11 @@ def test_relationship_dates_are_relative_to_the_run_clock() -> None:
     campaign = Campaign(legal_entity="Northwind Ltd")
     rb = default_rulebase()
     snap = BatchSnapshot.from_memory(InMemoryState())
-    early, _ = decide_frame(
-        pl.DataFrame([row]), [Channel.EMAIL], campaign, rb, snap, datetime(2026, 11, 25, tzinfo=UTC)
-    )
-    late, _ = decide_frame(pl.DataFrame([row]), [Channel.EMAIL], campaign, rb, snap, datetime(2027, 6, 1, tzinfo=UTC))
-    assert early["email_outcome"][0] == "allowed"
-    assert late["email_outcome"][0] == "blocked"
+    service = Lawfulreach(rulebase=rb)
+    early = service.screen(pl.DataFrame([row]), [Channel.EMAIL], campaign, snap, now=datetime(2026, 11, 25, tzinfo=UTC))
+    late = service.screen(pl.DataFrame([row]), [Channel.EMAIL], campaign, snap, now=datetime(2027, 6, 1, tzinfo=UTC))
+    assert early.frame["email_outcome"][0] == "allowed"
+    assert late.frame["email_outcome"][0] == "blocked"
 
 
 NA_PHONES = ["+1 212 555 0123", "(212) 555-0100", "+1 416 555 0199", "416 555 0100", "+1 506 234 5678", None]
@@ -320,10 +316,10 @@ def test_north_american_rules_agree_in_batch_and_single_checks(
     campaign = Campaign(name="na", legal_entity="Northwind Ltd", products=("crm",), lia=LiaStatus.PASSED)
     frame = pl.DataFrame(batch, schema=dict.fromkeys(FIELDS, pl.String))
     channels = [Channel.SMS, Channel.CALL, Channel.AUTOMATED_CALL]
-    _, results = decide_frame(frame, channels, campaign, rb, BatchSnapshot.from_memory(state), NOW, policy)
     service = Lawfulreach(rulebase=rb, state=state, subscriber_policy=policy, clock=lambda: NOW)
+    result = service.screen(frame, channels, campaign, BatchSnapshot.from_memory(state))
     for ch in channels:
-        res = results[ch]
         for i, row in enumerate(batch):
-            single = service.check(request_from_row(row, ch, campaign)).to_dict()
-            assert res.decisions[res.tuple_ids[i]].to_dict() == single, f"row {i} {ch.value}: {row}"
+            single = service.check(request_from_row(row, ch, campaign))
+            assert result.decision(ch, i).to_dict() == single.to_dict(), f"row {i} {ch.value}: {row}"
+            assert result.decision(ch, i) == single, f"row {i} {ch.value}: record fields differ"

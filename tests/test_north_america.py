@@ -23,13 +23,11 @@ import pytest
 from databases import fresh_database
 from lawfulreach import Lawfulreach, parse_request
 from lawfulreach.batch.columns import FIELDS
-from lawfulreach.batch.frame import decide_frame
 from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.cli.app import main
 from lawfulreach.domain.normalise import normalise_phone_key
 from lawfulreach.domain.state import InMemoryState, RegisterInfo
 from lawfulreach.domain.vocabulary import Channel, SubscriberPolicy
-from lawfulreach.rules import default_rulebase
 from lawfulreach.store import Workspace, WorkspaceSettings
 from north_america_cases import (
     ADAD_REQUIREMENTS,
@@ -102,12 +100,13 @@ def test_batch_path_decides_like_single_checks(state: str) -> None:
         if not chosen:
             continue
         frame = pl.DataFrame([c.row() for c in chosen], schema=dict.fromkeys(FIELDS, pl.String))
-        _, results = decide_frame(frame, [channel], campaign, default_rulebase(), BatchSnapshot.from_memory(mem), NOW)
-        res = results[channel]
+        result = service.screen(frame, [channel], campaign, BatchSnapshot.from_memory(mem))
         for i, case in enumerate(chosen):
-            batched = res.decisions[res.tuple_ids[i]].to_dict()
-            assert batched == service.check(parse_request(case.request)).to_dict(), case.id
-            assert_expected(case, batched)
+            batched = result.decision(channel, i)
+            single = service.check(parse_request(case.request))
+            assert batched.to_dict() == single.to_dict(), case.id
+            assert batched == single, case.id
+            assert_expected(case, batched.to_dict())
 
 
 def test_unknown_subscriber_follows_the_tenant_policy() -> None:

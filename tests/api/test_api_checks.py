@@ -142,7 +142,7 @@ def test_single_batch_and_cli_agree(shared_api: Api, actions: list[tuple[Any, ..
     assert api.call("PUT", "/v1/campaigns/stored", tenant=tenant, json=STORED).status_code in (200, 201)
     stored = {"stored": CampaignRepo(api.workspace(tenant).scope).get("stored").campaign}
     service = api.cli_service(tenant)
-    expected = [service.check(parse_request(r, stored)).to_dict() for r in batch]
+    expected = [service.check(parse_request(r, stored)).to_json() for r in batch]
     singles = [api.call("POST", "/v1/check", tenant=tenant, json=r).json() for r in batch]
     response = api.call("POST", "/v1/check/batch", tenant=tenant, json={"requests": batch})
     assert response.status_code == 200
@@ -195,7 +195,12 @@ class TestBatch:
             contact = {"email": email, "company": "Firma GmbH"}
             by_id = api.call("POST", "/v1/check", json={"contact": contact, "channel": "email", "campaign": "q1"})
             inline = api.call("POST", "/v1/check", json={"contact": contact, "channel": "email", "campaign": campaign})
-            assert by_id.json() == inline.json()
+            stored, given = by_id.json(), inline.json()
+            # the same decision; only the stored one names its campaign and that campaign's version
+            assert (stored.pop("campaign_id"), given.pop("campaign_id")) == ("q1", None)
+            assert stored.pop("campaign_version").startswith("cv-")
+            assert given.pop("campaign_version") is None
+            assert stored == given
         assert by_id.json()["outcome"] in ("allowed", "blocked", "review")
 
 
@@ -210,9 +215,20 @@ class TestSingle:
         response = api.call("POST", "/v1/check", json=request)
         assert response.status_code == 200
         assert response.headers["content-type"] == "application/json"
-        assert response.json() == api.cli_service().check(parse_request(request)).to_dict()
+        assert response.json() == api.cli_service().check(parse_request(request)).to_json()
         assert response.json()["outcome"] == "allowed"
-        assert list(response.json()) == ["outcome", "jurisdiction", "regimes", "basis", "requirements", "reasons"]
+        assert list(response.json()) == [
+            "outcome",
+            "jurisdiction",
+            "regimes",
+            "basis",
+            "requirements",
+            "reasons",
+            "rulebase_version",
+            "decided_at",
+            "campaign_id",
+            "campaign_version",
+        ]
 
     def test_malformed_json_is_400_and_invalid_requests_422(self, api: Api) -> None:
         response = api.client.post(

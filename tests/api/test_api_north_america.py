@@ -51,5 +51,5 @@ def test_the_tenants_stored_policy_decides_api_checks(shared_api: Api) -> None:
     assert outcome(other) == "review"
     assert (
         api.call("POST", "/v1/check", tenant=tenant, json=request).json()
-        == api.cli_service(tenant).check(__import__("lawfulreach").parse_request(request)).to_dict()
+        == api.cli_service(tenant).check(__import__("lawfulreach").parse_request(request)).to_json()
     )

@@ -12,7 +12,6 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lawfulreach.batch.frame import decide_frame
 from lawfulreach.batch.rows import request_from_row
 from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.model import Campaign
@@ -84,10 +83,11 @@ def test_stored_state_screens_as_single_checks_decide(ws: Workspace, frozen_cloc
     rb = default_rulebase()
     now = frozen_clock()
     channels = [Channel.EMAIL, Channel.CALL]
-    _, results = decide_frame(frame, channels, campaign, rb, ws.batch_snapshot(), now)
     service = Lawfulreach(rulebase=rb, state=ws.state(), clock=lambda: now)
+    result = service.screen(frame, channels, campaign, ws.batch_snapshot())
     for ch in channels:
         for i, row in enumerate(rows):
-            single = service.check(request_from_row(row, ch, campaign)).to_dict()
-            batched = results[ch].decisions[results[ch].tuple_ids[i]].to_dict()
-            assert batched == single, f"row {i} {ch.value}: {row}"
+            single = service.check(request_from_row(row, ch, campaign))
+            batched = result.decision(ch, i)
+            assert batched.to_dict() == single.to_dict(), f"row {i} {ch.value}: {row}"
+            assert batched == single, f"row {i} {ch.value}: record fields differ"

@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import update
 
 from conftest import Clock
-from lawfulreach.batch.frame import decide_frame
 from lawfulreach.batch.rows import request_from_row
 from lawfulreach.domain.model import Campaign
 from lawfulreach.domain.vocabulary import Channel, LiaStatus
@@ -42,8 +41,7 @@ def outcomes(ws: Workspace, clock: Clock, channel: Channel = Channel.EMAIL) -> d
     api = Lawfulreach(rulebase=rb, state=lookup.state_for(ContactKeys(EMAIL, "firma.de", None)), clock=clock)
     via_lookup = api.check(request)
     frame = pl.DataFrame([ROW], schema=dict.fromkeys(ROW, pl.String))
-    _, results = decide_frame(frame, [channel], CAMPAIGN, rb, ws.batch_snapshot(), clock())
-    batched = results[channel].decisions[results[channel].tuple_ids[0]]
+    batched = api.screen(frame, [channel], CAMPAIGN, ws.batch_snapshot()).decision(channel, 0)
     return {
         name: (d.outcome.value, sorted(r.code.value for r in d.reasons))
         for name, d in (("check", single), ("api", via_lookup), ("screen", batched))

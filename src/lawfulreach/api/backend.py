@@ -5,10 +5,11 @@ secret key checked), and holds the token codec, the rate limiter, the mailer and
 per tenant met so far. Route handlers only translate HTTP to calls on these objects and back.
 
 Decisions (spec §4: identical to every other front end): a check is parsed by ``schema.parse_request``
-— the CLI's parser — and decided by the ``Lawfulreach`` service over the tenant's state. The state is
-read for the request's contacts in one statement (``store.lookup``) and handed to the service as the
-reference ``InMemoryState``; a batch reads the state of all its contacts at once and runs the
-service's facts with one clock reading, deciding each distinct fact tuple once (as the batch path).
+— the CLI's parser — and decided by the one decision service (``Lawfulreach.decide``) over the
+tenant's state. The state of all the request's (or batch's) contacts is read in one statement
+(``store.lookup``) and handed to the service as one reference ``InMemoryState`` per contact; the
+service reads the clock once and runs the engine once per distinct fact tuple (as the batch path),
+and hands the decisions to the backend's sinks.
 """
 
 from __future__ import annotations
@@ -24,16 +25,14 @@ from typing import Any
 from lawfulreach.api.config import ApiConfig
 from lawfulreach.api.errors import BatchTooLargeError, UnauthenticatedError
 from lawfulreach.api.ratelimit import RateLimiter
-from lawfulreach.domain.engine import decide
 from lawfulreach.domain.extract import contact_keys
-from lawfulreach.domain.facts import Facts
 from lawfulreach.domain.model import Campaign, Decision, Request
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.errors import ConflictError, RequestError
 from lawfulreach.schema import parse_request
-from lawfulreach.service import Lawfulreach
+from lawfulreach.service import DecisionSink, Lawfulreach
 from lawfulreach.store import Workspace
 from lawfulreach.store.api_keys import KeyOwner, authenticate
 from lawfulreach.store.campaigns import CampaignRepo
@@ -77,30 +76,28 @@ class TenantHandle:
         self.profiles = ProfileRepo(workspace.scope)
 
     # --- decisions ---------------------------------------------------------------------------------
-    def _services(self, requests: Sequence[Request]) -> list[Lawfulreach]:
-        """The decision service for each request, over that request's contact's state, all read
-        with one statement."""
+    def _decide(self, requests: Sequence[Request]) -> list[Decision]:
+        """The requests decided by the one decision service (``Lawfulreach.decide``), each over its
+        contact's state — all read with one statement (``store.lookup``)."""
+        if not requests:
+            return []
         config = self._backend.config
         keys = [_keys(r) for r in requests]
         lookup = lookup_state(
             self.workspace.scope, keys, with_registers=any(r.channel is Channel.CALL for r in requests)
         )
-        rulebase = lookup.rulebase(config.rulebase)
-        policy = config.policy or self.workspace.tenant_settings.subscriber_policy()
-        return [
-            Lawfulreach(
-                rulebase=rulebase,
-                state=lookup.state_for(k),
-                subscriber_policy=policy,
-                clock=self._backend.clock,
-            )
-            for k in keys
-        ]
+        service = Lawfulreach(
+            rulebase=lookup.rulebase(config.rulebase),
+            subscriber_policy=config.policy or self.workspace.tenant_settings.subscriber_policy(),
+            clock=self._backend.clock,
+            sinks=self._backend.sinks,
+        )
+        return service.decide(requests, states=[lookup.state_for(k) for k in keys])
 
     def check(self, data: Any) -> Decision:
         """One request (the JSON of spec §2) → its decision; ``RequestError`` when it is malformed."""
         request = parse_request(data, self.campaigns.get_many(_campaign_ids([data])))
-        return self._services([request])[0].check(request)
+        return self._decide([request])[0]
 
     def check_many(self, items: Sequence[Any]) -> list[BatchItem]:
         """Each item decided, or its ``RequestError`` in its place: one bad item stops nothing."""
@@ -115,26 +112,8 @@ class TenantHandle:
             except RequestError as exc:
                 parsed.append(exc)
         requests = [p for p in parsed if isinstance(p, Request)]
-        decisions = iter(self._decide_all(requests))
+        decisions = iter(self._decide(requests))
         return [p if isinstance(p, RequestError) else next(decisions) for p in parsed]
-
-    def _decide_all(self, requests: Sequence[Request]) -> list[Decision]:
-        """The service's facts for each request (one clock reading for all, as ``check_many``), and
-        the engine run once per distinct fact tuple — what the batch path does: a list repeats the
-        same facts many times, and the decision is a pure function of them."""
-        if not requests:
-            return []
-        services = self._services(requests)
-        now = self._backend.clock()
-        cache: dict[Facts, Decision] = {}
-        out = []
-        for request, service in zip(requests, services, strict=True):
-            facts = service.facts(request, now)
-            decision = cache.get(facts)
-            if decision is None:
-                decision = cache[facts] = decide(facts, service.rulebase)
-            out.append(decision)
-        return out
 
     def rulebase(self) -> RuleBase:
         """The rule base with this workspace's register ages (what ``dnc status`` reports against)."""
@@ -194,11 +173,19 @@ class Backend:
     """The server's state: workspace, tenants, keys, tokens, limits and mail."""
 
     def __init__(
-        self, config: ApiConfig, base: Workspace, secret: bytes, mailer: Mailer, clock: Callable[[], datetime]
+        self,
+        config: ApiConfig,
+        base: Workspace,
+        secret: bytes,
+        mailer: Mailer,
+        clock: Callable[[], datetime],
+        sinks: Sequence[DecisionSink] = (),
     ):
         self.config = config
         self.base = base
         self.clock = clock
+        #: handed every decision the API makes (``service.DecisionSink``); none by default
+        self.sinks = tuple(sinks)
         self.tokens = TokenCodec(secret)
         self.limiter = RateLimiter()
         self.mailer = mailer
@@ -208,7 +195,12 @@ class Backend:
 
     @classmethod
     def open(
-        cls, config: ApiConfig, *, mailer: Mailer | None = None, clock: Callable[[], datetime] = utc_now
+        cls,
+        config: ApiConfig,
+        *,
+        mailer: Mailer | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        sinks: Sequence[DecisionSink] = (),
     ) -> Backend:
         settings = config.workspace
         if config.mail.outbox is not None:  # erasure clears the outbox this server actually writes to
@@ -219,7 +211,7 @@ class Backend:
         except BaseException:
             base.close()
             raise
-        return cls(config, base, secret, mailer or _mailer(config), clock)
+        return cls(config, base, secret, mailer or _mailer(config), clock, sinks)
 
     def close(self) -> None:
         self.base.close()

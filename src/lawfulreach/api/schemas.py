@@ -78,6 +78,17 @@ class DecisionOut(_Out):
     basis: Basis | None
     requirements: list[Requirement]
     reasons: list[ReasonOut] = Field(min_length=1)
+    rulebase_version: str = Field(
+        description="The version of the rule base that decided: a stable hash of the shipped rule data, "
+        "the override files and the workspace's register ages (`rb-` and 12 hex digits).",
+        pattern=r"^rb-[0-9a-f]{12}$",
+    )
+    decided_at: datetime = Field(description="The clock reading the decision was made at (UTC).")
+    campaign_id: str | None = Field(description="The stored campaign decided for; null for an inline campaign.")
+    campaign_version: str | None = Field(
+        description="A fingerprint of the stored campaign's content when decided (`cv-` and 12 hex digits); "
+        "null for an inline campaign."
+    )
 
 
 class ItemErrorOut(_Out):

@@ -9,7 +9,7 @@ function that has no vector form (``relationship_recent``, ``dnc_register_facts`
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -591,9 +591,11 @@ def decide_channel(
     cache = {} if cache is None else cache
     decisions = []
     for key in facts_from_columns(distinct, channel, campaign, policy):
-        if key not in cache:
-            cache[key] = decide(key, rulebase)
-        decisions.append(cache[key])
+        decision = cache.get(key)
+        if decision is None:
+            # Stamped as the service stamps a single check (``Decision.stamped``): once per tuple.
+            decision = cache[key] = decide(key, rulebase).stamped(rulebase.version, now, campaign)
+        decisions.append(decision)
     return ChannelResult(
         ids,
         decisions,
@@ -601,22 +603,3 @@ def decide_channel(
         opted_out_by=extra["_opted_out_by"],
         phone_status=extra["phone_status"] if channel.uses_phone else None,
     )
-
-
-def decide_frame(
-    contacts: pl.DataFrame,
-    channels: Sequence[Channel],
-    campaign: Campaign,
-    rulebase: RuleBase,
-    snapshot: BatchSnapshot,
-    now: datetime,
-    policy: SubscriberPolicy = SubscriberPolicy.REVIEW,
-    default_source: Source = Source.THIRD_PARTY,
-    cache: dict[Facts, Decision] | None = None,
-) -> tuple[pl.DataFrame, dict[Channel, ChannelResult]]:
-    """Decide every contact × channel. Returns the input plus per-channel decision columns."""
-    enriched = contact_facts(contacts, snapshot, campaign, now.date(), rulebase, default_source)
-    cache = {} if cache is None else cache
-    results = {ch: decide_channel(enriched, ch, snapshot, campaign, rulebase, now, policy, cache) for ch in channels}
-    out = contacts.with_columns([s for ch, res in results.items() for s in res.columns(ch.value)])
-    return out, results

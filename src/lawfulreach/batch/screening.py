@@ -1,4 +1,8 @@
-"""Screening a whole list: one decision cache per run, a callback per stage for progress bars."""
+"""Screening a whole list: one decision cache per run, a callback per stage for progress bars.
+
+The batch path's one entry point (``decide_frame``, a near-copy, was removed): ``lawfulreach screen``
+calls it through ``service.Lawfulreach.screen``, and the property tests call it as shipped.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from datetime import datetime
 
 import polars as pl
 
-from lawfulreach.batch.frame import contact_facts, decide_channel
+from lawfulreach.batch.frame import ChannelResult, contact_facts, decide_channel
 from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.facts import Facts
 from lawfulreach.domain.model import Campaign, Decision
@@ -26,6 +30,21 @@ class ScreenResult:
     decisions: dict[Facts, Decision] = field(default_factory=dict)
     #: per phone channel: each row's phone status (valid / missing / mangled / invalid), for the summary
     phone_status: dict[str, pl.Series] = field(default_factory=dict)
+    #: per channel: each row's fact tuple and each tuple's decision
+    results: dict[Channel, ChannelResult] = field(default_factory=dict)
+    #: the version of the rule base that decided (``RuleBase.version``), for the report and summary
+    rulebase_version: str = ""
+
+    def decision(self, channel: Channel, row: int) -> Decision:
+        """The decision of one row (by position in the frame) on one channel."""
+        result = self.results[channel]
+        return result.decisions[int(result.tuple_ids[row])]
+
+    def row_decisions(self, channel: Channel) -> list[Decision]:
+        """Every row's decision on ``channel``, in row order (shared objects: one per fact tuple)."""
+        result = self.results[channel]
+        decisions = result.decisions
+        return [decisions[i] for i in result.tuple_ids.to_list()]
 
     @property
     def decision_columns(self) -> list[str]:
@@ -65,11 +84,12 @@ def screen_frame(
         on_stage("facts")
     columns = []
     statuses: dict[str, pl.Series] = {}
+    results: dict[Channel, ChannelResult] = {}
     for ch in channels:
-        result = decide_channel(enriched, ch, snapshot, campaign, rulebase, now, policy, cache)
+        result = results[ch] = decide_channel(enriched, ch, snapshot, campaign, rulebase, now, policy, cache)
         columns.extend(result.columns(ch.value))
         if result.phone_status is not None:
             statuses[ch.value] = result.phone_status
         if on_stage is not None:
             on_stage(ch.value)
-    return ScreenResult(contacts.with_columns(columns), list(channels), cache, statuses)
+    return ScreenResult(contacts.with_columns(columns), list(channels), cache, statuses, results, rulebase.version)

@@ -1,7 +1,8 @@
 """``lawfulreach check [FILE|-]``: JSON Lines requests in, JSON Lines decisions out (spec §4).
 
 A malformed line gets an error object naming its line number, in its place in the output, and does
-not stop the others; the exit code is 1 when any line was malformed.
+not stop the others; the exit code is 1 when any line was malformed. Each decision line ends with
+what a record needs (``Decision.record_fields``): rule-base version, time, stored campaign.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def check(
                 except json.JSONDecodeError as exc:
                     raise RequestError(f"not valid JSON: {exc.msg} at column {exc.colno}") from None
                 decision = service.check(parse_request(data, service.campaigns))
-                out.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
+                out.write(json.dumps(decision.to_json(), ensure_ascii=False) + "\n")
             except RequestError as exc:
                 bad += 1
                 out.write(json.dumps({"line": line_no, "error": str(exc)}) + "\n")

@@ -25,7 +25,7 @@ from rich.table import Table
 from lawfulreach.batch.columns import parse_mapping
 from lawfulreach.batch.output import passthrough
 from lawfulreach.batch.reader import combine_rejects, read_prospects, strict_check
-from lawfulreach.batch.screening import ScreenResult, screen_frame
+from lawfulreach.batch.screening import ScreenResult
 from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.cli.files import (
@@ -149,14 +149,12 @@ def screen(
         disable=total < PROGRESS_THRESHOLD or not console.is_terminal,
     ) as progress:
         task = progress.add_task(f"Screening {total:,} contacts: extracting facts", total=1 + len(chans))
-        result: ScreenResult = screen_frame(
+        result: ScreenResult = service.screen(
             file.frame,
             chans,
             campaign,
-            service.rulebase,
             snapshot,
             now=started,
-            policy=service.subscriber_policy,
             default_source=source,
             conformed=True,
             on_stage=lambda stage: progress.update(
@@ -181,6 +179,7 @@ def screen(
             {"country": r.country, "channel": r.column.value, "level": r.level.label, "citation": r.citation}
             for r in service.rulebase.rules.values()
         ],
+        rulebase_version=result.rulebase_version,
     )
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(html, encoding="utf-8")
@@ -193,6 +192,7 @@ def screen(
         console.print(f"Added columns renamed (the input already has these names): {clashes}", markup=False)
     _print_summary(console, summary_frame, [c.value for c in chans], total, rejected)
     _print_phone_problems(console, result)
+    console.print(f"Rules:   {result.rulebase_version} (rule-base version, also in the report)", markup=False)
     console.print(f"Results: [bold]{out}[/bold]")
     console.print(f"Report:  [bold]{report}[/bold]")
     if rejects_line:

@@ -6,10 +6,11 @@ The domain core stays free of frameworks: pydantic validates JSON at the boundar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
+from lawfulreach.domain.versions import campaign_fingerprint
 from lawfulreach.domain.vocabulary import (
     Basis,
     Channel,
@@ -68,6 +69,24 @@ class Campaign:
     consent_purposes: tuple[str, ...] = ("marketing",)
     lia: LiaStatus = LiaStatus.MISSING
     excluded_regions: tuple[str, ...] = ()
+    #: the stored campaign's id and version (``stored_as``); None for a campaign given inline or in a file
+    id: str | None = None
+    version: str | None = None
+
+    def stored_as(self, campaign_id: str) -> Campaign:
+        """This campaign as the store holds it under ``campaign_id``, with its version: a fingerprint
+        of its content (``domain.versions``), so a decision names exactly the campaign facts it used."""
+        content = {
+            "name": self.name,
+            "purpose": self.purpose.value,
+            "sender_type": self.sender_type.value,
+            "legal_entity": self.legal_entity,
+            "products": list(self.products),
+            "consent_purposes": list(self.consent_purposes),
+            "lia": self.lia.value,
+            "excluded_regions": list(self.excluded_regions),
+        }
+        return replace(self, id=campaign_id, version=campaign_fingerprint(content))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,19 +111,46 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """A decision (spec §1) and what a record of it needs: the rule-base version that decided it, the
+    clock reading it was decided at, and the stored campaign (id and version) it was decided for.
+
+    The engine returns the decision proper; the service (``service.Lawfulreach``) stamps the rest on
+    (``stamped``), so decisions made on any front end carry the same fields."""
+
     outcome: Outcome
     jurisdiction: str | None
     regimes: tuple[str, ...]
     basis: Basis | None
     requirements: tuple[Requirement, ...]
     reasons: tuple[Reason, ...]
+    rulebase_version: str | None = None
+    decided_at: datetime | None = None
+    campaign_id: str | None = None
+    campaign_version: str | None = None
 
     @property
     def reason_codes(self) -> tuple[str, ...]:
         return tuple(r.code.value for r in self.reasons)
 
+    def stamped(self, rulebase_version: str, decided_at: datetime, campaign: Campaign | None = None) -> Decision:
+        """This decision with its record fields set (built directly: the batch path stamps one per
+        distinct fact tuple and ``dataclasses.replace`` costs twice as much)."""
+        return Decision(
+            self.outcome,
+            self.jurisdiction,
+            self.regimes,
+            self.basis,
+            self.requirements,
+            self.reasons,
+            rulebase_version,
+            decided_at,
+            campaign.id if campaign is not None else None,
+            campaign.version if campaign is not None else None,
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of spec §1, key order as in the spec."""
+        """The decision proper: the JSON shape of spec §1, key order as in the spec. Identical on every
+        front end for the same request, whenever it is made."""
         return {
             "outcome": self.outcome.value,
             "jurisdiction": self.jurisdiction,
@@ -113,3 +159,16 @@ class Decision:
             "requirements": [r.value for r in self.requirements],
             "reasons": [r.to_dict() for r in self.reasons],
         }
+
+    def record_fields(self) -> dict[str, Any]:
+        """What a record of the decision adds to it: rule-base version, time, stored campaign."""
+        return {
+            "rulebase_version": self.rulebase_version,
+            "decided_at": self.decided_at.isoformat() if self.decided_at is not None else None,
+            "campaign_id": self.campaign_id,
+            "campaign_version": self.campaign_version,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """What ``lawfulreach check`` prints and the API answers: ``to_dict`` then ``record_fields``."""
+        return {**self.to_dict(), **self.record_fields()}

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from lawfulreach.domain.lexicons import GDPR_AREA
+from lawfulreach.domain.versions import with_settings
 from lawfulreach.domain.vocabulary import Channel, Requirement, SubscriberType
 from lawfulreach.errors import RuleBaseError
 
@@ -206,6 +207,21 @@ class Overlays:
 class RuleBase:
     rules: Mapping[tuple[str, Column], CountryRule]
     overlays: Overlays
+    #: ``rb-<12 hex>``: a stable hash of the rule data this was loaded from (``domain.versions``), set
+    #: once by the loader; every decision made with this rule base carries it
+    version: str = ""
+
+    def with_register_ages(self, ages: Mapping[str, int]) -> RuleBase:
+        """This rule base with a workspace's register maximum ages (``dnc max-age``) over the overlays'
+        ones, and a version that says so; unchanged when the workspace sets none."""
+        if not ages:
+            return self
+        merged = {**self.overlays.dnc_max_age_days, **ages}
+        return replace(
+            self,
+            overlays=replace(self.overlays, dnc_max_age_days=merged),
+            version=with_settings(self.version, {"dnc.max_age_days": dict(sorted(ages.items()))}),
+        )
 
     def rule(self, country: str, column: Column) -> CountryRule | None:
         return self.rules.get((country, column))

@@ -694,6 +694,7 @@ def render_report(
     source_name: str,
     rejects: int = 0,
     rulebase_summary: list[dict[str, str]] | None = None,
+    rulebase_version: str | None = None,
 ) -> str:
     """The screening report as one self-contained HTML document (no script, no external resource).
 
@@ -774,4 +775,5 @@ def render_report(
         requirements=requirements,
         country_rows=country_rows,
         rulebase=_rulebase_rows(rulebase_summary or [], summary["jurisdictions"]),
+        rulebase_version=rulebase_version,
     )

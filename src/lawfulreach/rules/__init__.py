@@ -30,6 +30,7 @@ from lawfulreach.domain.rulebase import (
     parse_overlays,
     refuse_moved_sections,
 )
+from lawfulreach.domain.versions import rulebase_fingerprint
 from lawfulreach.errors import RuleBaseError
 from lawfulreach.strict_config import describe_unknown, schema_of, unknown_keys
 
@@ -109,7 +110,11 @@ def _toml(text: str, source: str) -> dict[str, Any]:
 
 
 def load_rulebase(overrides: Sequence[Path] = ()) -> RuleBase:
-    """The shipped rule base with the tenant's override files applied, validated as a whole."""
+    """The shipped rule base with the tenant's override files applied, validated as a whole.
+
+    Its ``version`` is computed here, once, from the merged rows and overlay document — the parsed
+    content, not the files' bytes (``domain.versions``): the same rules give the same version
+    wherever and however they were written."""
     shipped_rows = _rows(_data("countries.csv"), "countries.csv")
     rules = parse_country_rows(shipped_rows, "countries.csv", VALID_COUNTRIES)
     current = _keyed(shipped_rows)
@@ -134,7 +139,9 @@ def load_rulebase(overrides: Sequence[Path] = ()) -> RuleBase:
         else:
             raise RuleBaseError(str(path), None, "a rule override file must be .csv (country rows) or .toml (overlays)")
     return RuleBase(
-        rules=rules, overlays=parse_overlays(doc, "overlays.toml" if not overrides else "overlays (merged)")
+        rules=rules,
+        overlays=parse_overlays(doc, "overlays.toml" if not overrides else "overlays (merged)"),
+        version=rulebase_fingerprint(current.values(), doc),
     )
 
 

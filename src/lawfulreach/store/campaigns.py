@@ -81,8 +81,13 @@ def _campaign(row: StoredCampaign) -> Campaign:
     )
 
 
+def _stored(row: StoredCampaign) -> Campaign:
+    """The campaign with its id and version, as decisions name it."""
+    return _campaign(row).stored_as(row.campaign_id)
+
+
 def _record(row: StoredCampaign) -> CampaignRecord:
-    return CampaignRecord(row.campaign_id, _campaign(row), row.created_at, row.updated_at)
+    return CampaignRecord(row.campaign_id, _stored(row), row.created_at, row.updated_at)
 
 
 def _fill(row: StoredCampaign, c: Campaign) -> None:
@@ -142,7 +147,7 @@ class CampaignRepo:
             return {}
         with self._scope.reading() as session:
             rows = session.scalars(select(StoredCampaign).where(StoredCampaign.campaign_id.in_(wanted)))
-            return {r.campaign_id: _campaign(r) for r in rows}
+            return {r.campaign_id: _stored(r) for r in rows}
 
     def list(self) -> list[CampaignRecord]:
         with self._scope.reading() as session:

@@ -20,7 +20,7 @@ table in it is filtered and that no other tenant's row comes back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -124,10 +124,7 @@ class Lookup:
 
     def rulebase(self, base: RuleBase) -> RuleBase:
         """``base`` with the workspace's register ages, exactly as ``Workspace.rulebase`` does."""
-        if not self.register_max_ages:
-            return base
-        ages = {**base.overlays.dnc_max_age_days, **self.register_max_ages}
-        return replace(base, overlays=replace(base.overlays, dnc_max_age_days=ages))
+        return base.with_register_ages(self.register_max_ages)
 
 
 # Every part of the union has the same ten columns: tag, five texts, a timestamp, three integers.

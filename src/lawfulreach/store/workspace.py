@@ -220,11 +220,7 @@ class Workspace:
     def rulebase(self, base: RuleBase) -> RuleBase:
         """``base`` with the register maximum ages set in this workspace, so decisions and
         ``dnc status`` agree on which registers are stale."""
-        stored = self.dnc.max_ages()
-        if not stored:
-            return base
-        ages = {**base.overlays.dnc_max_age_days, **stored}
-        return replace(base, overlays=replace(base.overlays, dnc_max_age_days=ages))
+        return base.with_register_ages(self.dnc.max_ages())
 
     def erase(self, subjects: list[Subject]) -> ErasureReport:
         return erase(self.scope, subjects)

@@ -3,7 +3,7 @@
 The body is read as plain JSON and parsed by ``schema.parse_request`` — the CLI's own parser — so a
 malformed request gets the CLI's message. A batch answers every item in its place: a decision, or
 ``{"index": i, "error": …}`` for an item that cannot be read (the CLI's ``{"line": n, "error": …}``).
-Decisions are serialised straight from ``Decision.to_dict`` (the CLI's output), not re-validated.
+Decisions are serialised straight from ``Decision.to_json`` (the CLI's output), not re-validated.
 
 A single check runs on the event loop (see ``check``); a batch, which can take a second, runs in the
 thread pool so it does not hold up the worker's other requests while it waits on the database.
@@ -45,7 +45,7 @@ async def check(caller: Checker, payload: Annotated[Any, Body()]) -> Response:
     # Deliberately on the event loop: a check is ~1 ms of work and one short query, and handing it to
     # the thread pool cost more than the check itself (measured: 470 → 835 checks/s per worker).
     # Concurrency comes from worker processes (`serve --workers`); batches do use the thread pool.
-    return _json(caller.tenant.check(payload).to_dict())
+    return _json(caller.tenant.check(payload).to_json())
 
 
 class BatchIn(BaseModel):
@@ -93,7 +93,7 @@ def check_batch(caller: Checker, batch: Annotated[BatchIn, Body()]) -> Response:
         else:
             text = encoded.get(id(item))
             if text is None:
-                text = encoded[id(item)] = json.dumps(item.to_dict(), ensure_ascii=False)
+                text = encoded[id(item)] = json.dumps(item.to_json(), ensure_ascii=False)
             parts.append(text)
     body = f'{{"results": [{", ".join(parts)}], "decided": {len(parts) - invalid}, "invalid": {invalid}}}'
     return Response(body.encode("utf-8"), media_type="application/json")
