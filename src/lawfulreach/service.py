@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from lawfulreach.clock import utc_now
 from lawfulreach.domain.engine import decide, explain
 from lawfulreach.domain.extract import extract_facts
 from lawfulreach.domain.facts import Facts
@@ -18,10 +19,6 @@ from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.state import InMemoryState, TenantState
 from lawfulreach.domain.vocabulary import SubscriberPolicy
 from lawfulreach.rules import default_rulebase
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -18,12 +18,13 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from lawfulreach.api.config import ApiConfig
 from lawfulreach.api.errors import BatchTooLargeError, UnauthenticatedError
 from lawfulreach.api.ratelimit import RateLimiter
+from lawfulreach.clock import utc_now
 from lawfulreach.domain.engine import decide
 from lawfulreach.domain.extract import contact_keys
 from lawfulreach.domain.facts import Facts
@@ -45,11 +46,6 @@ from lawfulreach.store.subjects import Subject
 from lawfulreach.store.tenancy import acting_as, tenant_workspace, workspace_key
 from lawfulreach.unsubscribe import Recipient, TokenCodec
 from lawfulreach.web.mailer import Mailer, MemoryMailer, OutboxMailer, SmtpMailer, compose
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 #: Result of one item of a batch: its decision, or the reason it could not be read.
 BatchItem = Decision | RequestError
