@@ -39,9 +39,9 @@ from lawfulreach.errors import (
     RuleBaseError,
     StoreError,
 )
+from lawfulreach.messaging import MailError
 from lawfulreach.store.errors import InvalidRowsError
 from lawfulreach.unsubscribe import InvalidTokenError
-from lawfulreach.web.mailer import MailError
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:lawfulreach:problem:"

@@ -62,7 +62,8 @@ if TYPE_CHECKING:
 
 def _config(options: dict[str, Any]) -> ApiConfig:
     """The server's ``ApiConfig`` from plain options (also rebuilt in each worker process)."""
-    from lawfulreach.api.config import ApiConfig, MailSettings
+    from lawfulreach.api.config import ApiConfig
+    from lawfulreach.messaging import MailSettings
     from lawfulreach.rules import default_rulebase, load_rulebase
 
     rule_files = [Path(p) for p in options["rules"]]

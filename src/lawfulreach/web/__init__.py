@@ -1,2 +1,2 @@
-"""The public pages recipients reach without an API key (``web.pages``), and the mail they may get
-(``web.mailer``). Server-rendered with Jinja2, accessible, and complete without JavaScript."""
+"""The public pages recipients reach without an API key (``web.pages``); the mail they may get is
+composed and sent by ``messaging``. Server-rendered with Jinja2, accessible, and complete without JavaScript."""

@@ -36,10 +36,10 @@ from lawfulreach.api.errors import CrossSiteFormError
 from lawfulreach.api.problem import Problem
 from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.errors import InputError
+from lawfulreach.messaging import MailError
 from lawfulreach.store.intake import REQUEST_TYPES
 from lawfulreach.store.settings import DEFAULT_TENANT
 from lawfulreach.unsubscribe import MAX_TOKEN_LENGTH, InvalidTokenError, Recipient
-from lawfulreach.web.mailer import MailError
 
 router = APIRouter(include_in_schema=False)
 
