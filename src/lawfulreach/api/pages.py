@@ -1,4 +1,8 @@
-"""The public pages: unsubscribe, preference centre, privacy-request intake. No API key; no JavaScript.
+"""The public pages' routes: unsubscribe, preference centre, privacy-request intake. No API key; no JavaScript.
+
+The routes live here, beside the API they share the backend, limits and errors with; what the pages
+look like (templates, stylesheet, rendering) is ``lawfulreach.web``, which knows nothing of HTTP
+routes or the backend.
 
 * ``GET /u/{token}`` asks for confirmation (mail scanners fetch links: a GET never unsubscribes);
   ``POST /u/{token}`` is the RFC 8058 one-click unsubscription (``List-Unsubscribe=One-Click``) and
@@ -21,15 +25,13 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-from functools import lru_cache
-from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Path, Request
-from jinja2 import Environment, PackageLoader, select_autoescape
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
+from lawfulreach import web
 from lawfulreach.api.backend import Backend, TenantHandle
 from lawfulreach.api.deps import BackendDep, ClientAddress
 from lawfulreach.api.errors import CrossSiteFormError
@@ -40,6 +42,7 @@ from lawfulreach.messaging import MailError
 from lawfulreach.store.intake import REQUEST_TYPES
 from lawfulreach.store.settings import DEFAULT_TENANT
 from lawfulreach.unsubscribe import MAX_TOKEN_LENGTH, InvalidTokenError, Recipient
+from lawfulreach.web import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,21 +67,6 @@ REQUEST_LABELS = {
 }
 
 
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    return Environment(
-        loader=PackageLoader("lawfulreach.web", "templates"),
-        autoescape=select_autoescape(default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def render(template: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> Response:
-    html = _env().get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status_code, headers=headers)
-
-
 def render_error(problem: Problem) -> Response:
     """The HTML face of a problem document (``api.problem`` decides status and message). A page
     never repeats a store message (it may name a tenant or a command): not-found is one sentence."""
@@ -100,14 +88,9 @@ def render_error(problem: Problem) -> Response:
     )
 
 
-@lru_cache(maxsize=1)
-def _stylesheet() -> bytes:
-    return resources.files("lawfulreach.web").joinpath("static", "pages.css").read_bytes()
-
-
 @router.get("/static/pages.css")
 def stylesheet() -> Response:
-    return Response(_stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+    return Response(web.stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
 # --- forms: same-origin check (CSRF) --------------------------------------------------------------
