@@ -37,6 +37,7 @@ from lawfulreach.api.deps import BackendDep, ClientAddress
 from lawfulreach.api.errors import CrossSiteFormError
 from lawfulreach.api.problem import Problem
 from lawfulreach.domain.state import ALL_CHANNELS
+from lawfulreach.domain.vocabulary import PrivacyRequestType
 from lawfulreach.errors import InputError
 from lawfulreach.messaging import MailError
 from lawfulreach.store.intake import REQUEST_TYPES
@@ -56,14 +57,30 @@ CHANNEL_LABELS = {
     "automated_call": "Recorded or automated calls",
     "post": "Post",
 }
-REQUEST_LABELS = {
-    "access": ("A copy of my data", "Tell me what you hold about me and send me a copy (GDPR Art. 15)."),
-    "portability": ("My data to take elsewhere", "Send my data in a machine-readable format (GDPR Art. 20)."),
-    "erasure": ("Delete my data", "Erase what you hold about me (GDPR Art. 17)."),
-    "rectification": ("Correct my data", "Fix something that is wrong (GDPR Art. 16); say what in the details."),
-    "objection": ("Stop direct marketing", "No more marketing to me on any channel (GDPR Art. 21)."),
-    "ccpa_know": ("Know what you collect (California)", "The categories and pieces of information (CCPA)."),
-    "ccpa_delete": ("Delete my information (California)", "Delete what you collected about me (CCPA)."),
+#: the form's choices, one per request type
+REQUEST_LABELS: dict[PrivacyRequestType, tuple[str, str]] = {
+    PrivacyRequestType.ACCESS: (
+        "A copy of my data",
+        "Tell me what you hold about me and send me a copy (GDPR Art. 15).",
+    ),
+    PrivacyRequestType.PORTABILITY: (
+        "My data to take elsewhere",
+        "Send my data in a machine-readable format (GDPR Art. 20).",
+    ),
+    PrivacyRequestType.ERASURE: ("Delete my data", "Erase what you hold about me (GDPR Art. 17)."),
+    PrivacyRequestType.RECTIFICATION: (
+        "Correct my data",
+        "Fix something that is wrong (GDPR Art. 16); say what in the details.",
+    ),
+    PrivacyRequestType.OBJECTION: ("Stop direct marketing", "No more marketing to me on any channel (GDPR Art. 21)."),
+    PrivacyRequestType.CCPA_KNOW: (
+        "Know what you collect (California)",
+        "The categories and pieces of information (CCPA).",
+    ),
+    PrivacyRequestType.CCPA_DELETE: (
+        "Delete my information (California)",
+        "Delete what you collected about me (CCPA).",
+    ),
 }
 
 
@@ -341,7 +358,7 @@ def _verify(backend: Backend, address: str, tenant_name: str, token: str, http: 
     request = tenant.verify_privacy_request(token)
     if request is None:
         raise InvalidTokenError()
-    label = REQUEST_LABELS[request.request_type][0]
+    label = REQUEST_LABELS[PrivacyRequestType(request.request_type)][0]
     return render("privacy_verified.html.j2", **_page(tenant), label=label, reference=f"request {request.number}")
 
 
