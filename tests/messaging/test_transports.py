@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import socket
 import ssl
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -239,6 +240,43 @@ class TestTransportFor:
 
     def test_else_memory(self) -> None:
         assert isinstance(transport_for(MailSettings()), MemoryTransport)
+
+
+class TestServeChoosesTheTransport:
+    """``serve``'s mail options become the settings ``transport_for`` reads (also in worker processes,
+    which rebuild the config from the same plain options)."""
+
+    def test_smtp_options_and_credentials_reach_the_transport(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from lawfulreach.cli.serve import _config
+        from lawfulreach.store import WorkspaceSettings
+
+        monkeypatch.setenv("LAWFULREACH_SMTP_USER", USER)
+        monkeypatch.setenv("LAWFULREACH_SMTP_PASSWORD", PASSWORD)
+        workspace = WorkspaceSettings(url=f"sqlite:///{tmp_path / 'w.db'}", key_file=tmp_path / "workspace.key")
+        options = {
+            "workspace": {
+                **asdict(workspace),
+                "key_file": str(workspace.key_file),
+                "max_clock_skew": workspace.max_clock_skew.total_seconds(),
+                "outbox": None,
+            },
+            "rules": [],
+            "policy": None,
+            "public_url": "https://optout.example.test",
+            "outbox": str(tmp_path / "outbox"),
+            "smtp_host": "smtp.example",
+            "smtp_port": 465,
+            "smtp_security": "ssl",
+            "mail_from": SENDER,
+            "organisation": None,
+            "privacy_notice": None,
+            "key_cache_seconds": 5.0,
+        }
+        mail = _config(json.loads(json.dumps(options))).mail
+        assert mail.sender == SENDER
+        assert transport_for(mail) == SmtpTransport("smtp.example", 465, USER, PASSWORD, security=SmtpSecurity.SSL)
 
 
 class TestVerificationMessage:
