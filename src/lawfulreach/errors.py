@@ -5,7 +5,7 @@
     │   ├── RequestError             a decision request that does not fit the contract (spec §2)
     │   ├── CsvError                 a prospect/suppression file that cannot be read at all
     │   ├── CampaignError            a campaign file that is missing fields or has unknown values
-    │   └── store.InvalidRowsError   every bad line of an import, with line numbers (nothing imported)
+    │   └── InvalidRowsError         every bad line of an import, with line numbers (nothing imported)
     ├── RuleBaseError                a rule file that does not validate (names the file and row)
     ├── StoreError                   the workspace store refused or failed an operation
     │   ├── NotFoundError            a thing asked for by id or key does not exist
@@ -21,6 +21,8 @@ nothing else does.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class LawfulreachError(Exception):
@@ -43,6 +45,29 @@ class CsvError(InputError):
 
 class CampaignError(InputError):
     pass
+
+
+_SHOWN = 5
+
+
+class InvalidRowsError(InputError):
+    """Every bad line of a file, so the user can fix them all in one go; ``str()`` stays one line."""
+
+    def __init__(
+        self,
+        source: str,
+        problems: Sequence[tuple[int, str]],
+        consequence: str = "nothing imported",
+        total: int | None = None,
+    ) -> None:
+        self.source = source
+        self.problems = list(problems)
+        count = total if total is not None else len(self.problems)
+        self.count = count
+        shown = "; ".join(f"line {line}: {message}" for line, message in self.problems[:_SHOWN])
+        more = count - min(_SHOWN, len(self.problems))
+        tail = f"; … and {more} more" if more > 0 else ""
+        super().__init__(f"{source}: {count} invalid line{'s' if count != 1 else ''}, {consequence} — {shown}{tail}")
 
 
 class RuleBaseError(LawfulreachError):

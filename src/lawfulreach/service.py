@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from lawfulreach.clock import utc_now
 from lawfulreach.domain.engine import decide, explain
 from lawfulreach.domain.extract import extract_facts
 from lawfulreach.domain.facts import Facts
@@ -39,10 +40,6 @@ if TYPE_CHECKING:  # the batch path needs polars; a single check never imports i
     from lawfulreach.batch.snapshot import BatchSnapshot
 
 __all__ = ["DecisionSink", "Lawfulreach", "utc_now"]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class DecisionSink(Protocol):

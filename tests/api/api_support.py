@@ -15,10 +15,10 @@ from lawfulreach.api.app import create_app
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.config import ApiConfig, Limits
 from lawfulreach.api.ratelimit import Rate
+from lawfulreach.messaging import MemoryTransport
 from lawfulreach.service import Lawfulreach
 from lawfulreach.store import Workspace, WorkspaceSettings, add_tenant, tenant_names
 from lawfulreach.store.api_keys import ApiKeyRepo
-from lawfulreach.web.mailer import MemoryMailer
 
 FROZEN = datetime.fromisoformat("2026-11-25T12:00:00+00:00")
 ENV = (
@@ -63,7 +63,7 @@ class Api:
 
     backend: Backend
     client: TestClient
-    mailer: MemoryMailer
+    mailer: MemoryTransport
     settings: WorkspaceSettings
     clock: Clock
     #: a directory of the test's own for files (registers, imports)
@@ -102,9 +102,9 @@ class Api:
 
 def make(url: str, directory: Path, clock: Clock, **config: Any) -> Api:
     settings = WorkspaceSettings(url=url, key_file=directory / "keys" / "workspace.key")
-    mailer = MemoryMailer()
+    mailer = MemoryTransport()
     defaults: dict[str, Any] = {"public_url": PUBLIC_URL, "key_cache_seconds": 0.0, "limits": GENEROUS}
-    backend = Backend.open(ApiConfig(workspace=settings, **{**defaults, **config}), mailer=mailer, clock=clock)
+    backend = Backend.open(ApiConfig(workspace=settings, **{**defaults, **config}), transport=mailer, clock=clock)
     # A browser sends Origin with every form it posts; the public forms refuse a foreign one (CSRF),
     # so the harness sends this server's own. Tests of the check itself use clients without it.
     client = TestClient(

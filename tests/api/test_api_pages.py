@@ -542,7 +542,7 @@ def test_an_oversized_body_is_413(make_api: Any) -> None:
 
 
 def test_a_mail_that_cannot_be_sent_keeps_nothing(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    from lawfulreach.web.mailer import MailError
+    from lawfulreach.messaging import MailError
 
     def broken(message: Any) -> None:
         raise MailError("cannot send mail through smtp.example:587: ConnectionRefusedError")

@@ -18,9 +18,10 @@ from fastapi.testclient import TestClient
 from databases import fresh_database
 from lawfulreach.api.app import create_app
 from lawfulreach.api.backend import Backend
-from lawfulreach.api.config import ApiConfig, MailSettings
+from lawfulreach.api.config import ApiConfig
 from lawfulreach.batch.reader import read_prospects
 from lawfulreach.csvsafe import TRIGGERS, neutralise, restore
+from lawfulreach.messaging import MailSettings
 from lawfulreach.store import Subject, Workspace, WorkspaceSettings, add_tenant
 from lawfulreach.store.suppression import Entry
 

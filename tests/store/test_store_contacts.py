@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Clock
-from lawfulreach.errors import InputError
+from lawfulreach.errors import InputError, InvalidRowsError
 from lawfulreach.store import Subject, Workspace
-from lawfulreach.store.errors import InvalidRowsError
 from lawfulreach.store.suppression import Entry
 
 Write = Callable[[str, str], Path]

@@ -19,10 +19,9 @@ import pytest
 
 from conftest import Clock
 from lawfulreach.cli.app import main
-from lawfulreach.errors import InputError
+from lawfulreach.errors import InputError, InvalidRowsError
 from lawfulreach.store import Workspace, WorkspaceSettings
 from lawfulreach.store.dnc import AS_OF_SKEW
-from lawfulreach.store.errors import InvalidRowsError
 from lawfulreach.store.register_files import Layout
 
 Write = Callable[[str, str], Path]

@@ -10,8 +10,8 @@ import pytest
 
 from lawfulreach.cli.app import main
 from lawfulreach.domain.vocabulary import Channel
+from lawfulreach.errors import InvalidRowsError
 from lawfulreach.store import Subject, Workspace, WorkspaceSettings
-from lawfulreach.store.errors import InvalidRowsError
 
 Write = Callable[[str, str], Path]
 SALESFORCE = (

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lawfulreach.errors import ConflictError, InputError, NotFoundError
+from lawfulreach.errors import ConflictError, InputError, InvalidRowsError, NotFoundError
 from lawfulreach.store import Subject, Workspace
-from lawfulreach.store.errors import InvalidRowsError
 from lawfulreach.store.suppression import Entry, recognise
 
 Write = Callable[[str, str], Path]

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lawfulreach import __version__
-from lawfulreach.api import docs
+from lawfulreach.api import docs, pages
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.deps import guard_request
 from lawfulreach.api.middleware import Edge, request_is_api
@@ -31,7 +31,6 @@ from lawfulreach.api.problem import PROBLEM_SCHEMA, openapi_problem, problem_for
 from lawfulreach.api.routes import campaigns, checks, exclusions, ledger, links, meta, privacy, registers
 from lawfulreach.errors import LawfulreachError
 from lawfulreach.schema import RequestIn
-from lawfulreach.web import pages
 
 log = logging.getLogger("lawfulreach.api")
 

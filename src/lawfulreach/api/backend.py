@@ -1,7 +1,7 @@
 """The server's application object: everything the HTTP layer calls, with no HTTP in it.
 
 ``Backend`` is built once from an ``ApiConfig`` (``Backend.open``): it opens the workspace (schema and
-secret key checked), and holds the token codec, the rate limiter, the mailer and one ``TenantHandle``
+secret key checked), and holds the token codec, the rate limiter, the mail transport and one ``TenantHandle``
 per tenant met so far. Route handlers only translate HTTP to calls on these objects and back.
 
 Decisions (spec §4: identical to every other front end): a check is parsed by ``schema.parse_request``
@@ -19,18 +19,20 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from lawfulreach.api.config import ApiConfig
 from lawfulreach.api.errors import BatchTooLargeError, UnauthenticatedError
 from lawfulreach.api.ratelimit import RateLimiter
+from lawfulreach.clock import utc_now
 from lawfulreach.domain.extract import contact_keys
 from lawfulreach.domain.model import Campaign, Decision, Request
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.errors import ConflictError, RequestError
+from lawfulreach.messaging import Transport, transport_for, verification_message
 from lawfulreach.schema import parse_request
 from lawfulreach.service import DecisionSink, Lawfulreach
 from lawfulreach.store import Workspace
@@ -43,12 +45,6 @@ from lawfulreach.store.profiles import Profile, ProfileRepo
 from lawfulreach.store.subjects import Subject
 from lawfulreach.store.tenancy import acting_as, tenant_workspace, workspace_key
 from lawfulreach.unsubscribe import Recipient, TokenCodec
-from lawfulreach.web.mailer import Mailer, MemoryMailer, OutboxMailer, SmtpMailer, compose
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 #: Result of one item of a batch: its decision, or the reason it could not be read.
 BatchItem = Decision | RequestError
@@ -177,7 +173,7 @@ class Backend:
         config: ApiConfig,
         base: Workspace,
         secret: bytes,
-        mailer: Mailer,
+        transport: Transport,
         clock: Callable[[], datetime],
         sinks: Sequence[DecisionSink] = (),
     ):
@@ -188,7 +184,7 @@ class Backend:
         self.sinks = tuple(sinks)
         self.tokens = TokenCodec(secret)
         self.limiter = RateLimiter()
-        self.mailer = mailer
+        self.transport = transport
         self._tenants: dict[int, TenantHandle] = {}
         self._keys: dict[str, _CachedKey] = {}
         self._lock = threading.Lock()
@@ -198,10 +194,12 @@ class Backend:
         cls,
         config: ApiConfig,
         *,
-        mailer: Mailer | None = None,
+        transport: Transport | None = None,
         clock: Callable[[], datetime] = utc_now,
         sinks: Sequence[DecisionSink] = (),
     ) -> Backend:
+        """Open the workspace the config names; mail goes through ``transport`` (default: the one
+        ``config.mail`` describes, ``messaging.transport_for``)."""
         settings = config.workspace
         if config.mail.outbox is not None:  # erasure clears the outbox this server actually writes to
             settings = replace(settings, outbox=config.mail.outbox)
@@ -211,7 +209,7 @@ class Backend:
         except BaseException:
             base.close()
             raise
-        return cls(config, base, secret, mailer or _mailer(config), clock, sinks)
+        return cls(config, base, secret, transport or transport_for(config.mail), clock, sinks)
 
     def close(self) -> None:
         self.base.close()
@@ -262,27 +260,19 @@ class Backend:
 
     # --- mail --------------------------------------------------------------------------------------
     def send_verification(self, handle: TenantHandle, submitted: Submitted, link: str) -> None:
-        profile = handle.profile()
-        hours = self.config.verification_hours
-        text = (
-            f"Someone asked {profile.organisation} to act on a privacy request for this email address "
-            f"({submitted.record.request_type.replace('_', ' ')}).\n\n"
-            f"If that was you, confirm the request within {hours} hours by opening this link:\n\n{link}\n\n"
-            "The link works once. If you did not ask for this, ignore this message: nothing will happen.\n"
+        """Mail the one-time link of a privacy request to the address it names (``MailError`` when
+        the transport cannot take it)."""
+        message = verification_message(
+            sender=self.config.mail.sender,
+            to=submitted.record.email,
+            organisation=handle.profile().organisation,
+            request_type=submitted.record.request_type,
+            hours=self.config.verification_hours,
+            link=link,
         )
-        message = compose(self.config.mail.sender, submitted.record.email, "Confirm your privacy request", text)
-        self.mailer.send(message)
+        self.transport.send(message)
 
 
 def _digest(token: str) -> str:
     """What the key cache is keyed by: never the key itself."""
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
-def _mailer(config: ApiConfig) -> Mailer:
-    mail = config.mail
-    if mail.smtp_host:
-        return SmtpMailer(mail.smtp_host, mail.smtp_port, mail.smtp_user, mail.smtp_password)
-    if mail.outbox is not None:
-        return OutboxMailer(mail.outbox)
-    return MemoryMailer()

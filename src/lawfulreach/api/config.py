@@ -6,13 +6,13 @@ Nothing reads the environment after this point; ``Backend.open`` builds everythi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from lawfulreach.api.ratelimit import Rate
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.vocabulary import SubscriberPolicy
 from lawfulreach.errors import ConfigError
+from lawfulreach.messaging import MailSettings
 from lawfulreach.rules import default_rulebase
 from lawfulreach.store import WorkspaceSettings
 
@@ -35,17 +35,6 @@ class Limits:
     auth_failures_per_ip: Rate = field(default_factory=lambda: Rate(30, 60))
     #: requests per API key (None: unlimited — the bench and bulk integrations need the headroom)
     api_per_key: Rate | None = None
-
-
-@dataclass(frozen=True)
-class MailSettings:
-    sender: str = "privacy@lawfulreach.invalid"
-    #: write messages as .eml files here (used when no SMTP host is set)
-    outbox: Path | None = None
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_user: str | None = None
-    smtp_password: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

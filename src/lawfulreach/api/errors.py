@@ -10,10 +10,10 @@
     ├── AccessError                the caller may not do this
     │   ├── UnauthenticatedError   no API key, or one that is unknown or revoked
     │   ├── ForbiddenError         the key's role lacks the permission (``permission``, ``role``)
-    │   └── CrossSiteFormError     a public form posted from another site (``web.pages``: CSRF)
+    │   └── CrossSiteFormError     a public form posted from another site (``api.pages``: CSRF)
     ├── RateLimitedError           too many requests from this address or for this token (``retry_after``)
     └── ConfigError
-        └── MailError              a verification mail could not be sent (``web.mailer``)
+        └── MailError              a verification mail could not be sent (``messaging``)
 
 Framework-free, so the store and the CLI can raise them too; ``api.problem`` turns any of them (and
 the rest of the tree) into an RFC 9457 problem document, and nothing else does.

@@ -3,7 +3,7 @@
 ``problem_for`` maps the whole error tree (``lawfulreach.errors``, ``api.errors``, the store's errors),
 FastAPI's validation errors and Starlette's HTTP errors to a ``Problem``; ``app.create_app`` installs
 one exception handler that renders it — as ``application/problem+json`` for the API, as an HTML page
-for the public pages (``web.pages.render_error``). Invalid input is always a 4xx with a message that
+for the public pages (``api.pages.render_error``). Invalid input is always a 4xx with a message that
 names the field; anything unexpected is a 500 whose body says nothing about the internals.
 
 Problem ``type`` URIs are URNs (``urn:lawfulreach:problem:<slug>``): stable identifiers that clients
@@ -34,14 +34,14 @@ from lawfulreach.errors import (
     ConfigError,
     ConflictError,
     InputError,
+    InvalidRowsError,
     LawfulreachError,
     NotFoundError,
     RuleBaseError,
     StoreError,
 )
-from lawfulreach.store.errors import InvalidRowsError
+from lawfulreach.messaging import MailError
 from lawfulreach.unsubscribe import InvalidTokenError
-from lawfulreach.web.mailer import MailError
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:lawfulreach:problem:"

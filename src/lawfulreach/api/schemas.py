@@ -13,13 +13,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from lawfulreach.domain.vocabulary import Basis, Outcome, ReasonCode, Requirement
+from lawfulreach.domain.vocabulary import (
+    Basis,
+    ExclusionSource,
+    LedgerEventKind,
+    Outcome,
+    PrivacyRequestType,
+    ReasonCode,
+    Requirement,
+)
 from lawfulreach.errors import InputError
 from lawfulreach.store.subjects import Subject, subject
 
 Channel = Literal["email", "sms", "call", "automated_call", "post"]
 ChannelOrAll = Literal["email", "sms", "call", "automated_call", "post", "all"]
-ExclusionSource = Literal["import", "opt_out", "reply", "complaint", "manual"]
 Kind = Literal["email", "domain", "phone"]
 
 
@@ -136,7 +143,7 @@ class ExclusionIn(_In):
     phone: str | None = Field(default=None, min_length=1, max_length=64, pattern=NON_BLANK)
     country: str | None = Field(default=None, max_length=60)
     reason: str | None = Field(default=None, max_length=1000)
-    source: ExclusionSource = "manual"
+    source: ExclusionSource = ExclusionSource.MANUAL
 
     @model_validator(mode="after")
     def _one(self) -> ExclusionIn:
@@ -173,7 +180,7 @@ class ExclusionImportIn(_In):
 
     entries: list[str | ExclusionItemIn] = Field(min_length=1, max_length=100_000)
     reason: str | None = Field(default=None, max_length=1000)
-    source: ExclusionSource = "import"
+    source: ExclusionSource = ExclusionSource.IMPORT
     country: str | None = Field(default=None, max_length=60, description="For national-format phone numbers.")
 
 
@@ -234,7 +241,7 @@ class EventOut(_Out):
     id: int
     subject_kind: Literal["email", "phone"]
     subject: str
-    event: Literal["given", "confirmed", "withdrawn", "opt_out", "objection"]
+    event: LedgerEventKind
     channel: ChannelOrAll
     purpose: str | None
     method: str | None
@@ -248,7 +255,7 @@ class RecordedOut(_Out):
     """What was recorded — no address echoed back."""
 
     id: int
-    event: Literal["given", "confirmed", "withdrawn", "opt_out", "objection"]
+    event: LedgerEventKind
     channel: ChannelOrAll
     occurred_at: datetime
 
@@ -296,13 +303,10 @@ class CampaignOut(_Out):
 
 
 # --- privacy requests ----------------------------------------------------------------------------
-RequestType = Literal["access", "portability", "erasure", "rectification", "objection", "ccpa_know", "ccpa_delete"]
-
-
 class PrivacyRequestIn(SubjectIn):
     """A request received some other way (a letter, a call, a CRM's form), recorded in the workflow."""
 
-    type: RequestType
+    type: PrivacyRequestType
     received_at: datetime | None = Field(default=None, description="When it arrived (default: now).")
     regime: Literal["gdpr", "uk_gdpr", "ccpa"] | None = Field(
         default=None, description="Which law it is handled under (default: from the type and country)."
@@ -314,7 +318,7 @@ class PrivacyRequestOut(_Out):
     typed into the public form when it came that way."""
 
     number: int
-    type: RequestType
+    type: PrivacyRequestType
     regime: Literal["gdpr", "uk_gdpr", "ccpa"]
     status: Literal["received", "verified", "extended", "fulfilled", "rejected"]
     subject_kind: Literal["email", "phone"]

@@ -49,7 +49,7 @@ from lawfulreach.domain.vocabulary import (
     Source,
     SubscriberType,
 )
-from lawfulreach.errors import CsvError, InputError
+from lawfulreach.errors import CsvError, InputError, InvalidRowsError
 
 #: The rejects file's columns: the file's own line (or sheet row), the input column, its value, why.
 REJECT_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -458,8 +458,6 @@ def _reject_unreadable(table: Table) -> Table:
 def strict_check(path: Path | str, rejects: pl.DataFrame) -> None:
     """``--strict``: any unreadable row refuses the whole file (one line naming the first few)."""
     if rejects.height:
-        from lawfulreach.store.errors import InvalidRowsError
-
         # The messages name the value already; the rejects file has the column too.
         problems = [(line, err) for line, err in rejects.select("line", "error").iter_rows()]
         raise InvalidRowsError(str(path), problems, "nothing imported (--strict)")

@@ -22,6 +22,7 @@ from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.domain.vocabulary import SubscriberPolicy
 from lawfulreach.errors import ConfigError
+from lawfulreach.messaging import SmtpSecurity
 from lawfulreach.store import WorkspaceSettings
 from lawfulreach.store import intake as _intake  # noqa: F401 - registers the intake's personal data with erasure and export
 from lawfulreach.store.api_keys import ROLES, ApiKeyRepo
@@ -62,7 +63,8 @@ if TYPE_CHECKING:
 
 def _config(options: dict[str, Any]) -> ApiConfig:
     """The server's ``ApiConfig`` from plain options (also rebuilt in each worker process)."""
-    from lawfulreach.api.config import ApiConfig, MailSettings
+    from lawfulreach.api.config import ApiConfig
+    from lawfulreach.messaging import MailSettings
     from lawfulreach.rules import default_rulebase, load_rulebase
 
     rule_files = [Path(p) for p in options["rules"]]
@@ -73,6 +75,7 @@ def _config(options: dict[str, Any]) -> ApiConfig:
         smtp_port=options["smtp_port"],
         smtp_user=os.environ.get("LAWFULREACH_SMTP_USER"),
         smtp_password=os.environ.get("LAWFULREACH_SMTP_PASSWORD"),
+        smtp_security=SmtpSecurity(options.get("smtp_security", SmtpSecurity.AUTO)),
     )
     return ApiConfig(
         workspace=WorkspaceSettings(
@@ -126,7 +129,12 @@ def serve(
         None, "--outbox", help="Directory for outgoing mail as .eml files (default: LAWFULREACH_OUTBOX or HOME/outbox)."
     ),
     smtp_host: str | None = typer.Option(None, "--smtp-host", help="Send mail through this SMTP server instead."),
-    smtp_port: int = typer.Option(587, "--smtp-port", help="SMTP port (STARTTLS when offered)."),
+    smtp_port: int = typer.Option(587, "--smtp-port", help="SMTP port."),
+    smtp_security: SmtpSecurity = typer.Option(
+        SmtpSecurity.AUTO,
+        "--smtp-security",
+        help="auto: STARTTLS when the server offers it; starttls: STARTTLS or no mail; ssl: TLS from the start (465).",
+    ),
     mail_from: str = typer.Option("privacy@lawfulreach.invalid", "--mail-from", help="Sender of verification mail."),
     organisation: str | None = typer.Option(None, "--organisation", help="Organisation shown on the pages."),
     privacy_notice: str | None = typer.Option(None, "--privacy-notice", help="Privacy notice URL for the pages."),
@@ -156,6 +164,7 @@ def serve(
         "outbox": str(outbox or settings.outbox or home_dir(os.environ) / "outbox"),
         "smtp_host": smtp_host,
         "smtp_port": smtp_port,
+        "smtp_security": smtp_security.value,
         "mail_from": mail_from,
         "organisation": organisation,
         "privacy_notice": privacy_notice,

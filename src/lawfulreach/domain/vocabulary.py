@@ -1,7 +1,13 @@
-"""The closed vocabularies of the decision contract (``shared/spec/decisions.md`` §1–§2).
+"""The closed vocabularies of the decision contract (``shared/spec/decisions.md`` §1–§2), and of
+what the store records.
 
 Every code a decision can carry is declared here once, so front ends, docs and tests all speak the
 same words. ``StrEnum`` keeps the JSON form identical to the spec's strings.
+
+The store's vocabularies (at the end: ledger event kinds, privacy request types, exclusion sources)
+are declared here too, so the API's schemas, the store's checks and the database's CHECK constraints
+list the same values; their values are what the database holds and never change
+(``tests/store/test_store_vocabulary.py`` holds them to what the migrations accept).
 """
 
 from __future__ import annotations
@@ -216,3 +222,40 @@ _SEVERITY: dict[ReasonCode, Severity] = {
     )
     for code in ReasonCode
 }
+
+
+# --- what the store records ------------------------------------------------------------------------
+# The docstrings of these three are their descriptions in the API's OpenAPI document.
+class LedgerEventKind(StrEnum):
+    """What a ledger event records: consent given, confirmed (double opt-in completed) or withdrawn;
+    an opt-out; or an objection to direct marketing (GDPR Art. 21)."""
+
+    GIVEN = "given"
+    CONFIRMED = "confirmed"
+    WITHDRAWN = "withdrawn"
+    OPT_OUT = "opt_out"
+    OBJECTION = "objection"
+
+
+class PrivacyRequestType(StrEnum):
+    """What a data subject asks for: access (GDPR Art. 15), portability (Art. 20), erasure (Art. 17),
+    rectification (Art. 16), objection to direct marketing (Art. 21), or, under the CCPA, to know or
+    to delete."""
+
+    ACCESS = "access"
+    PORTABILITY = "portability"
+    ERASURE = "erasure"
+    RECTIFICATION = "rectification"
+    OBJECTION = "objection"
+    CCPA_KNOW = "ccpa_know"
+    CCPA_DELETE = "ccpa_delete"
+
+
+class ExclusionSource(StrEnum):
+    """Where an exclusion-list entry came from: an import, an opt-out, a reply, a complaint, or entered by hand."""
+
+    IMPORT = "import"
+    OPT_OUT = "opt_out"
+    REPLY = "reply"
+    COMPLAINT = "complaint"
+    MANUAL = "manual"

@@ -40,7 +40,7 @@ from lawfulreach.domain.model import Request
 from lawfulreach.domain.normalise import normalise_email, normalise_phone
 from lawfulreach.domain.places import normalise_country, normalise_region
 from lawfulreach.domain.state import ALL_CHANNELS, parent_domains
-from lawfulreach.domain.vocabulary import AddressStatus, Channel, Source
+from lawfulreach.domain.vocabulary import AddressStatus, Channel, LedgerEventKind, Source
 from lawfulreach.errors import ConflictError, InputError
 from lawfulreach.schema import ContactIn, describe_validation_error
 from lawfulreach.store import audit
@@ -455,7 +455,11 @@ class ContactRepo:
                 continue
             try:
                 ledger.append_in(
-                    session, Subject(kind, key), "opt_out", channel, source=f"{file_name}, column {column}"[:200]
+                    session,
+                    Subject(kind, key),
+                    LedgerEventKind.OPT_OUT,
+                    channel,
+                    source=f"{file_name}, column {column}"[:200],
                 )
             except ConflictError:
                 continue  # an erased person: nothing is recorded about them

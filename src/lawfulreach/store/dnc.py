@@ -24,11 +24,10 @@ from sqlalchemy import delete, select
 
 from lawfulreach.domain.rulebase import Overlays
 from lawfulreach.domain.state import RegisterInfo
-from lawfulreach.errors import InputError, NotFoundError
+from lawfulreach.errors import InputError, InvalidRowsError, NotFoundError
 from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
 from lawfulreach.store.bulk_keys import bulk_e164
-from lawfulreach.store.errors import InvalidRowsError
 from lawfulreach.store.models import DncNumber, DncRegister
 from lawfulreach.store.register_files import Layout, open_register
 from lawfulreach.store.scope import TenantScope

@@ -39,6 +39,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lawfulreach.domain.state import ALL_CHANNELS
+from lawfulreach.domain.vocabulary import LedgerEventKind, PrivacyRequestType
 from lawfulreach.errors import ConflictError, InputError, NotFoundError
 from lawfulreach.store import audit
 from lawfulreach.store.contacts import SEALED_FIELDS, open_contact, seal_contact
@@ -51,8 +52,8 @@ from lawfulreach.store.subjects import Subject, country_code
 
 DEFAULT_TARGET_HOURS = 72
 OPEN_STATUSES = ("received", "verified", "extended")
-EXPORT_TYPES = ("access", "portability", "ccpa_know")
-ERASE_TYPES = ("erasure", "ccpa_delete")
+EXPORT_TYPES = (PrivacyRequestType.ACCESS, PrivacyRequestType.PORTABILITY, PrivacyRequestType.CCPA_KNOW)
+ERASE_TYPES = (PrivacyRequestType.ERASURE, PrivacyRequestType.CCPA_DELETE)
 #: contact fields a rectification may correct (the sealed personal fields and the categorical facts)
 CORRECTABLE = (*(f for f in SEALED_FIELDS if f not in ("email", "phone")), "country", "region")
 
@@ -281,11 +282,11 @@ class RequestRepo:
             session.add(row)
             session.flush()
             self._audit(session, "request.open", row, regime=handled_under)
-            if kind == "objection":
+            if kind == PrivacyRequestType.OBJECTION:
                 erased = session.scalar(select(ErasedSubject.id).where(ErasedSubject.key_hash == index))
                 if erased is None:  # an erased person is blocked on every channel already
                     LedgerRepo(self._scope).append_in(
-                        session, who, "objection", ALL_CHANNELS, source=f"privacy request {number}"
+                        session, who, LedgerEventKind.OBJECTION, ALL_CHANNELS, source=f"privacy request {number}"
                     )
             return self._view(row)
 
@@ -367,7 +368,7 @@ class RequestRepo:
                 report, erased = erase_in(session, self._scope, [Subject(row.subject_kind, view.subject)])  # type: ignore[arg-type]
                 session.expire(row, ["sealed", "key_version"])  # the erasure emptied them in the database
                 result["erasure"] = report
-            elif row.request_type == "rectification":
+            elif row.request_type == PrivacyRequestType.RECTIFICATION:
                 result["corrected"] = details["contacts"] = self._rectify(session, who.indexes, corrections or {})
             row.status, row.closed_at = "fulfilled", self._scope.clock()
             self._audit(session, "request.fulfil", row, **details)

@@ -1,7 +1,5 @@
 """The store's errors: subclasses of the one tree in ``lawfulreach.errors``, with typed fields.
 
-InputError
-└── InvalidRowsError       a file had bad lines; nothing was imported (lists line numbers)
 StoreError
 ├── UnreachableError       the database cannot be reached or refused the connection
 ├── SchemaError            the workspace is at another schema revision (run ``db upgrade``)
@@ -12,35 +10,13 @@ StoreError
 ConfigError
 └── SecretKeyError         the workspace secret key is missing, malformed or does not match
     └── KeyRingError       a key version the data needs is not in the key ring
+
+A file with bad lines is ``lawfulreach.errors.InvalidRowsError``: the batch reader raises it too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from lawfulreach.errors import ConfigError, InputError, NotFoundError, StoreError
-
-_SHOWN = 5
-
-
-class InvalidRowsError(InputError):
-    """Every bad line of a file, so the user can fix them all in one go; ``str()`` stays one line."""
-
-    def __init__(
-        self,
-        source: str,
-        problems: Sequence[tuple[int, str]],
-        consequence: str = "nothing imported",
-        total: int | None = None,
-    ) -> None:
-        self.source = source
-        self.problems = list(problems)
-        count = total if total is not None else len(self.problems)
-        self.count = count
-        shown = "; ".join(f"line {line}: {message}" for line, message in self.problems[:_SHOWN])
-        more = count - min(_SHOWN, len(self.problems))
-        tail = f"; … and {more} more" if more > 0 else ""
-        super().__init__(f"{source}: {count} invalid line{'s' if count != 1 else ''}, {consequence} — {shown}{tail}")
+from lawfulreach.errors import ConfigError, NotFoundError, StoreError
 
 
 class UnreachableError(StoreError):

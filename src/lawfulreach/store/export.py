@@ -32,6 +32,7 @@ from lawfulreach.csvsafe import dict_rows_text
 from lawfulreach.errors import InputError
 from lawfulreach.store.contacts import open_contact
 from lawfulreach.store.ledger import seal_context as ledger_context
+from lawfulreach.store.ledger_state import OPT_OUT_EVENTS
 from lawfulreach.store.models import (
     AuditEntry,
     Contact,
@@ -250,7 +251,7 @@ def summary_html(export: SubjectExport, controller: str | None = None) -> str:
         )
         or "<li>No contact record: we hold no imported details about you.</li>"
     )
-    opted = [r for r in export.sections.get("consent_and_opt_outs", []) if r["event"] in ("opt_out", "objection")]
+    opted = [r for r in export.sections.get("consent_and_opt_outs", []) if r["event"] in OPT_OUT_EVENTS]
     status = (
         "You have objected to (or opted out of) direct marketing; we keep that record so that it is honoured."
         if opted

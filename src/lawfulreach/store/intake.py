@@ -43,24 +43,17 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from lawfulreach.errors import InputError
 from lawfulreach.store import subject_data
 from lawfulreach.store.coltypes import UtcDateTime
-from lawfulreach.store.models import Base, TenantScoped
+from lawfulreach.store.models import REQUEST_TYPES, Base, TenantScoped, one_of
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subject_data import SubjectKeys
 from lawfulreach.store.subjects import email_key
-
-#: the request types of the data-subject-rights workflow (``store.dsar``)
-REQUEST_TYPES = ("access", "portability", "erasure", "rectification", "objection", "ccpa_know", "ccpa_delete")
 
 
 class PrivacyIntake(TenantScoped, Base):
     __tablename__ = "privacy_intake"
     __table_args__ = (
         UniqueConstraint("verify_hash"),
-        CheckConstraint(
-            "request_type IN ('access', 'portability', 'erasure', 'rectification', 'objection', "
-            "'ccpa_know', 'ccpa_delete')",
-            name="request_type",
-        ),
+        CheckConstraint(one_of("request_type", REQUEST_TYPES), name="request_type"),
         CheckConstraint("status IN ('pending', 'verified')", name="status"),
         Index("ix_privacy_intake_tenant_subject", "tenant_id", "subject_index"),
     )

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawfulreach.domain.state import ALL_CHANNELS
-from lawfulreach.domain.vocabulary import Channel
+from lawfulreach.domain.vocabulary import Channel, LedgerEventKind
 from lawfulreach.errors import ConflictError, InputError
 from lawfulreach.store import audit
 from lawfulreach.store.ledger_state import OPT_OUT_EVENTS, DerivedLedger, LedgerFact, derive
@@ -202,7 +202,7 @@ class LedgerRepo:
             raise InputError("a consent needs the method it was obtained by (e.g. web_form)")
         return self._append(
             who,
-            "confirmed" if confirmed else "given",
+            LedgerEventKind.CONFIRMED if confirmed else LedgerEventKind.GIVEN,
             check_channel(channel, allow_all=False),
             purpose=purpose,
             method=method,
@@ -223,7 +223,7 @@ class LedgerRepo:
     ) -> Event:
         return self._append(
             who,
-            "withdrawn",
+            LedgerEventKind.WITHDRAWN,
             check_channel(channel, allow_all=False),
             purpose=purpose,
             method=method,
@@ -244,7 +244,7 @@ class LedgerRepo:
         """An opt-out (or a GDPR Art. 21 objection) for one channel or ``all``; in force once this returns."""
         return self._append(
             who,
-            "objection" if objection else "opt_out",
+            LedgerEventKind.OBJECTION if objection else LedgerEventKind.OPT_OUT,
             check_channel(channel, allow_all=True),
             source=source,
             wording=wording,
@@ -272,7 +272,7 @@ class LedgerRepo:
         with self._scope.writing(exclusive=True) as session:
             if self._in_force(session, index, channel, within):
                 return None
-            return self.append_in(session, who, "opt_out", channel, source=source)
+            return self.append_in(session, who, LedgerEventKind.OPT_OUT, channel, source=source)
 
     def _in_force(self, session: Session, index: str, channel: str, within: timedelta) -> bool:
         """Whether an opt-out covering ``channel`` is in force and one was recorded within ``within``."""

@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from lawfulreach.domain.state import ALL_CHANNELS, ConsentRecord, InMemoryState
-from lawfulreach.domain.vocabulary import Channel, ConsentStatus
+from lawfulreach.domain.vocabulary import Channel, ConsentStatus, LedgerEventKind
 
 CHANNELS: tuple[str, ...] = tuple(c.value for c in Channel)
-CONSENT_EVENTS = ("given", "confirmed", "withdrawn")
-OPT_OUT_EVENTS = ("opt_out", "objection")
+CONSENT_EVENTS = (LedgerEventKind.GIVEN, LedgerEventKind.CONFIRMED, LedgerEventKind.WITHDRAWN)
+OPT_OUT_EVENTS = (LedgerEventKind.OPT_OUT, LedgerEventKind.OBJECTION)
 
 
 def is_pre_ticked(method: str | None) -> bool:
@@ -75,7 +75,11 @@ class DerivedLedger:
         return state
 
 
-_STATUS = {"given": ConsentStatus.GIVEN, "confirmed": ConsentStatus.CONFIRMED, "withdrawn": ConsentStatus.WITHDRAWN}
+_STATUS: dict[str, ConsentStatus] = {
+    LedgerEventKind.GIVEN: ConsentStatus.GIVEN,
+    LedgerEventKind.CONFIRMED: ConsentStatus.CONFIRMED,
+    LedgerEventKind.WITHDRAWN: ConsentStatus.WITHDRAWN,
+}
 
 
 def _next_consent(current: ConsentRecord | None, fact: LedgerFact, channel: Channel) -> ConsentRecord | None:
@@ -122,7 +126,7 @@ def derive(facts: Iterable[LedgerFact]) -> DerivedLedger:
             continue
         channel = Channel(fact.channel)
         slot = (fact.key, fact.channel, fact.purpose or "")
-        if fact.event == "withdrawn":
+        if fact.event == LedgerEventKind.WITHDRAWN:
             withdrawn_at[slot] = (
                 _latest(withdrawn_at[slot], fact.occurred_at) if slot in withdrawn_at else fact.occurred_at
             )
@@ -131,7 +135,7 @@ def derive(facts: Iterable[LedgerFact]) -> DerivedLedger:
         record = _next_consent(consents.get(slot), fact, channel)
         if record is not None:
             consents[slot] = record
-        if fact.event != "withdrawn" and not is_pre_ticked(fact.method):
+        if fact.event != LedgerEventKind.WITHDRAWN and not is_pre_ticked(fact.method):
             chans = blocked.get(fact.key, {})
             if fact.channel in chans and _not_before(fact.occurred_at, chans[fact.channel]):
                 del chans[fact.channel]

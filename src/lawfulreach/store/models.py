@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+from lawfulreach.domain.vocabulary import ExclusionSource, LedgerEventKind, PrivacyRequestType
 from lawfulreach.store.coltypes import UtcDateTime
 
 NAMING_CONVENTION = {
@@ -46,19 +47,21 @@ NAMING_CONVENTION = {
 }
 
 SUPPRESSION_KINDS = ("email", "domain", "phone")
-SUPPRESSION_SOURCES = ("import", "opt_out", "reply", "complaint", "manual")
+#: the values the CHECK constraints accept; the store's vocabularies are declared once, in ``domain.vocabulary``
+SUPPRESSION_SOURCES: tuple[str, ...] = tuple(s.value for s in ExclusionSource)
 SUBJECT_KINDS = ("email", "phone")
-LEDGER_EVENTS = ("given", "confirmed", "withdrawn", "opt_out", "objection")
+LEDGER_EVENTS: tuple[str, ...] = tuple(e.value for e in LedgerEventKind)
 LEDGER_CHANNELS = ("email", "sms", "call", "automated_call", "post", "all")
 CONTACT_SOURCES = ("first_party", "third_party")
-REQUEST_TYPES = ("access", "portability", "erasure", "rectification", "objection", "ccpa_know", "ccpa_delete")
+REQUEST_TYPES: tuple[str, ...] = tuple(t.value for t in PrivacyRequestType)
 REQUEST_STATUSES = ("received", "verified", "extended", "fulfilled", "rejected")
 REGIMES = ("gdpr", "uk_gdpr", "ccpa")
 #: length of a blind index / keyed hash: HMAC-SHA-256 as hex
 INDEX_LENGTH = 64
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """The SQL of a CHECK constraint that ``column`` holds one of ``values``."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
@@ -125,8 +128,8 @@ class SuppressionEntry(Sealed, TenantScoped, Base):
     __tablename__ = "suppression_entries"
     __table_args__ = (
         UniqueConstraint("tenant_id", "kind", "match_key"),
-        CheckConstraint(_one_of("kind", SUPPRESSION_KINDS), name="kind"),
-        CheckConstraint(_one_of("source", SUPPRESSION_SOURCES), name="source"),
+        CheckConstraint(one_of("kind", SUPPRESSION_KINDS), name="kind"),
+        CheckConstraint(one_of("source", SUPPRESSION_SOURCES), name="source"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -169,7 +172,7 @@ class ContactProvenance(TenantScoped, Base):
 
     __tablename__ = "contact_provenance"
     __table_args__ = (
-        CheckConstraint(_one_of("source", CONTACT_SOURCES), name="source"),
+        CheckConstraint(one_of("source", CONTACT_SOURCES), name="source"),
         Index("ix_contact_provenance_tenant_contact", "tenant_id", "contact_id"),
     )
 
@@ -190,9 +193,9 @@ class LedgerEvent(Sealed, TenantScoped, Base):
 
     __tablename__ = "ledger_events"
     __table_args__ = (
-        CheckConstraint(_one_of("subject_kind", SUBJECT_KINDS), name="subject_kind"),
-        CheckConstraint(_one_of("event", LEDGER_EVENTS), name="event"),
-        CheckConstraint(_one_of("channel", LEDGER_CHANNELS), name="channel"),
+        CheckConstraint(one_of("subject_kind", SUBJECT_KINDS), name="subject_kind"),
+        CheckConstraint(one_of("event", LEDGER_EVENTS), name="event"),
+        CheckConstraint(one_of("channel", LEDGER_CHANNELS), name="channel"),
         Index("ix_ledger_events_tenant_subject", "tenant_id", "subject_index"),
     )
 
@@ -213,7 +216,7 @@ class ErasedSubject(TenantScoped, Base):
     __tablename__ = "erased_subjects"
     __table_args__ = (
         UniqueConstraint("tenant_id", "key_hash"),
-        CheckConstraint(_one_of("kind", SUBJECT_KINDS), name="kind"),
+        CheckConstraint(one_of("kind", SUBJECT_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -267,10 +270,10 @@ class PrivacyRequest(TenantScoped, Base):
     __tablename__ = "privacy_requests"
     __table_args__ = (
         UniqueConstraint("tenant_id", "number"),
-        CheckConstraint(_one_of("request_type", REQUEST_TYPES), name="request_type"),
-        CheckConstraint(_one_of("status", REQUEST_STATUSES), name="status"),
-        CheckConstraint(_one_of("regime", REGIMES), name="regime"),
-        CheckConstraint(_one_of("subject_kind", SUBJECT_KINDS), name="subject_kind"),
+        CheckConstraint(one_of("request_type", REQUEST_TYPES), name="request_type"),
+        CheckConstraint(one_of("status", REQUEST_STATUSES), name="status"),
+        CheckConstraint(one_of("regime", REGIMES), name="regime"),
+        CheckConstraint(one_of("subject_kind", SUBJECT_KINDS), name="subject_kind"),
         Index("ix_privacy_requests_tenant_subject", "tenant_id", "subject_index"),
     )
 

@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lawfulreach.clock import utc_now
 from lawfulreach.store import audit, keys
 from lawfulreach.store.contacts import seal_context as contact_context
 from lawfulreach.store.crypto import KeyRing, TenantCrypto, write_ring
@@ -53,7 +54,7 @@ from lawfulreach.store.models import (
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.settings import WorkspaceSettings
 from lawfulreach.store.suppression import seal_context as suppression_context
-from lawfulreach.store.workspace import Workspace, key_ring, utc_now, version_check
+from lawfulreach.store.workspace import Workspace, key_ring, version_check
 
 BATCH = 1_000
 

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from lawfulreach.batch.columns import fold, resolve_columns
 from lawfulreach.batch.reader import FileFormat, combine_rejects, empty_rejects, read_lines, read_table, strict_check
 from lawfulreach.csvsafe import write_rows
+from lawfulreach.domain.vocabulary import ExclusionSource
 from lawfulreach.errors import ConflictError, InputError, NotFoundError
 from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
@@ -92,7 +93,7 @@ class Entry:
     kind: str
     value: str
     reason: str | None = None
-    source: str = "manual"
+    source: str = ExclusionSource.MANUAL
     created_at: datetime | None = None
 
 
@@ -381,7 +382,7 @@ class SuppressionRepo:
         path: Path,
         *,
         reason: str | None = None,
-        source: str = "import",
+        source: str = ExclusionSource.IMPORT,
         country: str | None = None,
         strict: bool = False,
         sheet: str | None = None,

@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from lawfulreach.batch.snapshot import BatchSnapshot
+from lawfulreach.clock import utc_now
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.errors import ConflictError
 from lawfulreach.store import audit, keys
@@ -42,10 +43,6 @@ from lawfulreach.store.subjects import Subject
 from lawfulreach.store.suppression import SuppressionRepo
 from lawfulreach.store.tenant_settings import SETTINGS, TenantSettingsRepo
 from lawfulreach.store.tenant_state import StoreState
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _ensure_schema(engine: Engine, settings: WorkspaceSettings) -> None:

@@ -1,2 +1,41 @@
-"""The public pages recipients reach without an API key (``web.pages``), and the mail they may get
-(``web.mailer``). Server-rendered with Jinja2, accessible, and complete without JavaScript."""
+"""What the public pages look like: the Jinja2 templates, the stylesheet and the one renderer.
+
+Server-rendered, accessible, and complete without JavaScript. The routes that serve these pages
+(unsubscribe, preference centre, privacy-request intake) are ``api.pages``: they share the API's
+backend, limits and errors. This package imports nothing from ``api`` (``tests/test_import_graph.py``),
+so a future console can render with it too.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.responses import HTMLResponse, Response
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("lawfulreach.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> Response:
+    """The page ``template`` (under ``templates/``) rendered with ``context``, autoescaped."""
+    html = _env().get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> bytes:
+    """``static/pages.css``, read once."""
+    return resources.files("lawfulreach.web").joinpath("static", "pages.css").read_bytes()
+
+
+__all__ = ["render", "stylesheet"]

@@ -22,8 +22,7 @@ from lawfulreach.api.schemas import (
     ImportReportOut,
     Kind,
 )
-from lawfulreach.errors import InputError
-from lawfulreach.store.errors import InvalidRowsError
+from lawfulreach.errors import InputError, InvalidRowsError
 from lawfulreach.store.subjects import country_code
 from lawfulreach.store.suppression import Cursor, Entry, normalise_entry, recognise
 

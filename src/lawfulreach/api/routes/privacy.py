@@ -14,7 +14,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from lawfulreach.api.deps import PrivacyOpener, PrivacyReader
-from lawfulreach.api.schemas import PrivacyRequestIn, PrivacyRequestOut, RequestType
+from lawfulreach.api.schemas import PrivacyRequestIn, PrivacyRequestOut
+from lawfulreach.domain.vocabulary import PrivacyRequestType
 from lawfulreach.store.dsar import PrivacyRequestView
 from lawfulreach.store.intake import IntakeRecord
 
@@ -48,7 +49,7 @@ def list_requests(
     caller: PrivacyReader,
     include_closed: Annotated[bool, Query(description="Also fulfilled and rejected requests.")] = False,
     overdue: Annotated[bool, Query(description="Only requests past their due date.")] = False,
-    type: Annotated[RequestType | None, Query(description="Only this type.")] = None,
+    type: Annotated[PrivacyRequestType | None, Query(description="Only this type.")] = None,
 ) -> list[PrivacyRequestOut]:
     """Open requests by due date (most at risk first), as `lawfulreach dsar list` shows them."""
     views = caller.workspace.requests.list(include_closed=include_closed, overdue=overdue, request_type=type)

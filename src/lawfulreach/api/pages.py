@@ -1,4 +1,8 @@
-"""The public pages: unsubscribe, preference centre, privacy-request intake. No API key; no JavaScript.
+"""The public pages' routes: unsubscribe, preference centre, privacy-request intake. No API key; no JavaScript.
+
+The routes live here, beside the API they share the backend, limits and errors with; what the pages
+look like (templates, stylesheet, rendering) is ``lawfulreach.web``, which knows nothing of HTTP
+routes or the backend.
 
 * ``GET /u/{token}`` asks for confirmation (mail scanners fetch links: a GET never unsubscribes);
   ``POST /u/{token}`` is the RFC 8058 one-click unsubscription (``List-Unsubscribe=One-Click``) and
@@ -21,25 +25,25 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-from functools import lru_cache
-from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Path, Request
-from jinja2 import Environment, PackageLoader, select_autoescape
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
+from lawfulreach import web
 from lawfulreach.api.backend import Backend, TenantHandle
 from lawfulreach.api.deps import BackendDep, ClientAddress
 from lawfulreach.api.errors import CrossSiteFormError
 from lawfulreach.api.problem import Problem
 from lawfulreach.domain.state import ALL_CHANNELS
+from lawfulreach.domain.vocabulary import PrivacyRequestType
 from lawfulreach.errors import InputError
+from lawfulreach.messaging import MailError
 from lawfulreach.store.intake import REQUEST_TYPES
 from lawfulreach.store.settings import DEFAULT_TENANT
 from lawfulreach.unsubscribe import MAX_TOKEN_LENGTH, InvalidTokenError, Recipient
-from lawfulreach.web.mailer import MailError
+from lawfulreach.web import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,30 +57,31 @@ CHANNEL_LABELS = {
     "automated_call": "Recorded or automated calls",
     "post": "Post",
 }
-REQUEST_LABELS = {
-    "access": ("A copy of my data", "Tell me what you hold about me and send me a copy (GDPR Art. 15)."),
-    "portability": ("My data to take elsewhere", "Send my data in a machine-readable format (GDPR Art. 20)."),
-    "erasure": ("Delete my data", "Erase what you hold about me (GDPR Art. 17)."),
-    "rectification": ("Correct my data", "Fix something that is wrong (GDPR Art. 16); say what in the details."),
-    "objection": ("Stop direct marketing", "No more marketing to me on any channel (GDPR Art. 21)."),
-    "ccpa_know": ("Know what you collect (California)", "The categories and pieces of information (CCPA)."),
-    "ccpa_delete": ("Delete my information (California)", "Delete what you collected about me (CCPA)."),
+#: the form's choices, one per request type
+REQUEST_LABELS: dict[PrivacyRequestType, tuple[str, str]] = {
+    PrivacyRequestType.ACCESS: (
+        "A copy of my data",
+        "Tell me what you hold about me and send me a copy (GDPR Art. 15).",
+    ),
+    PrivacyRequestType.PORTABILITY: (
+        "My data to take elsewhere",
+        "Send my data in a machine-readable format (GDPR Art. 20).",
+    ),
+    PrivacyRequestType.ERASURE: ("Delete my data", "Erase what you hold about me (GDPR Art. 17)."),
+    PrivacyRequestType.RECTIFICATION: (
+        "Correct my data",
+        "Fix something that is wrong (GDPR Art. 16); say what in the details.",
+    ),
+    PrivacyRequestType.OBJECTION: ("Stop direct marketing", "No more marketing to me on any channel (GDPR Art. 21)."),
+    PrivacyRequestType.CCPA_KNOW: (
+        "Know what you collect (California)",
+        "The categories and pieces of information (CCPA).",
+    ),
+    PrivacyRequestType.CCPA_DELETE: (
+        "Delete my information (California)",
+        "Delete what you collected about me (CCPA).",
+    ),
 }
-
-
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    return Environment(
-        loader=PackageLoader("lawfulreach.web", "templates"),
-        autoescape=select_autoescape(default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def render(template: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> Response:
-    html = _env().get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
 def render_error(problem: Problem) -> Response:
@@ -100,14 +105,9 @@ def render_error(problem: Problem) -> Response:
     )
 
 
-@lru_cache(maxsize=1)
-def _stylesheet() -> bytes:
-    return resources.files("lawfulreach.web").joinpath("static", "pages.css").read_bytes()
-
-
 @router.get("/static/pages.css")
 def stylesheet() -> Response:
-    return Response(_stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+    return Response(web.stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
 # --- forms: same-origin check (CSRF) --------------------------------------------------------------
@@ -358,7 +358,7 @@ def _verify(backend: Backend, address: str, tenant_name: str, token: str, http: 
     request = tenant.verify_privacy_request(token)
     if request is None:
         raise InvalidTokenError()
-    label = REQUEST_LABELS[request.request_type][0]
+    label = REQUEST_LABELS[PrivacyRequestType(request.request_type)][0]
     return render("privacy_verified.html.j2", **_page(tenant), label=label, reference=f"request {request.number}")
 
 
