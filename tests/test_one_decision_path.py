@@ -36,11 +36,11 @@ from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.domain.state import InMemoryState
 from lawfulreach.domain.vocabulary import Channel
+from lawfulreach.messaging import MemoryTransport
 from lawfulreach.rules import default_rulebase, load_rulebase
 from lawfulreach.service import DecisionSink
 from lawfulreach.store import WorkspaceSettings
 from lawfulreach.store.api_keys import ApiKeyRepo
-from lawfulreach.web.mailer import MemoryMailer
 from test_front_ends import CAMPAIGN, _as_row, requests
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -77,7 +77,7 @@ def front_ends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FrontEnds]:
     config = ApiConfig(
         workspace=WorkspaceSettings(url=url, key_file=key_file), public_url="https://x.test", key_cache_seconds=0.0
     )
-    backend = Backend.open(config, mailer=MemoryMailer(), clock=lambda: NOW, sinks=[sink])
+    backend = Backend.open(config, transport=MemoryTransport(), clock=lambda: NOW, sinks=[sink])
     token = ApiKeyRepo(backend.tenant_named("default").workspace.scope).create("admin", "one path").token
     client = TestClient(create_app(backend))
     env = {
