@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_support import Api
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from api_support import Api
 from lawfulreach.api.deps import _Require
 from lawfulreach.api.problem import TYPES
 from lawfulreach.api.roles import GRANTS, Permission, Role

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from api_support import Api
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from api_support import Api
 from lawfulreach.api.app import create_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"

@@ -13,44 +13,25 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
 import lawfulreach.cli.serve  # noqa: F401 - registers the commands on the app (cli.app._register does in the CLI)
-from lawfulreach.cli.app import main
 from lawfulreach.store import Workspace, WorkspaceSettings
 from lawfulreach.store.tenancy import workspace_key
 from lawfulreach.unsubscribe import Recipient, TokenCodec
+from lr_testkit import Run, RunLawfulreach
 
 ENTRY = "import lawfulreach.cli.serve; from lawfulreach.cli.app import main; main()"
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_lawfulreach: RunLawfulreach) -> RunLawfulreach:
+    """``lawfulreach ARGS`` on an SQLite workspace named by ``LAWFULREACH_DATABASE_URL``."""
     monkeypatch.setenv("LAWFULREACH_DATABASE_URL", f"sqlite:///{tmp_path / 'ws.sqlite'}")
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def run(*args: str) -> Run:
-        capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
+    return run_lawfulreach
 
 
 class TestKeys:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
 from api_support import Api
 
 CONTACT = {"email": "jana.novak@firma.de", "name": "Jana Novak", "company": "Firma GmbH", "country": "DE"}

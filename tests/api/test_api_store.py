@@ -8,9 +8,9 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from api_support import Api
 from sqlalchemy import create_engine, func, inspect, select
 
+from api_support import Api
 from lawfulreach.store import WorkspaceSettings, upgrade_workspace
 from lawfulreach.store.api_keys import ApiKey
 from lawfulreach.store.campaigns import StoredCampaign

@@ -4,48 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from lawfulreach.cli.app import main
 from lawfulreach.store import WorkspaceSettings
 from lawfulreach.store.migrate import head_revision
+from lr_testkit import Run
 
 Write = Callable[[str, str], Path]
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cli(
-    settings: WorkspaceSettings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Run]:
-    monkeypatch.setenv("LAWFULREACH_KEY_FILE", str(settings.key_file))
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def run(*args: str, stdin: str | None = None) -> Run:
-        if stdin is not None:
-            import io
-            import sys
-
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        try:
-            main(["--db", settings.url, *args])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
 
 
 def check(cli: Callable[..., Run], contact: dict[str, str], channel: str = "email", *tenant: str) -> dict[str, object]:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Clock
 from lawfulreach.errors import InputError
 from lawfulreach.store import Subject, Workspace
 from lawfulreach.store.errors import InvalidRowsError
 from lawfulreach.store.suppression import Entry
+from lr_testkit import Clock
 
 Write = Callable[[str, str], Path]
 LEADS = (

@@ -15,7 +15,6 @@ import polars as pl
 import pytest
 from sqlalchemy import update
 
-from conftest import Clock
 from lawfulreach.batch.frame import decide_frame
 from lawfulreach.batch.rows import request_from_row
 from lawfulreach.domain.model import Campaign
@@ -26,6 +25,7 @@ from lawfulreach.service import Lawfulreach
 from lawfulreach.store import Subject, Workspace
 from lawfulreach.store.lookup import ContactKeys, lookup_state
 from lawfulreach.store.models import LedgerEvent
+from lr_testkit import Clock
 
 EMAIL = "jana@firma.de"
 ROW = {"email": EMAIL, "name": "Jana Nowak", "company": "Firma GmbH", "country": "DE"}
