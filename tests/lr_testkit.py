@@ -8,6 +8,7 @@ that is dropped afterwards, so tests never see each other's rows.
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -84,3 +85,11 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
         if name.startswith("LAWFULREACH_") and name not in KEPT_ENV:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LAWFULREACH_HOME", str(home))
+
+
+def free_port() -> int:
+    """A TCP port on loopback nobody listens on (for a real server started by a test)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
