@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -112,7 +113,7 @@ class TestLedger:
     def test_optout_by_phone_defaults_to_all(self, cli: Callable[..., Run]) -> None:
         assert cli("optout", "--phone", "020 7946 0018", "--country", "GB", "--objection").code == 0
         decision = check(cli, {**JANE, "phone": "+44 20 7946 0018"}, "call")
-        assert "opted_out" in [r["code"] for r in decision["reasons"]]  # type: ignore[union-attr]
+        assert "opted_out" in [r["code"] for r in cast(list[dict[str, str]], decision["reasons"])]
 
     def test_consent_errors(self, cli: Callable[..., Run]) -> None:
         r = cli("consent", "record", "--email", "a@x.com", "--channel", "all", "--purpose", "m", "--method", "x")

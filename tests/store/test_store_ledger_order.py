@@ -9,6 +9,7 @@ whatever dates the consent claims, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
@@ -129,7 +130,7 @@ def test_writes_refuse_times_ahead_of_the_clock_and_unrepresentable_times(
         at = datetime(2026, 11, 25, 12, 0)
     else:
         at = datetime.fromisoformat(claimed)
-    writes = [
+    writes: list[Callable[[], object]] = [
         lambda: ws.ledger.record_consent(JANA, "email", "marketing", "web_form", at=at),
         lambda: ws.ledger.withdraw(JANA, "email", at=at),
         lambda: ws.ledger.opt_out(JANA, at=at),
