@@ -15,6 +15,7 @@ if [ ! -x "${LAWFULREACH_CHROMIUM:-/usr/bin/chromium}" ] && command -v apt-get >
 fi
 echo "== ruff"
 .venv/bin/ruff check src tests bench
+.venv/bin/ruff format --check src tests bench
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest (databases: ${LAWFULREACH_TEST_DB:-sqlite})"

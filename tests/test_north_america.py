@@ -7,12 +7,10 @@ the same cases in ``tests/api/test_api_north_america.py``.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,15 +18,14 @@ from typing import Any
 import polars as pl
 import pytest
 
-from databases import fresh_database
 from lawfulreach import Lawfulreach, parse_request
 from lawfulreach.batch.columns import FIELDS
 from lawfulreach.batch.snapshot import BatchSnapshot
-from lawfulreach.cli.app import main
 from lawfulreach.domain.normalise import normalise_phone_key
 from lawfulreach.domain.state import InMemoryState, RegisterInfo
 from lawfulreach.domain.vocabulary import Channel, SubscriberPolicy
 from lawfulreach.store import Workspace, WorkspaceSettings
+from lr_testkit import Run, RunLawfulreach, fresh_database
 from north_america_cases import (
     ADAD_REQUIREMENTS,
     CALL_REQUIREMENTS,
@@ -124,19 +121,11 @@ def test_unknown_subscriber_follows_the_tenant_policy() -> None:
 # --- the CLI: check and screen, against a real workspace ----------------------------------------------
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
 @pytest.fixture
 def workspace_cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_lawfulreach: RunLawfulreach
 ) -> Iterator[Callable[..., Callable[..., Run]]]:
     """A fresh SQLite workspace per register state, its registers loaded as ``dnc load`` would."""
-    monkeypatch.setenv("COLUMNS", "200")
     made: list[Iterator[str]] = []
 
     def make(state: str) -> Callable[..., Run]:
@@ -154,16 +143,7 @@ def workspace_cli(
 
         def run(*args: str, stdin: str | None = None) -> Run:
             monkeypatch.setenv("LAWFULREACH_KEY_FILE", str(settings.key_file))
-            if stdin is not None:
-                monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-            capsys.readouterr()
-            try:
-                main(["--db", settings.url, *args])
-                code = 0
-            except SystemExit as exc:
-                code = int(exc.code or 0)
-            captured = capsys.readouterr()
-            return Run(code, captured.out, captured.err)
+            return run_lawfulreach("--db", settings.url, *args, stdin=stdin)
 
         return run
 

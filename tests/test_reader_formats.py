@@ -132,7 +132,7 @@ def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
 
 class TestWorkbooksAndParquet:
     def test_xlsx_first_sheet_and_named_sheet(self, tmp_path: Path) -> None:
-        rows: list[list[object]] = [["Email", "Name", "Company"], *[list(r) for r in EXPECTED]]
+        rows: list[list[object]] = [["Email", "Name", "Company"], *[list[object](r) for r in EXPECTED]]
         other: list[list[object]] = [["Email", "Name", "Company"], ["z@z.de", "Zed", None]]
         path = _workbook(tmp_path / "list.xlsx", {"Contacts": rows, "Other": other})
         assert values(path) == EXPECTED

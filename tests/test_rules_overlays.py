@@ -1085,7 +1085,8 @@ class TestDoNotCallRegisters:
 
     @pytest.mark.parametrize("register", ["tps", "ctps"])
     def test_listed_number_is_blocked(self, register: str) -> None:
-        d = decide(request("call"), gb_registers(**{register: (GB_PHONE,)}))
+        listed: dict[str, Any] = {register: (GB_PHONE,)}
+        d = decide(request("call"), gb_registers(**listed))
         assert_blocked(d, "dnc_registered")
 
     def test_listed_on_a_stale_register_blocks_and_lists_the_stale_reason(self) -> None:

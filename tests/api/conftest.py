@@ -13,24 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_support import ENV, GENEROUS, Api, Clock, database, make
 
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LAWFULREACH_HOME", str(tmp_path / "home"))
-
-
-@pytest.fixture(scope="module")
-def pg_base(request: pytest.FixtureRequest) -> str:
-    return str(request.config.getoption("--pg-url"))
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+from api_support import GENEROUS, Api, database, make
+from lr_testkit import Clock, clean_env
 
 
 @pytest.fixture
@@ -64,9 +49,7 @@ def shared_api(backend: str, pg_base: str, tmp_path_factory: pytest.TempPathFact
     """One harness per module and database; tests using it work in tenants of their own."""
     directory = tmp_path_factory.mktemp("shared")
     with pytest.MonkeyPatch.context() as mp:
-        for name in ENV:
-            mp.delenv(name, raising=False)
-        mp.setenv("LAWFULREACH_HOME", str(directory / "home"))
+        clean_env(mp, directory / "home")
         databases = database(backend, pg_base, directory)
         api = make(next(databases), directory, Clock(), limits=GENEROUS)
         try:

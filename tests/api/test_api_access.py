@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_support import Api
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from api_support import Api
 from lawfulreach.api.deps import _Require
 from lawfulreach.api.problem import TYPES
 from lawfulreach.api.roles import GRANTS, Permission, Role
@@ -81,13 +81,13 @@ def api_routes(api: Api) -> list[tuple[str, APIRoute]]:
 
 
 def route_keys(api: Api) -> set[tuple[str, str]]:
-    return {(m, path) for path, r in api_routes(api) for m in r.methods} - PUBLIC_ROUTES
+    return {(m, path) for path, r in api_routes(api) for m in r.methods or ()} - PUBLIC_ROUTES
 
 
 def permission_of(api: Api, method: str, path: str) -> str | None:
     """The permission a route's dependencies demand (None: any valid key)."""
     for full, route in api_routes(api):
-        if full == path and method in route.methods:
+        if full == path and method in (route.methods or ()):
             stack = list(route.dependant.dependencies)
             while stack:
                 dep = stack.pop()
@@ -198,6 +198,7 @@ def seed_ids(api: Api, tenant: str) -> dict[str, str]:
 def test_marketers_cannot_read_the_ledger_or_remove_exclusions(shared_api: Api) -> None:
     """The issue's own words, checked directly on top of the table."""
     api = shared_api
+    body: dict[str, Any] | None
     for method, path, body in (
         ("POST", "/v1/ledger/history", {"email": SECRET_EMAIL}),
         ("POST", "/v1/exclusions/remove", {"email": SECRET_EMAIL}),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,10 +21,11 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from api_support import Api
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from api_support import Api
 from lawfulreach.api.app import create_app
+from lr_testkit import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
 CHROMIUM = os.environ.get("LAWFULREACH_CHROMIUM", "/usr/bin/chromium")
@@ -50,17 +50,10 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def served(api: Api) -> Iterator[tuple[Api, str]]:
     """The test's app on a real socket (uvicorn in a thread), with the public URL pointing at it."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     # A development server on loopback: plain http, so the links need the development flag.
     api.backend.config = replace(api.backend.config, public_url=base, allow_http_links=True)

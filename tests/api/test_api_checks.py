@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from api_support import Api
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api_support import Api
 from lawfulreach.schema import parse_request
 from lawfulreach.store.campaigns import CampaignRepo
 from lawfulreach.store.subjects import Subject

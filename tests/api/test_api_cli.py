@@ -8,49 +8,29 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
 import lawfulreach.cli.serve  # noqa: F401 - registers the commands on the app (cli.app._register does in the CLI)
-from lawfulreach.cli.app import main
 from lawfulreach.store import Workspace, WorkspaceSettings
 from lawfulreach.store.tenancy import workspace_key
 from lawfulreach.unsubscribe import Recipient, TokenCodec
+from lr_testkit import Run, RunLawfulreach, free_port
 
 ENTRY = "import lawfulreach.cli.serve; from lawfulreach.cli.app import main; main()"
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_lawfulreach: RunLawfulreach) -> RunLawfulreach:
+    """``lawfulreach ARGS`` on an SQLite workspace named by ``LAWFULREACH_DATABASE_URL``."""
     monkeypatch.setenv("LAWFULREACH_DATABASE_URL", f"sqlite:///{tmp_path / 'ws.sqlite'}")
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def run(*args: str) -> Run:
-        capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
+    return run_lawfulreach
 
 
 class TestKeys:
@@ -137,19 +117,12 @@ def test_unsubscribe_headers(cli: Callable[..., Run], tmp_path: Path) -> None:
     assert data["preferences_url"] == data["unsubscribe_url"] + "/preferences"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[str]]]:
     """``lawfulreach serve`` with nothing but a home directory: the embedded default workspace."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAWFULREACH_")}
     env["LAWFULREACH_HOME"] = str(tmp_path / "home")
-    port = _free_port()
+    port = free_port()
     key = subprocess.run(
         [sys.executable, "-c", ENTRY, "keys", "api", "create", "--role", "admin"],
         env=env,

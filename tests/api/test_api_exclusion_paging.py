@@ -13,8 +13,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from api_support import Api
 from sqlalchemy import Engine, event, text
+
+from api_support import Api
 
 SMALL, LARGE = 1_000, 1_000_000
 LIMIT = 100

@@ -7,11 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
 from api_support import Api
 
 CONTACT = {"email": "jana.novak@firma.de", "name": "Jana Novak", "company": "Firma GmbH", "country": "DE"}
 SUBJECT = {"email": "jana.novak@firma.de"}
-WRITES = {
+WRITES: dict[str, dict[str, Any]] = {
     "/v1/consents": {**SUBJECT, "channel": "email", "purpose": "marketing", "method": "web_form", "confirmed": True},
     "/v1/consents/withdraw": {**SUBJECT, "channel": "email"},
     "/v1/opt-outs": {**SUBJECT, "channel": "all"},

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import polars as pl
-from api_support import Api
 
+from api_support import Api
 from lawfulreach.report.html import render_report
 
 _CSS_REFS = re.compile(r"""(?:@import\s+(?:url\()?|url\()\s*['"]?([^'")\s;]+)""", re.IGNORECASE)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from api_support import Api
 
+from api_support import Api
 from north_america_cases import OTHER, PHONE, REGISTER, REGISTER_STATES, all_cases
 
 

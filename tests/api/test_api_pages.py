@@ -10,12 +10,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from api_support import ORIGIN, Api
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from api_support import ORIGIN, Api
 from lawfulreach.api.config import Limits
 from lawfulreach.api.ratelimit import Rate
 from lawfulreach.store.intake import PrivacyIntake

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from api_support import Api
-
 from lawfulreach.store.api_keys import ApiKeyRepo
 from lawfulreach.store.subjects import Subject
 

@@ -17,10 +17,11 @@ import json
 from typing import Any
 
 import schemathesis
-from api_support import Api
 from schemathesis.checks import CHECKS as REGISTRY
 from schemathesis.config._checks import PositiveDataAcceptanceConfig
 from schemathesis.engine import events, from_schema
+
+from api_support import Api
 
 EXAMPLES = 3
 #: ``POST /v1/check`` reads its body with ``schema.parse_request``, exactly as ``lawfulreach check``

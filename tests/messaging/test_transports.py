@@ -255,7 +255,7 @@ class TestServeChoosesTheTransport:
         monkeypatch.setenv("LAWFULREACH_SMTP_USER", USER)
         monkeypatch.setenv("LAWFULREACH_SMTP_PASSWORD", PASSWORD)
         workspace = WorkspaceSettings(url=f"sqlite:///{tmp_path / 'w.db'}", key_file=tmp_path / "workspace.key")
-        options = {
+        options: dict[str, object] = {
             "workspace": {
                 **asdict(workspace),
                 "key_file": str(workspace.key_file),

@@ -13,13 +13,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from privacy_support import EMAIL, LEADS, PHONE, found, needles, populate
 from sqlalchemy import Engine, text
 
-from conftest import Clock
 from lawfulreach.store import Subject, Workspace, WorkspaceSettings
 from lawfulreach.store.errors import AuditTamperedError
 from lawfulreach.store.suppression import Entry
+from lr_testkit import Clock
+from privacy_support import EMAIL, LEADS, PHONE, found, needles, populate
 
 Write = Callable[[str, str], Path]
 

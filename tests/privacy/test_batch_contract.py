@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
-from datetime import datetime
 
 import polars as pl
 from hypothesis import given
@@ -21,6 +19,7 @@ from lawfulreach.rules import default_rulebase
 from lawfulreach.service import Lawfulreach
 from lawfulreach.store import Subject, Workspace
 from lawfulreach.store.suppression import Entry
+from lr_testkit import Clock
 
 
 @given(key=st.binary(min_size=0, max_size=100), values=st.lists(st.text(max_size=40), max_size=5))
@@ -59,7 +58,7 @@ def test_the_stored_snapshot_uses_the_stores_blind_indexes(ws: Workspace) -> Non
     assert snap.opt_outs["key"].to_list() == [ws.scope.index("+442079460018")]
 
 
-def test_stored_state_screens_as_single_checks_decide(ws: Workspace, frozen_clock: Callable[[], datetime]) -> None:
+def test_stored_state_screens_as_single_checks_decide(ws: Workspace, clock: Clock) -> None:
     """The batch path over a stored workspace and single checks through ``Workspace.state()`` agree
     on every contact that exclusions, opt-outs, consents and erasures concern."""
     ws.suppressions.add(Entry("email", "listed@firma.de"))
@@ -81,7 +80,7 @@ def test_stored_state_screens_as_single_checks_decide(ws: Workspace, frozen_cloc
     frame = pl.DataFrame(rows, schema=dict.fromkeys(("email", "phone", "company", "country"), pl.String))
     campaign = Campaign(lia=LiaStatus.PASSED)
     rb = default_rulebase()
-    now = frozen_clock()
+    now = clock()
     channels = [Channel.EMAIL, Channel.CALL]
     service = Lawfulreach(rulebase=rb, state=ws.state(), clock=lambda: now)
     result = service.screen(frame, channels, campaign, ws.batch_snapshot())

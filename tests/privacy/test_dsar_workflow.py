@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from privacy_support import EMAIL, LEADS, NAME, PHONE, populate
 
-from conftest import Clock
 from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.errors import ConflictError, InputError
 from lawfulreach.store import Subject, Workspace
 from lawfulreach.store.dsar import UnverifiedRequestError, add_months, legal_deadline
+from lr_testkit import Clock
+from privacy_support import EMAIL, LEADS, NAME, PHONE, populate
 
 Write = Callable[[str, str], Path]
 JANE = Subject("email", "jane@example.com")

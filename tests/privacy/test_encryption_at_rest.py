@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from privacy_support import EMAIL, LEADS, NAME, PHONE, dump, found, needles, populate
 from sqlalchemy import select, update
 
 from lawfulreach.domain.vocabulary import Channel
@@ -18,6 +17,7 @@ from lawfulreach.store.crypto import KeyRing, TenantCrypto
 from lawfulreach.store.errors import SealedDataError, SecretKeyError
 from lawfulreach.store.models import Contact
 from lawfulreach.store.settings import sqlite_path
+from privacy_support import EMAIL, LEADS, NAME, PHONE, dump, found, needles, populate
 
 Write = Callable[[str, str], Path]
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from privacy_support import EMAIL, LEADS, OTHER_EMAIL, PHONE, dump, found, needles, populate, raw_files
 from sqlalchemy import event, select
 
 from lawfulreach.domain.state import keyed_hash
 from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.store import Subject, Workspace, subject_data
 from lawfulreach.store.models import Contact
+from privacy_support import EMAIL, LEADS, OTHER_EMAIL, PHONE, dump, found, needles, populate, raw_files
 
 Write = Callable[[str, str], Path]
 

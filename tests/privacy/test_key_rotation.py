@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from privacy_support import EMAIL, LEADS, NAME, PHONE, dump, found, needles, populate
 from sqlalchemy import func, select
 
-from conftest import Clock
 from lawfulreach.store import Subject, Workspace, WorkspaceSettings, rotation
 from lawfulreach.store.crypto import KeyRing, read_ring, write_ring
 from lawfulreach.store.errors import KeyRingError, SecretKeyError
 from lawfulreach.store.models import SEALED_MODELS
+from lr_testkit import Clock
+from privacy_support import EMAIL, LEADS, NAME, PHONE, dump, found, needles, populate
 
 Write = Callable[[str, str], Path]
 

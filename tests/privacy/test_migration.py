@@ -8,13 +8,13 @@ import os
 from pathlib import Path
 
 import pytest
-from privacy_support import EMAIL, NAME, PHONE, dump, found, needles
 from sqlalchemy import create_engine, inspect, text
 
 from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.store import Subject, Workspace, WorkspaceSettings, keys, upgrade_workspace
 from lawfulreach.store.errors import SchemaError, SecretKeyError
 from lawfulreach.store.migrate import _scripts, head_revision, upgrade
+from privacy_support import EMAIL, NAME, PHONE, dump, found, needles
 
 T = "2026-01-01 00:00:00"
 

@@ -6,27 +6,19 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from privacy_support import EMAIL, LEADS, PHONE, dump, found, needles
 from sqlalchemy import create_engine, text
 from time_machine import TimeMachineFixture
 
-from lawfulreach.cli.app import main
 from lawfulreach.store import Workspace, WorkspaceSettings
+from lr_testkit import Run, RunLawfulreach
+from privacy_support import EMAIL, LEADS, PHONE, dump, found, needles
 
 Write = Callable[[str, str], Path]
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture
@@ -37,26 +29,10 @@ def traveller(time_machine: TimeMachineFixture) -> TimeMachineFixture:
 
 
 @pytest.fixture
-def cli(
-    settings: WorkspaceSettings,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    traveller: TimeMachineFixture,
-) -> Callable[..., Run]:
-    monkeypatch.setenv("LAWFULREACH_KEY_FILE", str(settings.key_file))
+def cli(cli: RunLawfulreach, monkeypatch: pytest.MonkeyPatch, traveller: TimeMachineFixture) -> RunLawfulreach:
+    """The suite's workspace CLI, acting as a named operator at a frozen wall-clock time."""
     monkeypatch.setenv("LAWFULREACH_ACTOR", "dpo@agency")
-
-    def run(*args: str) -> Run:
-        capsys.readouterr()
-        try:
-            main(["--db", settings.url, *args])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
+    return cli
 
 
 def ok(result: Run) -> str:

@@ -4,48 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
 
-from lawfulreach.cli.app import main
 from lawfulreach.store import WorkspaceSettings
 from lawfulreach.store.migrate import head_revision
+from lr_testkit import Run
 
 Write = Callable[[str, str], Path]
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cli(
-    settings: WorkspaceSettings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Run]:
-    monkeypatch.setenv("LAWFULREACH_KEY_FILE", str(settings.key_file))
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def run(*args: str, stdin: str | None = None) -> Run:
-        if stdin is not None:
-            import io
-            import sys
-
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        try:
-            main(["--db", settings.url, *args])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
 
 
 def check(cli: Callable[..., Run], contact: dict[str, str], channel: str = "email", *tenant: str) -> dict[str, object]:
@@ -145,7 +113,7 @@ class TestLedger:
     def test_optout_by_phone_defaults_to_all(self, cli: Callable[..., Run]) -> None:
         assert cli("optout", "--phone", "020 7946 0018", "--country", "GB", "--objection").code == 0
         decision = check(cli, {**JANE, "phone": "+44 20 7946 0018"}, "call")
-        assert "opted_out" in [r["code"] for r in decision["reasons"]]  # type: ignore[union-attr]
+        assert "opted_out" in [r["code"] for r in cast(list[dict[str, str]], decision["reasons"])]
 
     def test_consent_errors(self, cli: Callable[..., Run]) -> None:
         r = cli("consent", "record", "--email", "a@x.com", "--channel", "all", "--purpose", "m", "--method", "x")

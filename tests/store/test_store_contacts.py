@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Clock
 from lawfulreach.errors import InputError, InvalidRowsError
 from lawfulreach.store import Subject, Workspace
 from lawfulreach.store.suppression import Entry
+from lr_testkit import Clock
 
 Write = Callable[[str, str], Path]
 LEADS = (

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from conftest import Clock
 from lawfulreach.domain.state import dnc_register_facts
 from lawfulreach.errors import InvalidRowsError
 from lawfulreach.rules import default_rulebase
 from lawfulreach.schema import parse_request
 from lawfulreach.service import Lawfulreach
 from lawfulreach.store import Workspace
+from lr_testkit import Clock
 
 Write = Callable[[str, str], Path]
 

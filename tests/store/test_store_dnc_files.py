@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from conftest import Clock
-from lawfulreach.cli.app import main
 from lawfulreach.errors import InputError, InvalidRowsError
-from lawfulreach.store import Workspace, WorkspaceSettings
+from lawfulreach.store import Workspace
 from lawfulreach.store.dnc import AS_OF_SKEW
 from lawfulreach.store.register_files import Layout
+from lr_testkit import Clock, Run
 
 Write = Callable[[str, str], Path]
 
@@ -172,38 +170,6 @@ class TestFailClosed:
         path = write("de.txt", "030 1234567\n")
         report = ws.dnc.load("DE", "robinsonliste", path, known_registers={"DE": ("Robinsonliste",)})
         assert report.size == 1
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cli(
-    settings: WorkspaceSettings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Run]:
-    monkeypatch.setenv("LAWFULREACH_KEY_FILE", str(settings.key_file))
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def run(*args: str, stdin: str | None = None) -> Run:
-        if stdin is not None:
-            import io
-            import sys
-
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        try:
-            main(["--db", settings.url, *args])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
 
 
 class TestCli:

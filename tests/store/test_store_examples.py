@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from conftest import Clock
 from lawfulreach.domain.model import Decision
 from lawfulreach.rules import default_rulebase
 from lawfulreach.schema import parse_request
 from lawfulreach.service import Lawfulreach
 from lawfulreach.store import Subject, Workspace
 from lawfulreach.store.suppression import Entry
+from lr_testkit import Clock
 
 CORPORATE_GB = {"country": "GB", "company": "Northwind Ltd", "name": "Jane Doe"}
 

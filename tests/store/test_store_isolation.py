@@ -48,9 +48,7 @@ def test_every_table_is_tenant_scoped(ws: Workspace) -> None:
         assert not column.nullable, table.name
         if table.name != "dnc_numbers":  # bulk table: no per-row FK checks (models.DncNumber says why)
             assert any(fk.column.table.name == "tenants" for fk in column.foreign_keys), table.name
-    assert {m.__tablename__ for m in TENANT_SCOPED_MODELS} <= set(  # type: ignore[attr-defined]
-        inspect(ws.engine).get_table_names()
-    )
+    assert {m.__tablename__ for m in TENANT_SCOPED_MODELS} <= set(inspect(ws.engine).get_table_names())
 
 
 def test_engine_state_sees_only_its_tenant(two: tuple[Workspace, Workspace]) -> None:

@@ -9,13 +9,13 @@ whatever dates the consent claims, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import pytest
 from sqlalchemy import update
 
-from conftest import Clock
 from lawfulreach.batch.rows import request_from_row
 from lawfulreach.domain.model import Campaign
 from lawfulreach.domain.vocabulary import Channel, LiaStatus
@@ -25,6 +25,7 @@ from lawfulreach.service import Lawfulreach
 from lawfulreach.store import Subject, Workspace
 from lawfulreach.store.lookup import ContactKeys, lookup_state
 from lawfulreach.store.models import LedgerEvent
+from lr_testkit import Clock
 
 EMAIL = "jana@firma.de"
 ROW = {"email": EMAIL, "name": "Jana Nowak", "company": "Firma GmbH", "country": "DE"}
@@ -127,7 +128,7 @@ def test_writes_refuse_times_ahead_of_the_clock_and_unrepresentable_times(
         at = datetime(2026, 11, 25, 12, 0)
     else:
         at = datetime.fromisoformat(claimed)
-    writes = [
+    writes: list[Callable[[], object]] = [
         lambda: ws.ledger.record_consent(JANA, "email", "marketing", "web_form", at=at),
         lambda: ws.ledger.withdraw(JANA, "email", at=at),
         lambda: ws.ledger.opt_out(JANA, at=at),

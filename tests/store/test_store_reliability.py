@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from lawfulreach.store import Subject, Workspace, WorkspaceSettings
+from lawfulreach.store import Subject, Workspace, WorkspaceSettings, bulk_keys
 from lawfulreach.store import dnc as dnc_module
 from lawfulreach.store import suppression as suppression_module
 from lawfulreach.store.bulk import BulkInsert
@@ -30,7 +30,7 @@ def test_a_load_failing_midway_leaves_the_old_register(
 ) -> None:
     ws.dnc.load("GB", "TPS", write("a.txt", "020 7946 0018\n"))
     monkeypatch.setattr(dnc_module, "CHUNK", 2)
-    real = dnc_module.bulk_e164
+    real = bulk_keys.bulk_e164
     calls = {"n": 0}
 
     def flaky(values: list[str], country: str | None) -> list[str | None]:

@@ -5,49 +5,15 @@ audit trail, the ``--subscriber-policy`` flag overriding it for one command."""
 from __future__ import annotations
 
 import csv
-import io
 import json
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from lawfulreach.cli.app import main
 from lawfulreach.store import WorkspaceSettings
 from lawfulreach.store.workspace import Workspace
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cli(
-    settings: WorkspaceSettings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Run]:
-    monkeypatch.setenv("LAWFULREACH_KEY_FILE", str(settings.key_file))
-    monkeypatch.delenv("LAWFULREACH_SUBSCRIBER_POLICY", raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def run(*args: str, stdin: str | None = None) -> Run:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        try:
-            main(["--db", settings.url, *args])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
-
+from lr_testkit import Run
 
 #: A US live call to a subscriber of unknown type with no register loaded: allowed as a company
 #: (exempt, 16 CFR §310.6(b)(7)), review as an individual (National DNC not loaded) — the policy decides.

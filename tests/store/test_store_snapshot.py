@@ -8,12 +8,12 @@ from pathlib import Path
 
 import polars as pl
 
-from conftest import Clock
 from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.state import ConsentRecord, InMemoryState, RegisterInfo
 from lawfulreach.domain.vocabulary import Channel, ConsentStatus
 from lawfulreach.store import Subject, Workspace
 from lawfulreach.store.suppression import Entry
+from lr_testkit import Clock
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:

@@ -39,7 +39,7 @@ class TestTheMigratedSchemaListsEachVocabulary:
     def test_check_constraint_lists_exactly_the_enum(
         self, ws: Workspace, table: str, column: str, name: str, vocabulary: type[StrEnum]
     ) -> None:
-        checks = {c["name"]: str(c["sqltext"]) for c in inspect(ws.engine).get_check_constraints(table)}
+        checks = {str(c["name"]): str(c["sqltext"]) for c in inspect(ws.engine).get_check_constraints(table)}
         assert name in checks, f"{table} has no constraint {name}: {sorted(checks)}"
         sql = checks[name]
         assert column in sql

@@ -96,7 +96,7 @@ class TestCreation:
     def test_models_and_migrations_agree(self, ws: Workspace) -> None:
         """The migrations create exactly the tables of this issue's models (models other modules add to
         ``Base`` bring their own revisions and are not compared here)."""
-        mine = {m.__tablename__ for m in TENANT_SCOPED_MODELS} | {"tenants", "key_versions"}  # type: ignore[attr-defined]
+        mine = {m.__tablename__ for m in TENANT_SCOPED_MODELS} | {"tenants", "key_versions"}
 
         def include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
             table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)

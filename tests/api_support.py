@@ -1,16 +1,14 @@
-"""The API test harness (imported by ``conftest.py`` and by tests for type hints)."""
+"""The API test harness (imported by ``api/conftest.py`` and by tests for type hints)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from databases import fresh_database
 from lawfulreach.api.app import create_app
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.config import ApiConfig, Limits
@@ -19,16 +17,8 @@ from lawfulreach.messaging import MemoryTransport
 from lawfulreach.service import Lawfulreach
 from lawfulreach.store import Workspace, WorkspaceSettings, add_tenant, tenant_names
 from lawfulreach.store.api_keys import ApiKeyRepo
+from lr_testkit import Clock, fresh_database
 
-FROZEN = datetime.fromisoformat("2026-11-25T12:00:00+00:00")
-ENV = (
-    "LAWFULREACH_DATABASE_URL",
-    "LAWFULREACH_KEY_FILE",
-    "LAWFULREACH_SECRET_KEY",
-    "LAWFULREACH_TENANT",
-    "LAWFULREACH_HOME",
-    "LAWFULREACH_PUBLIC_URL",
-)
 PUBLIC_URL = "https://optout.example.test"
 #: the origin the in-process client talks to
 ORIGIN = "http://testserver"
@@ -40,17 +30,6 @@ GENEROUS = Limits(
     intake_per_address=Rate(100_000, 60),
     auth_failures_per_ip=Rate(100_000, 60),
 )
-
-
-@dataclass
-class Clock:
-    now: datetime = field(default=FROZEN)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now = self.now + timedelta(**delta)
 
 
 def database(backend: str, pg_base: str, directory: Path) -> Iterator[str]:
