@@ -37,5 +37,3 @@ def stylesheet() -> bytes:
     """``static/pages.css``, read once."""
     return resources.files("lawfulreach.web").joinpath("static", "pages.css").read_bytes()
 
-
-__all__ = ["render", "stylesheet"]
