@@ -57,7 +57,7 @@ from lawfulreach.store.suppression import Entry
 
 CAMPAIGN = {"legal_entity": "Northwind Analytics Ltd", "products": ["analytics software"], "lia": "passed"}
 CHANNELS = ("email", "sms", "call")
-ENTRY = "import lawfulreach.cli.serve; from lawfulreach.cli.app import main; main()"
+ENTRY = "from lawfulreach.cli.app import main; main()"
 CONTACT_FIELDS = (
     "first_name",
     "last_name",

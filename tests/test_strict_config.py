@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lawfulreach.cli.app import main
-from lawfulreach.cli.screen import load_campaign
+from lawfulreach.commands import load_campaign
 from lawfulreach.domain.rulebase import Column, Level
 from lawfulreach.errors import CampaignError, RuleBaseError
 from lawfulreach.rules import default_rulebase, load_rulebase

@@ -16,8 +16,8 @@
     └── ConfigError                  settings, keys or environment are unusable
         └── store.SecretKeyError     the workspace key is missing or does not match
 
-The CLI renders any of them as one line on stderr with exit code 1 (``lawfulreach.cli.errors``);
-nothing else does.
+The command layer (``lawfulreach.commands``) raises them and never prints; the CLI renders any of them
+as one line on stderr with exit code 1 (``lawfulreach.cli.app.main``); nothing else does.
 """
 
 from __future__ import annotations

@@ -17,13 +17,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-import lawfulreach.cli.serve  # noqa: F401 - registers the commands on the app (cli.app._register does in the CLI)
 from lawfulreach.store import Workspace, WorkspaceSettings
 from lawfulreach.store.tenancy import workspace_key
 from lawfulreach.unsubscribe import Recipient, TokenCodec
 from lr_testkit import Run, RunLawfulreach, free_port
 
-ENTRY = "import lawfulreach.cli.serve; from lawfulreach.cli.app import main; main()"
+ENTRY = "from lawfulreach.cli.app import main; main()"
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
-"""The ``lawfulreach`` command line: a thin Typer layer over ``lawfulreach.service``.
+"""The ``lawfulreach`` command line: a thin Typer layer over ``lawfulreach.commands`` and ``lawfulreach.service``.
 
-Commands only parse options, build the application object (``cli.context``) and print. Every
-``LawfulreachError`` (and every unexpected one) becomes one readable line on stderr with a non-zero
-exit code; ``--debug`` shows the traceback instead.
+Commands only parse options, build the application object (``cli.context``), call a command and print;
+``_register`` lists every command and group. Every ``LawfulreachError`` (and every unexpected one)
+becomes one readable line on stderr with a non-zero exit code; ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -43,25 +43,70 @@ def _root(
         help="When the outcome hinges on an unknown subscriber type: review, assume_corporate, assume_individual. "
         "Overrides the tenant's stored setting (`settings set subscriber_policy`) for this command.",
     ),
+    # ``main`` reads --debug from the arguments itself, so that errors while parsing are covered too.
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
 ) -> None:
-    _DEBUG["on"] = debug
     ctx.obj = CliContext(db_url=db, tenant=tenant, rule_files=tuple(rules), policy_name=policy)
     ctx.call_on_close(ctx.obj.close)
 
 
 def _register() -> None:
-    # Imported for their side effect of adding commands to ``app``.
-    from lawfulreach.cli import check, columns_cmd, demo, rules, screen, serve  # noqa: F401
+    """Add every command and group to ``app``, in the order ``--help`` lists them; once per process.
+
+    Explicit rather than by import side effect, so this list is where a command is found. The modules
+    are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``demo``, ``rules``),
+    the server (``serve``), a person's rights (``rights_cmds``: ``optout``, ``erase``; ``dsar``; ``consent``),
+    lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``,
+    ``settings``, ``audit``) and every key (``keys_cmds``: ``keys status|rotate``, ``keys api …``).
+    """
+    if app.registered_commands:
+        return
+    from lawfulreach.cli import (
+        audit_cmds,
+        check,
+        columns_cmd,
+        contacts_cmds,
+        demo,
+        dnc_cmds,
+        dsar_cmds,
+        keys_cmds,
+        ledger_cmds,
+        rights_cmds,
+        rules,
+        screen,
+        serve,
+        settings_cmds,
+        suppress_cmds,
+        workspace_cmds,
+    )
     from lawfulreach.cli.sample import sample_app
 
-    app.add_typer(sample_app, name="sample")
-
-    try:
-        from lawfulreach.cli import store_commands  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - only while the store adapter is absent
-        if "store_commands" not in str(exc):
-            raise
+    for name, command in (
+        ("check", check.check),
+        ("columns", columns_cmd.columns),
+        ("screen", screen.screen),
+        ("demo", demo.demo),
+        ("serve", serve.serve),
+        ("unsubscribe-headers", serve.unsubscribe_headers),
+        ("optout", rights_cmds.optout),
+        ("erase", rights_cmds.erase),
+    ):
+        app.command(name)(command)
+    for name, group in (
+        ("rules", rules.rules_app),
+        ("keys", keys_cmds.keys_app),
+        ("sample", sample_app),
+        ("audit", audit_cmds.audit_app),
+        ("contacts", contacts_cmds.contacts_app),
+        ("dnc", dnc_cmds.dnc_app),
+        ("dsar", dsar_cmds.dsar_app),
+        ("consent", ledger_cmds.consent_app),
+        ("settings", settings_cmds.settings_app),
+        ("suppress", suppress_cmds.suppress_app),
+        ("db", workspace_cmds.db_app),
+        ("tenant", workspace_cmds.tenant_app),
+    ):
+        app.add_typer(group, name=name)
 
 
 def main(argv: list[str] | None = None) -> None:

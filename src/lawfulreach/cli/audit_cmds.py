@@ -6,13 +6,11 @@ import json
 
 import typer
 
-from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.store.audit import parse_when
 from lawfulreach.store.subjects import subject
 
 audit_app = typer.Typer(help="The audit trail: who changed what, when (hash-chained).", no_args_is_help=True)
-app.add_typer(audit_app, name="audit")
 
 
 @audit_app.command("verify")

@@ -14,7 +14,6 @@ from typing import TextIO
 
 import typer
 
-from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.errors import InputError, RequestError
 from lawfulreach.schema import parse_request
@@ -29,7 +28,6 @@ def _open(path: str) -> TextIO:
         raise InputError(f"{path}: cannot read file: {exc.strerror}") from None
 
 
-@app.command()
 def check(
     ctx: typer.Context,
     file: str = typer.Argument("-", help="JSON Lines file of requests, or - for standard input."),

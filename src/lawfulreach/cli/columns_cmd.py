@@ -14,11 +14,9 @@ import typer
 
 from lawfulreach.batch.columns import parse_mapping
 from lawfulreach.batch.reader import read_prospects
-from lawfulreach.cli.app import app
 from lawfulreach.cli.files import SHEET_HELP, describe_columns, describe_read
 
 
-@app.command("columns")
 def columns(
     file: Path = typer.Argument(..., help="Prospect list: CSV (any common export), .xlsx or Parquet."),
     preset: str = typer.Option("auto", "--preset", help="Column preset, as for screen."),

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import typer
 
-from lawfulreach.cli.app import app
+from lawfulreach import commands
 from lawfulreach.cli.context import CliContext
-from lawfulreach.cli.files import SHEET_HELP, STRICT_HELP, default_rejects, describe_read, report_rejects
+from lawfulreach.cli.files import SHEET_HELP, STRICT_HELP, describe_read, rejects_line
 from lawfulreach.store.subjects import country_code, email_key, phone_key
 
 contacts_app = typer.Typer(help="Stored prospects and where they came from.", no_args_is_help=True)
-app.add_typer(contacts_app, name="contacts")
 
 
 @contacts_app.command("import")
@@ -32,7 +31,10 @@ def import_(
     Rows that cannot be stored go to a rejects file (line, column, value, why) and the rest is
     imported; --strict refuses the whole file instead."""
     cli: CliContext = ctx.obj
-    r = cli.workspace().contacts.import_file(file, source=source, provider=provider, strict=strict, sheet=sheet)
+    run = commands.import_contacts(
+        cli, file, source=source, provider=provider, strict=strict, sheet=sheet, rejects=rejects
+    )
+    r = run.report
     typer.echo(describe_read(file, r.format))
     typer.echo(
         f"{file}: {r.rows} rows — {r.added} added, {r.updated} updated; "
@@ -43,9 +45,8 @@ def import_(
         typer.echo(f"{r.opt_outs_recorded} opt-outs recorded from the list's own do-not-contact columns")
     if r.ignored_columns:
         typer.echo(f"columns not stored: {', '.join(r.ignored_columns)}")
-    line = report_rejects(r.rejects, rejects or default_rejects(file, "contacts-rejects"))
-    if line:
-        typer.echo(line)
+    if run.rejects_path is not None:
+        typer.echo(rejects_line(run.rejects_path, run.rejected))
 
 
 @contacts_app.command("show")

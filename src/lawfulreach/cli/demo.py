@@ -7,12 +7,10 @@ from pathlib import Path
 
 import typer
 
-from lawfulreach.cli.app import app
 from lawfulreach.cli.screen import screen
 from lawfulreach.domain.vocabulary import Source
 
 
-@app.command()
 def demo(
     ctx: typer.Context,
     out_dir: Path = typer.Option(Path("lawfulreach-out"), "--out-dir", help="Where to write the results."),

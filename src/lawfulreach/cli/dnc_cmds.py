@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 
-from lawfulreach.cli.app import app
+from lawfulreach import commands
 from lawfulreach.cli.context import CliContext
-from lawfulreach.errors import InputError
-from lawfulreach.store.register_files import FORMAT_NAMES, parse_layout
+from lawfulreach.store.register_files import FORMAT_NAMES
 
 dnc_app = typer.Typer(help="National do-not-call registers (TPS, CTPS, DNCM, …).", no_args_is_help=True)
-app.add_typer(dnc_app, name="dnc")
-
-
-def parse_as_of(raw: str | None) -> datetime | None:
-    """``2026-11-01`` (midnight UTC) or an ISO date-time (UTC when no offset is given)."""
-    if raw is None:
-        return None
-    try:
-        value = datetime.fromisoformat(raw.strip())
-    except ValueError:
-        raise InputError(f"--as-of {raw!r} is not a date (YYYY-MM-DD) or ISO date-time") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @dnc_app.command("load")
@@ -53,19 +39,17 @@ def load(
 ) -> None:
     """Load (or atomically replace) a do-not-call register."""
     cli: CliContext = ctx.obj
-    layout = parse_layout(file_format)
-    known = cli.rulebase().overlays.dnc_known_registers
-    r = cli.workspace().dnc.load(
-        country,
-        register,
+    r = commands.load_dnc(
+        cli,
         file,
-        as_of=parse_as_of(as_of),
+        country=country,
+        register=register,
+        as_of=as_of,
         max_age_days=max_age_days,
         skip_invalid=skip_invalid,
-        layout=layout,
+        file_format=file_format,
         allow_empty=allow_empty,
         custom=custom,
-        known_registers=known,
     )
     verb = "replaced" if r.replaced else "loaded"
     read = [f"{r.layout} layout"] if r.layout != "plain" else []

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import typer
 
-from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.errors import InputError
 from lawfulreach.store.audit import parse_when
@@ -24,7 +23,6 @@ dsar_app = typer.Typer(
     help="Data subject requests: access, portability, erasure, rectification, objection, CCPA.",
     no_args_is_help=True,
 )
-app.add_typer(dsar_app, name="dsar")
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

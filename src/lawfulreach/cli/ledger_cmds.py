@@ -1,27 +1,16 @@
-"""``lawfulreach consent record|withdraw|history`` and ``lawfulreach optout``: the ledger."""
+"""``lawfulreach consent record|withdraw|history``: the consent ledger (``optout`` is in ``rights_cmds``)."""
 
 from __future__ import annotations
 
 import typer
 
-from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
+from lawfulreach.cli.options import COUNTRY, EMAIL, OCCURRED, PHONE
 from lawfulreach.store.audit import parse_when
 from lawfulreach.store.ledger import Event
 from lawfulreach.store.subjects import subject
 
 consent_app = typer.Typer(help="The consent and opt-out ledger (append-only).", no_args_is_help=True)
-app.add_typer(consent_app, name="consent")
-
-_EMAIL = typer.Option(None, "--email", help="The person's email address.")
-_PHONE = typer.Option(None, "--phone", help="The person's phone number.")
-_COUNTRY = typer.Option(None, "--country", help="Country to read a national-format phone with.")
-_OCCURRED = typer.Option(
-    None,
-    "--occurred-at",
-    help="When it happened (ISO date-time, UTC unless an offset is given; default: now); at most the allowed "
-    "clock skew ahead.",
-)
 
 
 def _line(e: Event) -> str:
@@ -38,13 +27,13 @@ def record(
     method: str = typer.Option(
         ..., "--method", help="How it was obtained: web_form, verbal, … (pre_ticked never counts)."
     ),
-    email: str | None = _EMAIL,
-    phone: str | None = _PHONE,
-    country: str | None = _COUNTRY,
+    email: str | None = EMAIL,
+    phone: str | None = PHONE,
+    country: str | None = COUNTRY,
     confirmed: bool = typer.Option(False, "--confirmed", help="Double opt-in completed (confirmation clicked)."),
     wording: str | None = typer.Option(None, "--wording", help="The consent wording shown."),
     source: str | None = typer.Option(None, "--source", help="Where it was collected (form, campaign …)."),
-    occurred_at: str | None = _OCCURRED,
+    occurred_at: str | None = OCCURRED,
 ) -> None:
     """Record a consent (or a confirmed double opt-in) for one channel and purpose."""
     cli: CliContext = ctx.obj
@@ -61,11 +50,11 @@ def withdraw(
     ctx: typer.Context,
     channel: str = typer.Option(..., "--channel", help="email, sms, call, automated_call or post."),
     purpose: str = typer.Option("marketing", "--purpose", help="The purpose consent is withdrawn for."),
-    email: str | None = _EMAIL,
-    phone: str | None = _PHONE,
-    country: str | None = _COUNTRY,
+    email: str | None = EMAIL,
+    phone: str | None = PHONE,
+    country: str | None = COUNTRY,
     source: str | None = typer.Option(None, "--source", help="How the withdrawal arrived."),
-    occurred_at: str | None = _OCCURRED,
+    occurred_at: str | None = OCCURRED,
 ) -> None:
     """Record that consent was withdrawn; it then also acts as an opt-out for that channel."""
     cli: CliContext = ctx.obj
@@ -78,9 +67,9 @@ def withdraw(
 @consent_app.command("history")
 def history(
     ctx: typer.Context,
-    email: str | None = _EMAIL,
-    phone: str | None = _PHONE,
-    country: str | None = _COUNTRY,
+    email: str | None = EMAIL,
+    phone: str | None = PHONE,
+    country: str | None = COUNTRY,
 ) -> None:
     """Every ledger event of a person in the order recorded, then the state derived from them."""
     cli: CliContext = ctx.obj
@@ -98,22 +87,3 @@ def history(
         typer.echo(f"now: opted out of {', '.join(sorted(channels))}")
     for (_, channel, purpose), rec in sorted(state.consents.items()):
         typer.echo(f"now: {channel} / {purpose or '-'}: {rec.status.value} ({rec.method or 'no method'})")
-
-
-@app.command()
-def optout(
-    ctx: typer.Context,
-    email: str | None = _EMAIL,
-    phone: str | None = _PHONE,
-    country: str | None = _COUNTRY,
-    channel: str = typer.Option("all", "--channel", help="A channel, or all (an objection covers every channel)."),
-    objection: bool = typer.Option(False, "--objection", help="Record it as a GDPR Art. 21 objection."),
-    source: str | None = typer.Option(None, "--source", help="How it arrived: reply, unsubscribe link, call …"),
-    occurred_at: str | None = _OCCURRED,
-) -> None:
-    """Record an opt-out; it applies to the very next decision."""
-    cli: CliContext = ctx.obj
-    who = subject(email, phone, country)
-    at = parse_when(occurred_at, "--occurred-at")
-    event = cli.workspace().ledger.opt_out(who, channel, objection=objection, source=source, at=at)
-    typer.echo(f"recorded: {event.event.replace('_', '-')} for {event.channel}")

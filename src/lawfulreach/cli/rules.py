@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.domain.engine import country_name
 from lawfulreach.domain.extract import normalise_country
@@ -21,7 +20,6 @@ from lawfulreach.errors import InputError, RequestError
 from lawfulreach.schema import parse_request
 
 rules_app = typer.Typer(help="Show the rule base and explain decisions.", no_args_is_help=True)
-app.add_typer(rules_app, name="rules")
 
 
 @rules_app.command("show")

@@ -1,6 +1,6 @@
 """``lawfulreach sample …``: synthetic prospect lists for trying the product and for benchmarks.
 
-Registered on the main app by ``cli.app`` (``app.add_typer(sample_app, name="sample")``).
+Registered on the main app by ``cli.app._register``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``lawfulreach serve``, ``keys api create|list|revoke`` and ``unsubscribe-headers``.
+"""``lawfulreach serve`` and ``unsubscribe-headers``: the HTTP API and the links it answers.
 
 ``serve`` only turns options into an ``ApiConfig`` and hands ``create_app(Backend.open(config))`` to
 uvicorn; with ``--workers N`` each worker process builds its own from the same options (passed in
@@ -18,14 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.domain.vocabulary import SubscriberPolicy
 from lawfulreach.errors import ConfigError
 from lawfulreach.messaging import SmtpSecurity
 from lawfulreach.store import WorkspaceSettings
-from lawfulreach.store import intake as _intake  # noqa: F401 - registers the intake's personal data with erasure and export
-from lawfulreach.store.api_keys import ROLES, ApiKeyRepo
+from lawfulreach.store.api_keys import ApiKeyRepo
 from lawfulreach.store.settings import home_dir
 from lawfulreach.store.subjects import subject
 from lawfulreach.store.tenancy import workspace_key
@@ -43,16 +41,6 @@ _ALLOW_HTTP = typer.Option(
     "--allow-http-links",
     help="Development only: allow an http:// public URL in List-Unsubscribe (RFC 8058 requires HTTPS).",
 )
-
-api_keys_app = typer.Typer(help="API keys of the tenant chosen with --tenant.", no_args_is_help=True)
-try:  # `keys` is the workspace key ring's group (issue 4); API keys are its `api` sub-group
-    from lawfulreach.cli.keys_cmds import keys_app
-except ImportError as exc:  # pragma: no cover - only while the key-ring commands are absent
-    if "keys_cmds" not in str(exc):
-        raise
-    keys_app = typer.Typer(help="Keys: API keys per tenant.", no_args_is_help=True)
-    app.add_typer(keys_app, name="keys")
-keys_app.add_typer(api_keys_app, name="api")
 
 
 if TYPE_CHECKING:
@@ -118,7 +106,6 @@ def _logging(level: str) -> None:
     logging.getLogger("lawfulreach").setLevel(level.upper())
 
 
-@app.command()
 def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
@@ -202,57 +189,6 @@ def serve(
         backend.close()
 
 
-@api_keys_app.command("create")
-def keys_create(
-    ctx: typer.Context,
-    role: str = typer.Option(..., "--role", help=f"One of {', '.join(ROLES)}."),
-    name: str | None = typer.Option(None, "--name", help="What the key is for (shown by list)."),
-) -> None:
-    """Make an API key for the tenant; the key is shown once and only its hash is kept."""
-    cli: CliContext = ctx.obj
-    issued = ApiKeyRepo(cli.workspace().scope).create(role, name)
-    typer.echo(issued.token)
-    typer.echo(
-        f"key {issued.info.key_id} ({issued.info.role}) for tenant {cli.tenant!r}: store it now, it is not shown again",
-        err=True,
-    )
-
-
-@api_keys_app.command("list")
-def keys_list(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON instead of a table.")
-) -> None:
-    """The tenant's API keys (ids, names, roles, dates); never the keys themselves."""
-    cli: CliContext = ctx.obj
-    infos = ApiKeyRepo(cli.workspace().scope).list()
-    if as_json:
-        rows = [
-            {
-                "key_id": k.key_id,
-                "name": k.name,
-                "role": k.role,
-                "created_at": k.created_at.isoformat(),
-                "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None,
-            }
-            for k in infos
-        ]
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    typer.echo("key_id\trole\tcreated\tstate\tname")
-    for k in infos:
-        state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
-        typer.echo(f"{k.key_id}\t{k.role}\t{k.created_at:%Y-%m-%d}\t{state}\t{k.name or ''}")
-
-
-@api_keys_app.command("revoke")
-def keys_revoke(ctx: typer.Context, key_id: str = typer.Argument(..., help="The key id shown by list.")) -> None:
-    """Revoke an API key (a running server stops accepting it within --key-cache-seconds)."""
-    cli: CliContext = ctx.obj
-    info = ApiKeyRepo(cli.workspace().scope).revoke(key_id)
-    typer.echo(f"key {info.key_id} ({info.role}) revoked")
-
-
-@app.command("unsubscribe-headers")
 def unsubscribe_headers(
     ctx: typer.Context,
     email: str | None = typer.Option(None, "--email", help="The recipient's email address."),

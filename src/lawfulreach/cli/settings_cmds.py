@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import typer
 
-from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.store.tenant_settings import SETTINGS
 
 settings_app = typer.Typer(help="The tenant's stored settings (e.g. subscriber_policy).", no_args_is_help=True)
-app.add_typer(settings_app, name="settings")
 
 _CHOICES = "; ".join(f"{name}: {', '.join(values)}" for name, values in SETTINGS.items())
 

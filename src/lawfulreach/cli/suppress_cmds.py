@@ -6,15 +6,14 @@ from pathlib import Path
 
 import typer
 
-from lawfulreach.cli.app import app
+from lawfulreach import commands
 from lawfulreach.cli.context import CliContext
-from lawfulreach.cli.files import SHEET_HELP, STRICT_HELP, default_rejects, describe_read, report_rejects
+from lawfulreach.cli.files import SHEET_HELP, STRICT_HELP, describe_read, rejects_line
 from lawfulreach.errors import InputError
 from lawfulreach.store.subjects import country_code
 from lawfulreach.store.suppression import Entry, check_kind, check_source, normalise_entry
 
 suppress_app = typer.Typer(help="Exclusion lists: emails, domains (with subdomains), phones.", no_args_is_help=True)
-app.add_typer(suppress_app, name="suppress")
 
 
 def _one(email: str | None, domain: str | None, phone: str | None, country: str | None) -> tuple[str, str]:
@@ -64,15 +63,15 @@ def import_(
     Lines that cannot be read go to a rejects file (line, column, value, why) and every good entry is
     imported; --strict refuses the whole file instead."""
     cli: CliContext = ctx.obj
-    report = cli.workspace().suppressions.import_file(
-        file, reason=reason, source=source, country=country, strict=strict, sheet=sheet
+    run = commands.import_suppressions(
+        cli, file, reason=reason, source=source, country=country, strict=strict, sheet=sheet, rejects=rejects
     )
+    report = run.report
     erased = f", {report.skipped_erased} skipped (erased people)" if report.skipped_erased else ""
     typer.echo(describe_read(file, report.format))
     typer.echo(f"{file}: {report.read} entries — {report.added} added, {report.already_listed} already listed{erased}")
-    line = report_rejects(report.rejects, rejects or default_rejects(file, "suppress-rejects"))
-    if line:
-        typer.echo(line)
+    if run.rejects_path is not None:
+        typer.echo(rejects_line(run.rejects_path, run.rejected))
 
 
 @suppress_app.command("list")

@@ -1,20 +1,16 @@
-"""``lawfulreach db upgrade|info``, ``tenant add|list`` and ``erase``."""
+"""``lawfulreach db upgrade|info`` and ``tenant add|list``: the workspace and its tenants."""
 
 from __future__ import annotations
 
 import typer
 
-from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.store import add_tenant, tenant_names, upgrade_workspace
 from lawfulreach.store.migrate import SchemaState, head_revision
-from lawfulreach.store.subjects import Subject, country_code, email_key, phone_key
 from lawfulreach.store.workspace import describe
 
 db_app = typer.Typer(help="The workspace database: create, migrate, inspect.", no_args_is_help=True)
 tenant_app = typer.Typer(help="Tenants (clients) sharing one workspace.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(tenant_app, name="tenant")
 
 
 @db_app.command("upgrade")
@@ -72,25 +68,3 @@ def tenant_list(ctx: typer.Context) -> None:
     cli: CliContext = ctx.obj
     for name in tenant_names(cli.settings()):
         typer.echo(name)
-
-
-@app.command()
-def erase(
-    ctx: typer.Context,
-    email: str | None = typer.Option(None, "--email", help="The person's email address."),
-    phone: str | None = typer.Option(None, "--phone", help="The person's phone number."),
-    country: str | None = typer.Option(None, "--country", help="Country to read a national-format phone with."),
-) -> None:
-    """Erase a person: delete everything held on them, keep only keyed hashes so they stay blocked."""
-    cli: CliContext = ctx.obj
-    subjects = []
-    if email is not None:
-        subjects.append(Subject("email", email_key(email)))
-    if phone is not None:
-        subjects.append(Subject("phone", phone_key(phone, country_code(country))))
-    report = cli.workspace().erase(subjects)
-    typer.echo(
-        f"erased: {report.contacts} contact(s), {report.ledger_events} ledger event(s), "
-        f"{report.exclusion_entries} exclusion entr{'y' if report.exclusion_entries == 1 else 'ies'} deleted; "
-        f"{report.hashes_kept} keyed hash(es) kept so this person stays blocked"
-    )

@@ -36,4 +36,3 @@ def render(template: str, status_code: int = 200, headers: dict[str, str] | None
 def stylesheet() -> bytes:
     """``static/pages.css``, read once."""
     return resources.files("lawfulreach.web").joinpath("static", "pages.css").read_bytes()
-

@@ -1,0 +1,188 @@
+"""``screen``: read a prospect list, decide every contact × channel, write the results, the rejects
+and the report, and (``save``) store the list as contacts — the orchestration the CLI, the API and
+the console share.
+
+Decisions run on the batch path (``batch.screening``) against the tenant's state, loaded once. The
+results file has every input column unchanged, then the file line and an outcome / reasons /
+requirements column group per channel (0600); the rejects file lists the rows that could not be read
+(0600, only when there are any); the HTML report holds counts and reasons, no row of the list.
+
+``save`` checks the rows it would store *before* anything is written, so a run never writes results
+and then saves nothing; ``strict`` refuses the whole file over any unreadable row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from lawfulreach.batch.columns import parse_mapping
+from lawfulreach.batch.output import passthrough
+from lawfulreach.batch.reader import ProspectFile, combine_rejects, read_prospects, strict_check
+from lawfulreach.batch.screening import ScreenResult
+from lawfulreach.commands.campaigns import load_campaign
+from lawfulreach.commands.outputs import (
+    OUT_DIR,
+    refuse_overwrite,
+    rejected_rows,
+    write_rejects_file,
+    write_report,
+    write_results,
+)
+from lawfulreach.commands.session import Session
+from lawfulreach.domain.vocabulary import Channel, Source
+from lawfulreach.report.html import Summary, render_report, summarise
+
+if TYPE_CHECKING:
+    from lawfulreach.store.contacts import ContactImportReport
+
+#: ``progress(rows, steps)`` gives a context in which ``on_stage(name)`` is called after each step
+#: (extracting facts, then each channel): the CLI shows a bar, everyone else nothing.
+Progress = Callable[[int, int], AbstractContextManager[Callable[[str], None]]]
+
+
+@contextmanager
+def no_progress(rows: int, steps: int) -> Iterator[Callable[[str], None]]:
+    yield lambda stage: None
+
+
+@dataclass(frozen=True)
+class ScreenRun:
+    """What a screen did: how the file was read, the decisions, where the outputs went, what was saved."""
+
+    #: the list as read: good rows, its own rejects, the column mapping, the format detected
+    file: ProspectFile
+    #: the batch decisions (``frame`` has the decision columns, ``phone_status`` the phone problems)
+    result: ScreenResult
+    channels: list[Channel]
+    #: jurisdiction + decision columns per row: what the report and the summary count
+    summary: pl.DataFrame
+    started: datetime
+    results_path: Path
+    report_path: Path
+    #: the rejects file, when any row could not be read (or, with ``save``, stored)
+    rejects_path: Path | None
+    #: rows the rejects file lists (the list's own rejects and, with ``save``, rows not saved)
+    rejects_listed: int
+    #: added columns renamed because the input already had their names (``{added: written as}``)
+    renamed: dict[str, str]
+    #: with ``save``: what storing the list as contacts did
+    saved: ContactImportReport | None = None
+
+    @property
+    def total(self) -> int:
+        """Rows screened (the readable ones)."""
+        return self.file.frame.height
+
+    @property
+    def rejected(self) -> int:
+        """Rows of the list that could not be read (not screened)."""
+        return rejected_rows(self.file.rejects)
+
+    def counts(self) -> Summary:
+        """Per channel the outcomes (``counts()["outcomes"][channel][outcome]``) and top reasons, as the report."""
+        return summarise(self.summary, [c.value for c in self.channels])
+
+
+def screen(
+    session: Session,
+    prospects: Path,
+    campaign_file: Path,
+    *,
+    channels: Sequence[Channel] = (Channel.EMAIL, Channel.CALL),
+    out: Path | None = None,
+    report: Path | None = None,
+    rejects: Path | None = None,
+    preset: str = "auto",
+    mapping: Sequence[str] = (),
+    source: Source = Source.THIRD_PARTY,
+    save: bool = False,
+    provider: str | None = None,
+    strict: bool = False,
+    sheet: str | None = None,
+    progress: Progress = no_progress,
+) -> ScreenRun:
+    """Screen ``prospects`` for the campaign in ``campaign_file``.
+
+    ``mapping`` holds ``'Column=field'`` pairs (``--map``). Default outputs: ``lawfulreach-out/<stem>-screened.csv``
+    and, beside the results, ``<stem>-report.html`` and ``<stem>-rejects.csv``. Raises ``CampaignError``,
+    ``InputError`` (an output that is the input itself, an unreadable file), ``InvalidRowsError``
+    (``strict``) before anything is written."""
+    chans = list(channels)
+    campaign, campaign_doc = load_campaign(campaign_file)
+    stem = prospects.stem
+    out = out or OUT_DIR / f"{stem}-screened.csv"
+    report = report or out.with_name(f"{stem}-report.html")
+    rejects = rejects or out.with_name(f"{stem}-rejects.csv")
+    refuse_overwrite(prospects, ("--out", out), ("--report", report), ("--rejects", rejects))
+
+    file = read_prospects(prospects, preset, parse_mapping(list(mapping)), sheet=sheet)
+    all_rejects = file.rejects
+    prepared = None
+    if save:
+        # Checked before anything is written: a run never writes results and then saves nothing.
+        prepared = session.workspace().contacts.prepare(prospects, sheet=sheet)
+        screened = set(all_rejects["line"].to_list())
+        unsaved = prepared.rejects.filter(~pl.col("line").is_in(sorted(screened)))
+        all_rejects = combine_rejects(all_rejects, unsaved.with_columns(pl.format("not saved: {}", pl.col("error"))))
+    if strict:
+        strict_check(prospects, all_rejects)
+    service = session.service()
+    snapshot = session.batch_snapshot()
+    started = service.clock()
+    with progress(file.frame.height, 1 + len(chans)) as on_stage:
+        result = service.screen(
+            file.frame,
+            chans,
+            campaign,
+            snapshot,
+            now=started,
+            default_source=source,
+            conformed=True,
+            on_stage=on_stage,
+        )
+    frame, renamed = passthrough(file.raw, result.frame.select(["line", *result.decision_columns]))
+    write_results(frame, out)
+    rejects_path = write_rejects_file(all_rejects, rejects)
+
+    summary = result.frame.select(
+        pl.col(f"{chans[0].value}_jurisdiction").alias("jurisdiction"), *result.decision_columns
+    )
+    html = render_report(
+        summary,
+        channels=[c.value for c in chans],
+        campaign={**campaign_doc, "name": campaign.name or campaign_file.stem},
+        generated_at=started,
+        source_name=prospects.name,
+        rejects=all_rejects.height,
+        rulebase_summary=[
+            {"country": r.country, "channel": r.column.value, "level": r.level.label, "citation": r.citation}
+            for r in service.rulebase.rules.values()
+        ],
+        rulebase_version=result.rulebase_version,
+    )
+    write_report(html, report)
+    saved = None
+    if prepared is not None:
+        # Same rows as ``contacts import`` would store: opt-outs and exclusions keep winning,
+        # erased people are not stored again.
+        saved = session.workspace().contacts.store(prepared, source=source.value, provider=provider)
+    return ScreenRun(
+        file=file,
+        result=result,
+        channels=chans,
+        summary=summary,
+        started=started,
+        results_path=out,
+        report_path=report,
+        rejects_path=rejects_path,
+        rejects_listed=rejected_rows(all_rejects),
+        renamed=renamed,
+        saved=saved,
+    )
