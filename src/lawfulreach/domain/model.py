@@ -60,6 +60,25 @@ class Relationship:
 
 
 @dataclass(frozen=True, slots=True)
+class LiaAssessmentRef:
+    """The legitimate-interests assessment that gave a stored campaign its LIA status (issue "prove it").
+
+    A campaign file's ``lia = "passed"`` is only *asserted*; a stored campaign's status comes from its
+    assessment, and reports and records name which one (id, version), who approved it and when, and
+    whether its review date has passed (an expired assessment counts as missing)."""
+
+    id: str
+    version: int
+    #: the assessment's conclusion as the engine reads it: passed only when approved and not expired
+    status: LiaStatus
+    outcome: str
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    review_due: date | None = None
+    expired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Campaign:
     name: str | None = None
     purpose: Purpose = Purpose.MARKETING
@@ -72,6 +91,8 @@ class Campaign:
     #: the stored campaign's id and version (``stored_as``); None for a campaign given inline or in a file
     id: str | None = None
     version: str | None = None
+    #: the assessment behind ``lia`` for a stored campaign; None: ``lia`` is asserted (file/inline) or missing
+    lia_assessment: LiaAssessmentRef | None = None
 
     def stored_as(self, campaign_id: str) -> Campaign:
         """This campaign as the store holds it under ``campaign_id``, with its version: a fingerprint

@@ -26,6 +26,7 @@ from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.errors import ConflictError
 from lawfulreach.store import audit, keys
 from lawfulreach.store.anchor import anchor_dir
+from lawfulreach.store.campaigns import CampaignRepo
 from lawfulreach.store.contacts import ContactRepo
 from lawfulreach.store.crypto import KeyRing, TenantCrypto, read_ring
 from lawfulreach.store.db import insert_ignoring_duplicates, make_engine, translated, writer
@@ -174,6 +175,7 @@ class Workspace:
         self.dnc = DncRepo(scope)
         self.requests = RequestRepo(scope)
         self.tenant_settings = TenantSettingsRepo(scope)
+        self.campaigns = CampaignRepo(scope)
 
     @classmethod
     def open(cls, settings: WorkspaceSettings, *, clock: Callable[[], datetime] = utc_now) -> Workspace:
