@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lawfulreach.domain.model import Campaign
+from lawfulreach.domain.model import Campaign, Request
 from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.errors import CampaignError, InputError, NotFoundError, RequestError
-from lawfulreach.schema import CampaignIn, parse_campaign
+from lawfulreach.schema import CampaignIn, parse_campaign, parse_request
 from lawfulreach.store.campaigns import check_campaign_id
 from lawfulreach.strict_config import describe_unknown, unknown_keys
 
@@ -173,6 +173,31 @@ def version_json(version: CampaignVersionRecord) -> dict[str, Any]:
         "current": version.current,
         **version.campaign.content(),
     }
+
+
+class CheckCampaigns:
+    """The campaigns a stream of ``check`` requests names, for ``schema.parse_request``: stored ones
+    looked up by id as lines name them (each once, archived ones included so that naming one is refused
+    with its reason), and ``--campaign`` as the default for a line that names none."""
+
+    def __init__(self, session: Session, default: str | None = None) -> None:
+        self._session = session
+        self.known: dict[str, Campaign] = {}
+        self.default: Campaign | None = resolve_campaign(default, session)[0] if default is not None else None
+        self._asked: set[str] = set()
+
+    def request(self, data: Any) -> Request:
+        """One request line (parsed JSON) → its ``Request``; ``RequestError`` when it is malformed,
+        names an unknown campaign or an archived one."""
+        named = data.get("campaign") if isinstance(data, dict) else None
+        if isinstance(named, str) and named not in self._asked:
+            self._asked.add(named)
+            if _ID_RE.match(named):
+                self.known.update(self._session.workspace().campaigns.get_many([named]))
+        request = parse_request(data, self.known)
+        if named is None and self.default is not None:
+            request = replace(request, campaign=self.default)
+        return request
 
 
 def parse_channels(text: str) -> list[Channel]:

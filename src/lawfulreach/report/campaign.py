@@ -15,6 +15,7 @@ terminal lines ``screen`` prints all read :func:`campaign_provenance`, so they c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -64,7 +65,7 @@ def campaign_provenance(campaign: Campaign, source_file: str | None = None) -> d
     return {**ident, "lia": _lia(campaign)}
 
 
-def lia_line(lia: dict[str, Any]) -> str:
+def lia_line(lia: Mapping[str, Any]) -> str:
     """``passed — assessed (assessment lia_1 version 2, approved 2026-11-20 by J. Doe, review due 2027-11-20)``."""
     status = lia["status"]
     if status == "assessed":
@@ -82,7 +83,7 @@ def lia_line(lia: dict[str, Any]) -> str:
     return "missing — no assessment"
 
 
-def campaign_line(provenance: dict[str, Any]) -> str:
+def campaign_line(provenance: Mapping[str, Any]) -> str:
     """``q4-launch, version 3 (cv-…)`` or ``from file campaign.toml (not stored)``."""
     if provenance["kind"] == "stored":
         text = f"{provenance['id']}, version {provenance['version']} ({provenance['fingerprint']})"
@@ -94,6 +95,6 @@ def campaign_line(provenance: dict[str, Any]) -> str:
     return "given inline (not stored)"
 
 
-def provenance_lines(provenance: dict[str, Any]) -> list[str]:
+def provenance_lines(provenance: Mapping[str, Any]) -> list[str]:
     """The terminal lines: ``Campaign: …`` and ``LIA: …``."""
     return [f"Campaign: {campaign_line(provenance)}", f"LIA:      {lia_line(provenance['lia'])}"]
