@@ -262,10 +262,11 @@ class Backend:
     def send_verification(self, handle: TenantHandle, submitted: Submitted, link: str) -> None:
         """Mail the one-time link of a privacy request to the address it names (``MailError`` when
         the transport cannot take it)."""
+        profile = handle.profile()
         message = verification_message(
-            sender=self.config.mail.sender,
+            sender=profile.mail_from or self.config.mail.sender,
             to=submitted.record.email,
-            organisation=handle.profile().organisation,
+            organisation=profile.organisation,
             request_type=submitted.record.request_type,
             hours=self.config.verification_hours,
             link=link,

@@ -56,7 +56,7 @@ def _register() -> None:
     Explicit rather than by import side effect, so this list is where a command is found. The modules
     are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``demo``, ``rules``,
     ``campaign``), the server (``serve``), a person's rights (``rights_cmds``: ``optout``, ``erase``; ``dsar``;
-    ``consent``), lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``,
+    ``consent``), lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``, ``org``,
     ``settings``, ``audit``) and every key (``keys_cmds``: ``keys status|rotate``, ``keys api …``).
     """
     if app.registered_commands:
@@ -72,6 +72,7 @@ def _register() -> None:
         dsar_cmds,
         keys_cmds,
         ledger_cmds,
+        org_cmds,
         rights_cmds,
         rules,
         screen,
@@ -103,6 +104,7 @@ def _register() -> None:
         ("dnc", dnc_cmds.dnc_app),
         ("dsar", dsar_cmds.dsar_app),
         ("consent", ledger_cmds.consent_app),
+        ("org", org_cmds.org_app),
         ("settings", settings_cmds.settings_app),
         ("suppress", suppress_cmds.suppress_app),
         ("db", workspace_cmds.db_app),

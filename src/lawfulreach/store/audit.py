@@ -86,6 +86,7 @@ ACTS = (
     "campaign.create",
     "campaign.update",
     "campaign.archive",
+    "org.update",
 )
 
 
