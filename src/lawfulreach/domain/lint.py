@@ -40,7 +40,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
 
 import phonenumbers
 
@@ -271,8 +270,13 @@ def _link_text(link: Link) -> str:
     return f"{text[:60]!r} → {link.href[:100]}" if text else link.href[:100]
 
 
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
 def _usable(href: str) -> bool:
-    return urlsplit(href.strip()).scheme.lower() in _USABLE_SCHEMES
+    """A link that goes somewhere: http(s) or mailto (not ``#``, not ``javascript:``)."""
+    scheme = _SCHEME.match(href)
+    return scheme is not None and scheme.group(1).lower() in _USABLE_SCHEMES
 
 
 class _Checker:
@@ -474,7 +478,7 @@ class _Checker:
             out = []
             for link in part.links:
                 if wanted is not None:
-                    if _url_key(link.href).startswith(wanted):
+                    if _same_page(link.href, wanted):
                         out.append(_Hit(part.label, link.line, f"link {_link_text(link)}"))
                 elif _usable(link.href) and (
                     self.rules.find("privacy", link.text) or self.rules.find("privacy", link.href)
@@ -620,11 +624,18 @@ class _Checker:
 
 
 def _url_key(url: str) -> str:
-    """A URL compared loosely: scheme ignored, host lower case, no ``www.``, no trailing slash, no
-    query or fragment."""
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}"
+    """A URL compared loosely: scheme, user, ``www.``, query, fragment and a trailing slash ignored,
+    host in lower case (read by hand: the domain core imports no ``urllib``)."""
+    rest = re.sub(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://", "", url.strip())
+    rest = re.split(r"[?#]", rest, maxsplit=1)[0]
+    host, _, path = rest.partition("/")
+    host = host.rsplit("@", 1)[-1].lower().removeprefix("www.")
+    return f"{host}/{path}".rstrip("/")
+
+
+def _same_page(href: str, wanted: str) -> bool:
+    key = _url_key(href)
+    return key == wanted or key.startswith(wanted + "/")
 
 
 def _squash(text: str) -> str:
