@@ -60,10 +60,13 @@ def _print(run: LintRun) -> None:
     version = f" version {run.campaign.version}" if run.campaign.version else ""
     console.print(f"[bold]{run.source}[/] for {name}{version}: {report.audience.describe()}")
     if not report.sendable:
-        console.print(
-            f"[bold red]This message cannot be sent lawfully to that audience[/]: the decision is "
-            f"[bold]{decision.outcome.value}[/]."
-        )
+        if decision.outcome.value == "blocked":
+            console.print("[bold red]This message cannot be sent lawfully to that audience[/]: the decision is blocked")
+        else:
+            console.print(
+                "[bold yellow]This message cannot be checked yet[/]: the decision for that audience needs review "
+                "by a person, and carries no requirements until then."
+            )
         for reason in decision.reasons:
             console.print(f"  • {reason.code.value}: {reason.message}\n    [dim]{reason.citation}[/]")
         for note in report.notes:

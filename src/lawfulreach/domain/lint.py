@@ -509,7 +509,9 @@ class _Checker:
     def postal_address(self) -> None:
         requirement = Requirement.POSTAL_ADDRESS
         on_file = self.sender.postal_address
-        pattern = self.rules.postcodes.get(self.audience.country, self.rules.postcodes["default"])
+        postcodes = self.rules.postcodes
+        own = postcodes.get(self.audience.country, postcodes["default"])
+        patterns = [own, *(p for c, p in postcodes.items() if c not in ("default", self.audience.country))]
 
         def find(part: Part) -> list[_Hit]:
             if on_file:
@@ -518,7 +520,7 @@ class _Checker:
                     return [_Hit(part.label, where, "the organisation's postal address on file")]
             out = []
             for line, text in part.lines:
-                if pattern.search(text) or self.rules.find("po_box", text):
+                if any(p.search(text) for p in patterns) or self.rules.find("po_box", text):
                     note = " (not the address on file)" if on_file else ""
                     out.append(_Hit(part.label, line, f"address {text.strip()[:80]!r}{note}"))
             return out

@@ -12,10 +12,10 @@ whether the message may be sent at all and, finding by finding, what it carries.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 from starlette.responses import Response
 
 from lawfulreach.api.deps import Checker
@@ -28,6 +28,18 @@ from lawfulreach.messages.read import MAX_BYTES, parse_message
 from lawfulreach.schema import CampaignIn
 
 router = APIRouter(tags=["checks"])
+
+
+def _campaign_kind(value: Any) -> str:
+    """A string is a stored campaign's id; anything else is read as an inline campaign — only that one
+    branch, so a bad inline campaign is refused for what is wrong with it, not also for not being a string."""
+    return "id" if isinstance(value, str) else "inline"
+
+
+CampaignRef = Annotated[
+    Annotated[CampaignIn, Tag("inline")] | Annotated[str, Tag("id"), Field(min_length=1, max_length=64)],
+    Discriminator(_campaign_kind),
+]
 
 
 class LintIn(BaseModel):
@@ -47,9 +59,7 @@ class LintIn(BaseModel):
     region: str | None = Field(default=None, max_length=60, description="ISO 3166-2 subdivision, e.g. US-CA.")
     consent: bool = Field(default=False, description="The audience consented (confirmed) to this channel.")
     subscriber_type: SubscriberType = SubscriberType.CORPORATE
-    campaign: CampaignIn | Annotated[str, Field(min_length=1, max_length=64)] = Field(
-        description="A stored campaign's id, or an inline campaign."
-    )
+    campaign: CampaignRef = Field(description="A stored campaign's id, or an inline campaign.")
 
 
 class _Out(BaseModel):
