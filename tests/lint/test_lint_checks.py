@@ -8,6 +8,7 @@ requirement, present or missing, where, and why.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -340,3 +341,123 @@ def test_every_finding_cites_a_law_never_a_project_document(
     for f in report.findings:
         assert f.why, f
         assert names_a_project_document(f.why) is None, f.why
+
+
+def _report(tmp_path: Path, name: str, content: str, country: str = "GB", **audience: object) -> LintReport:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    loaded, _ = load_campaign(FIXTURES / "campaign.toml")
+    who = parse_audience("email", country, **audience)  # type: ignore[arg-type]
+    return lint_message(Lawfulreach(), read_message(path), who, loaded, PROFILE)
+
+
+class TestEdges:
+    """The readings that keep the check honest: hidden text never counts, every part is checked, a
+    privacy link must be the organisation's own page."""
+
+    @pytest.mark.parametrize(
+        "style",
+        [
+            "display:none",
+            "visibility: hidden",
+            "opacity:0",
+            "font-size:0px",
+            "mso-hide:all",
+            "max-height:0; overflow:hidden",
+        ],
+    )
+    def test_hidden_opt_out_does_not_count(self, tmp_path: Path, style: str) -> None:
+        html = (
+            "<p>Northwind Analytics Ltd</p><p><a href='https://northwind.example/privacy'>Privacy</a></p>"
+            f"<div style='{style}'><a href='https://northwind.example/u/1'>Unsubscribe</a></div>"
+        )
+        report = _report(tmp_path, "m.html", html)
+        assert finding(report, R.OPT_OUT_LINK).status is Status.MISSING
+
+    def test_soft_hyphens_do_not_hide_a_word(self, tmp_path: Path) -> None:
+        html = (
+            "<p>Northwind Analytics Ltd · <a href='https://northwind.example/privacy'>Privacy</a> · "
+            "<a href='https://northwind.example/x'>Unsub\u00adscribe</a></p>"
+        )
+        assert finding(_report(tmp_path, "m.html", html), R.OPT_OUT_LINK).status is Status.PRESENT
+
+    def test_a_requirement_missing_from_one_part_is_missing(self, tmp_path: Path) -> None:
+        text = (FIXTURES / "gb_compliant.eml").read_text(encoding="utf-8")
+        text = text.replace("Unsubscribe: https://northwind.example/u/5f2c9a\n", "")
+        report = _report(tmp_path, "m.eml", text)
+        link = finding(report, R.OPT_OUT_LINK, "opt-out link or instruction")
+        assert link.status is Status.MISSING
+        assert link.where.endswith("of the text/plain part")
+        assert "(found in HTML part, line 19)" in link.detail
+
+    def test_a_privacy_link_must_be_the_organisations_page(self, tmp_path: Path) -> None:
+        text = "Northwind Analytics Ltd. Unsubscribe: https://northwind.example/u/1\n"
+        other = _report(tmp_path, "a.txt", text + "Privacy: https://northwind.example/privacy-policy\n")
+        assert finding(other, R.PRIVACY_NOTICE).status is Status.MISSING
+        same = _report(tmp_path, "b.txt", text + "Privacy: http://www.Northwind.example/privacy/#data?x=1\n")
+        assert finding(same, R.PRIVACY_NOTICE).status is Status.PRESENT
+
+    def test_front_matter_from_names_the_sender(self, tmp_path: Path) -> None:
+        body = "Hello.\nUnsubscribe: https://northwind.example/u/1 · Privacy: https://northwind.example/privacy\n"
+        named = _report(
+            tmp_path, "a.md", f"---\nsubject: Hi\nfrom: Northwind Analytics <hi@northwind.example>\n---\n{body}"
+        )
+        sender = finding(named, R.SENDER_IDENTITY)
+        assert sender.status is Status.PRESENT
+        assert sender.where == "header From"
+        assert finding(_report(tmp_path, "b.md", body), R.SENDER_IDENTITY).status is Status.MISSING
+
+    def test_an_instruction_needs_the_means(self, tmp_path: Path) -> None:
+        base = "Northwind Analytics Ltd. Privacy: https://northwind.example/privacy\n"
+        vague = _report(tmp_path, "a.txt", base + "You can unsubscribe at any time.\n")
+        assert finding(vague, R.OPT_OUT_LINK).status is Status.MISSING
+        by_reply = _report(tmp_path, "b.txt", base + "To unsubscribe, reply with 'unsubscribe'.\n")
+        assert finding(by_reply, R.OPT_OUT_LINK).status is Status.PRESENT
+        by_mail = _report(tmp_path, "c.txt", base + "Se désinscrire : optout@northwind.example\n")
+        assert finding(by_mail, R.OPT_OUT_LINK).status is Status.PRESENT
+
+    def test_a_uk_address_is_a_valid_address_in_a_us_email(self, tmp_path: Path) -> None:
+        text = (
+            "Advertisement. Northwind Analytics Ltd, 1 Quay St, Bristol BS1 5TY.\nUnsubscribe: https://n.example/u/1\n"
+        )
+        no_profile = tmp_path / "us.txt"
+        no_profile.write_text(text, encoding="utf-8")
+        loaded, _ = load_campaign(FIXTURES / "campaign.toml")
+        report = lint_message(Lawfulreach(), read_message(no_profile), parse_audience("email", "US"), loaded, None)
+        assert finding(report, R.POSTAL_ADDRESS).status is Status.PRESENT
+        assert report.ok
+
+
+class TestRuleData:
+    def _doc(self) -> dict[str, object]:
+        import tomllib
+
+        return tomllib.loads((Path(lint_rules_path())).read_text(encoding="utf-8"))
+
+    def test_the_shipped_data_loads(self) -> None:
+        from lawfulreach.rules.lint import lint_rules
+
+        rules = lint_rules()
+        assert rules.find("opt_out", "Cliquez ici pour SE DÉSINSCRIRE") == ["se desinscrire"]
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            (lambda d: d["phrases"].pop("opt_out"), "opt_out must be a non-empty list"),
+            (lambda d: d["phrases"].update(unsubscribes=["x"]), "unknown phrase list"),
+            (lambda d: d["postcodes"].update(US="(unclosed"), "not a valid pattern"),
+            (lambda d: d["citations"]["ad_disclosure"].pop("default"), "citations.ad_disclosure"),
+        ],
+    )
+    def test_broken_data_is_refused_naming_the_part(self, change: Any, message: str) -> None:
+        from lawfulreach.domain.lint import parse_lint_rules
+        from lawfulreach.errors import RuleBaseError
+
+        doc: Any = self._doc()
+        change(doc)
+        with pytest.raises(RuleBaseError, match=message):
+            parse_lint_rules(doc, "lint.toml")
+
+
+def lint_rules_path() -> Path:
+    return Path(__file__).resolve().parents[2] / "src" / "lawfulreach" / "rules" / "data" / "lint.toml"

@@ -127,3 +127,11 @@ def test_regions_read_against_the_country() -> None:
     assert parse_audience("email", "United States", "California").region == "US-CA"
     with pytest.raises(InputError, match="not a subdivision of GB"):
         parse_audience("email", "GB", "US-CA")
+
+
+def test_a_review_decision_cannot_be_checked_yet(profiled: RunLawfulreach) -> None:
+    run = profiled("lint", str(FIXTURES / "call_gb.md"), "--campaign", CAMPAIGN, "--channel", "call",
+                   "--country", "NO")  # fmt: skip
+    assert run.code == 1
+    assert "cannot be checked yet" in run.out
+    assert "no_rule_for_jurisdiction" in run.out

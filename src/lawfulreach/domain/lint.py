@@ -132,9 +132,10 @@ CITATION_KEYS = (*(r.value for r in Requirement), "list_unsubscribe", "one_click
 
 
 def fold(text: str) -> str:
-    """Case- and accent-free text for matching: ``Se DÉSINSCRIRE`` → ``se desinscrire``."""
+    """Case- and accent-free text for matching: ``Se DÉSINSCRIRE`` → ``se desinscrire``; invisible
+    format characters (soft hyphens, zero-width spaces) dropped, so ``Unsub\u00adscribe`` still reads."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:

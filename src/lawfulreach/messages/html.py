@@ -2,9 +2,11 @@
 
 Parsed with lxml (libxml2's HTML parser, which recovers from the broken markup email HTML is full of,
 and keeps every element's source line for the findings). Not shown, so not read: ``<script>``,
-``<style>``, ``<head>`` (its ``<title>`` is returned separately), ``<template>``, comments, elements
-with the ``hidden`` attribute, ``display:none`` or ``visibility:hidden`` in their ``style``, and hidden
-inputs. Block elements and ``<br>`` end a line, so two paragraphs on one source line stay two lines.
+``<style>``, ``<head>`` (its ``<title>`` is returned separately), ``<template>``, ``<noscript>``,
+comments, elements with the ``hidden`` attribute or a hiding ``style`` (``display:none``,
+``visibility:hidden``, ``opacity:0``, ``font-size:0``, ``mso-hide:all``, a zero height with hidden
+overflow), and hidden inputs — when in doubt, hidden: a requirement is never passed on text the
+recipient may not see. Block elements and ``<br>`` end a line, so two paragraphs on one source line stay two lines.
 """
 
 from __future__ import annotations
@@ -26,7 +28,16 @@ _BLOCKS = frozenset(
         "thead", "tr", "ul",
     }
 )  # fmt: skip
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+#: styles that hide an element from the recipient: the usual ones, and the tricks email uses for
+#: preheaders (zero opacity, zero font size, Outlook's mso-hide, a zero-height box with its overflow
+#: hidden). Counting hidden text as present would pass a message that does not show what it must.
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0*)?(?![.\d])"
+    r"|font-size\s*:\s*0(?![.\d])|mso-hide\s*:\s*all",
+    re.IGNORECASE,
+)
+_ZERO_BOX = re.compile(r"(?:max-)?height\s*:\s*0(?![.\d])", re.IGNORECASE)
+_OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden", re.IGNORECASE)
 
 
 def _hidden(element: etree._Element) -> bool:
@@ -34,7 +45,8 @@ def _hidden(element: etree._Element) -> bool:
         return True
     if element.tag == "input" and (element.get("type") or "").lower() == "hidden":
         return True
-    return bool(_HIDDEN_STYLE.search(element.get("style") or ""))
+    style = element.get("style") or ""
+    return bool(_HIDDEN_STYLE.search(style) or (_ZERO_BOX.search(style) and _OVERFLOW_HIDDEN.search(style)))
 
 
 class _Lines:
