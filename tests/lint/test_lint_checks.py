@@ -461,3 +461,17 @@ class TestRuleData:
 
 def lint_rules_path() -> Path:
     return Path(__file__).resolve().parents[2] / "src" / "lawfulreach" / "rules" / "data" / "lint.toml"
+
+
+def test_a_click_here_link_on_an_opt_out_line_counts(tmp_path: Path) -> None:
+    base = "<p>Northwind Analytics Ltd · <a href='https://northwind.example/privacy'>Privacy</a></p>"
+    here = _report(
+        tmp_path,
+        "a.html",
+        base + "<p>No longer wish to receive these? <a href='https://n.example/prefs'>Click here</a>.</p>",
+    )
+    link = finding(here, R.OPT_OUT_LINK)
+    assert link.status is Status.PRESENT
+    assert "'Click here' → https://n.example/prefs" in link.detail
+    nowhere = _report(tmp_path, "b.html", base + "<p>No longer wish to receive these? <a href='#'>Click here</a>.</p>")
+    assert finding(nowhere, R.OPT_OUT_LINK).status is Status.MISSING

@@ -336,11 +336,35 @@ class _Checker:
             if said and _usable(link.href):  # "Unsubscribe" on a link to "#" opts no one out
                 hits.append(_Hit(part.label, link.line, f"link {_link_text(link)}"))
         for line, text in part.lines:
-            if rules.find("opt_out", text) and (rules.find("reply", text) or _URL.search(text) or _EMAIL.search(text)):
-                hits.append(_Hit(part.label, line, f"instruction {text.strip()[:80]!r}"))
-            elif self.audience.channel is Channel.SMS and self._stop_keyword(text):
+            if rules.find("opt_out", text):
+                if rules.find("reply", text) or _URL.search(text) or _EMAIL.search(text):
+                    hits.append(_Hit(part.label, line, f"instruction {text.strip()[:80]!r}"))
+                    continue
+                pointed = self._link_for_words(part.links, line, text)
+                if pointed is not None:  # "If you no longer wish to receive these emails, click <a>here</a>"
+                    hits.append(_Hit(part.label, line, f"link {_link_text(pointed)} in {text.strip()[:60]!r}"))
+                    continue
+            if self.audience.channel is Channel.SMS and self._stop_keyword(text):
                 hits.append(_Hit(part.label, line, f"STOP instruction {text.strip()[:80]!r}"))
         return hits
+
+    def _link_for_words(self, links: Sequence[Link], line: int, text: str) -> Link | None:
+        """The link that words outside any link on this line point to ("No longer wish to receive
+        these? <a>Click here</a>"): a usable link on the same source line that is not the privacy
+        notice. None when the opt-out words are only some link's own text (judged as a link above)."""
+        folded = " ".join(text.split())
+        on_line = [k for k in links if k.line == line and k.text.strip() and " ".join(k.text.split()) in folded]
+        rest = folded
+        for link in on_line:
+            rest = rest.replace(" ".join(link.text.split()), " ")
+        if not self.rules.find("opt_out", rest):
+            return None
+        for link in on_line:
+            if _usable(link.href) and not (
+                self.rules.find("privacy", link.text) or self.rules.find("privacy", link.href)
+            ):
+                return link
+        return None
 
     def _stop_keyword(self, text: str) -> bool:
         keywords = {k.upper() for k in self.rules.phrases["sms_stop"]}
