@@ -33,21 +33,20 @@ Phrases match whole words, ignoring case and accents.
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import phonenumbers
 
 from lawfulreach.domain.lexicons import LEGAL_FORMS
+from lawfulreach.domain.lint_rules import LintRules, fold, parse_lint_rules
 from lawfulreach.domain.message import Link, Message, Part
 from lawfulreach.domain.model import Decision
+from lawfulreach.domain.sms import sms_segments
 from lawfulreach.domain.vocabulary import Channel, Outcome, Requirement, SubscriberType
-from lawfulreach.errors import RuleBaseError
 
 
 class Status(StrEnum):
@@ -114,106 +113,6 @@ class Sender:
     organisation: str | None = None
     privacy_notice_url: str | None = None
     postal_address: str | None = None
-
-
-# --- rule data -------------------------------------------------------------------------------------
-PHRASE_LISTS = (
-    "opt_out",
-    "opt_out_url",
-    "reply",
-    "sms_stop",
-    "privacy",
-    "ad_disclosure",
-    "promotional",
-    "caller_intro",
-    "po_box",
-)
-CITATION_KEYS = (*(r.value for r in Requirement), "list_unsubscribe", "one_click", "caller_intro", "casl_contact")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-free text for matching: ``Se DÉSINSCRIRE`` → ``se desinscrire``; invisible
-    format characters (soft hyphens, zero-width spaces) dropped, so ``Unsub\u00adscribe`` still reads."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
-
-
-def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One pattern for a phrase list: whole words at word-character ends, any run of spaces inside."""
-    alternatives = []
-    for phrase in sorted({fold(p).strip() for p in phrases if p.strip()}, key=len, reverse=True):
-        body = r"\s+".join(re.escape(word) for word in phrase.split())
-        head = r"(?<!\w)" if phrase[0].isalnum() else ""
-        tail = r"(?!\w)" if phrase[-1].isalnum() else ""
-        alternatives.append(f"{head}{body}{tail}")
-    return re.compile("|".join(alternatives) if alternatives else r"(?!x)x")
-
-
-@dataclass(frozen=True)
-class LintRules:
-    """The check's data: phrase lists (matched folded), postcode patterns per country and citations per
-    requirement (keys: ``COUNTRY:channel``, region, country, ``GDPR:channel``, ``GDPR``, channel,
-    ``default`` — the first that exists)."""
-
-    phrases: Mapping[str, tuple[str, ...]]
-    postcodes: Mapping[str, re.Pattern[str]]
-    citations: Mapping[str, Mapping[str, str]]
-    _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
-
-    def pattern(self, name: str) -> re.Pattern[str]:
-        compiled = self._patterns.get(name)
-        if compiled is None:
-            compiled = self._patterns[name] = _phrase_pattern(self.phrases[name])
-        return compiled
-
-    def find(self, name: str, text: str) -> list[str]:
-        """The phrases of list ``name`` in ``text`` (folded), in order."""
-        return [m.group(0) for m in self.pattern(name).finditer(fold(text))]
-
-    def citation(self, key: str, audience: Audience, gdpr: bool) -> str:
-        table = self.citations[key]
-        channel = audience.channel.value
-        keys = [f"{audience.country}:{channel}"]
-        if audience.region:
-            keys.append(audience.region)
-        keys.append(audience.country)
-        if gdpr:
-            keys += [f"GDPR:{channel}", "GDPR"]
-        keys += [channel, "default"]
-        return next(table[k] for k in keys if k in table)
-
-
-def parse_lint_rules(doc: Mapping[str, Any], source: str) -> LintRules:
-    """``lint.toml`` as ``LintRules``, strictly: every phrase list, a ``default`` citation for every
-    requirement and check, and postcode patterns that compile."""
-    phrases_doc = doc.get("phrases")
-    if not isinstance(phrases_doc, dict):
-        raise RuleBaseError(source, None, "missing [phrases]")
-    phrases: dict[str, tuple[str, ...]] = {}
-    for name in PHRASE_LISTS:
-        values = phrases_doc.get(name)
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v.strip() for v in values):
-            raise RuleBaseError(source, None, f"[phrases] {name} must be a non-empty list of phrases")
-        phrases[name] = tuple(values)
-    unknown = sorted(set(phrases_doc) - set(PHRASE_LISTS))
-    if unknown:
-        raise RuleBaseError(source, None, f"unknown phrase list(s) {unknown}; expected {list(PHRASE_LISTS)}")
-    postcodes: dict[str, re.Pattern[str]] = {}
-    for country, pattern in (doc.get("postcodes") or {}).items():
-        try:
-            postcodes[country] = re.compile(str(pattern))
-        except re.error as exc:
-            raise RuleBaseError(source, None, f"[postcodes] {country}: not a valid pattern: {exc}") from None
-    if "default" not in postcodes:
-        raise RuleBaseError(source, None, "[postcodes] needs a default pattern")
-    citations_doc = doc.get("citations") or {}
-    citations: dict[str, dict[str, str]] = {}
-    for key in CITATION_KEYS:
-        table = citations_doc.get(key)
-        if not isinstance(table, dict) or not isinstance(table.get("default"), str):
-            raise RuleBaseError(source, None, f"[citations.{key}] needs a default citation")
-        citations[key] = {str(k): str(v) for k, v in table.items()}
-    return LintRules(phrases, postcodes, citations)
 
 
 # --- the report ------------------------------------------------------------------------------------
@@ -292,7 +191,8 @@ class _Checker:
         self.findings: list[Finding] = []
 
     def why(self, key: str) -> str:
-        return self.rules.citation(key, self.audience, self.gdpr)
+        audience = self.audience
+        return self.rules.citation(key, audience.country, audience.region, audience.channel.value, self.gdpr)
 
     def add(self, requirement: Requirement, check: str, status: Status, where: str, detail: str, key: str) -> None:
         self.findings.append(Finding(requirement, check, status, where, detail, self.why(key)))
@@ -692,25 +592,6 @@ def _address_line(part: Part, address: str) -> int | None:
 
 def _has_phone(text: str, country: str) -> bool:
     return any(True for _ in phonenumbers.PhoneNumberMatcher(text, country))
-
-
-# --- SMS length --------------------------------------------------------------------------------------
-_GSM_BASIC = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
-    "abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM_EXTENDED = set("^{}\\[~]|€\f")
-
-
-def sms_segments(text: str) -> tuple[str, int, int]:
-    """(encoding, length in its units, segments) of an SMS: GSM-7 (160 per message, 153 per part of a
-    concatenated one; extension characters count twice) or, with any other character, UCS-2 (70 / 67,
-    in UTF-16 code units) — 3GPP TS 23.038 and 23.040."""
-    if all(c in _GSM_BASIC or c in _GSM_EXTENDED for c in text):
-        length = sum(2 if c in _GSM_EXTENDED else 1 for c in text)
-        return "GSM-7", length, 1 if length <= 160 else math.ceil(length / 153)
-    length = len(text.encode("utf-16-le")) // 2
-    return "UCS-2", length, 1 if length <= 70 else math.ceil(length / 67)
 
 
 # --- the check -------------------------------------------------------------------------------------
