@@ -5,11 +5,13 @@ and RFC 9457 problems for what cannot be read."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from api_support import Api
 from lawfulreach.commands.lint import lint_message, parse_audience
+from lawfulreach.domain.model import Decision
 from lawfulreach.messages.read import read_message
 from lawfulreach.schema import parse_campaign
 from lawfulreach.store.profiles import Profile
@@ -117,3 +119,21 @@ class TestTenancy:
         privacy = [f for f in alpha["findings"] if f["requirement"] == "privacy_notice"]
         assert privacy[0]["status"] == "missing"
         assert "https://alpha-only.example/privacy" in privacy[0]["detail"]
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.seen: list[Decision] = []
+
+    def record(self, decisions: Sequence[Decision]) -> None:
+        self.seen.extend(decisions)
+
+
+def test_a_lint_decision_reaches_no_sink(api: Api) -> None:
+    """The representative contact's decision is hypothetical: evidence records must never see it."""
+    sink = _Sink()
+    api.backend.sinks = (sink,)
+    api.call("POST", "/v1/check", json={"contact": {"email": "sam@acme.co.uk"}, "channel": "email"}).raise_for_status()
+    assert len(sink.seen) == 1  # the seam works: a real check reaches it
+    api.call("POST", "/v1/lint", json=body("gb_compliant.eml")).raise_for_status()
+    assert len(sink.seen) == 1
