@@ -262,8 +262,9 @@ class TestSms:
         assert stop.status is Status.MISSING
         assert "STOP" in stop.where
         assert "TCPA" in stop.why
-        # the short name without the legal form still names the sender
+        # the short name without the legal form still names the sender, shown as written
         assert finding(report, R.SENDER_IDENTITY).status is Status.PRESENT
+        assert finding(report, R.SENDER_IDENTITY).detail == "names 'Northwind Analytics'"
         # an em dash is not in the GSM alphabet: the whole text goes as UCS-2, in two parts
         assert report.notes == ("text: 111 characters in UCS-2, 2 segments",)
 

@@ -337,7 +337,9 @@ class _Checker:
             if folded.endswith((" " + suffix, "," + suffix)):
                 short = folded[: -len(suffix)].rstrip(" ,")
                 if len(short) >= 3:
-                    names.append(short)
+                    # shown as written where the form can be cut off the name as written
+                    written = re.sub(rf"[\s,]+{re.escape(form)}\.?$", "", name.strip(), flags=re.IGNORECASE)
+                    names.append(written if fold(written) == short else short)
                 break
         return names
 
