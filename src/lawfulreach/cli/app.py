@@ -54,7 +54,7 @@ def _register() -> None:
     """Add every command and group to ``app``, in the order ``--help`` lists them; once per process.
 
     Explicit rather than by import side effect, so this list is where a command is found. The modules
-    are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``demo``, ``rules``,
+    are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``, ``rules``,
     ``campaign``), the server (``serve``), a person's rights (``rights_cmds``: ``optout``, ``erase``; ``dsar``;
     ``consent``), lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``, ``org``,
     ``settings``, ``audit``) and every key (``keys_cmds``: ``keys status|rotate``, ``keys api …``).
@@ -72,6 +72,7 @@ def _register() -> None:
         dsar_cmds,
         keys_cmds,
         ledger_cmds,
+        lint,
         org_cmds,
         rights_cmds,
         rules,
@@ -87,6 +88,7 @@ def _register() -> None:
         ("check", check.check),
         ("columns", columns_cmd.columns),
         ("screen", screen.screen),
+        ("lint", lint.lint),
         ("demo", demo.demo),
         ("serve", serve.serve),
         ("unsubscribe-headers", serve.unsubscribe_headers),
