@@ -27,10 +27,12 @@ from lawfulreach.api.errors import BatchTooLargeError, UnauthenticatedError
 from lawfulreach.api.ratelimit import RateLimiter
 from lawfulreach.clock import utc_now
 from lawfulreach.commands.lint import lint_message
+from lawfulreach.commands.notice import tenant_notice
 from lawfulreach.domain.extract import contact_keys
 from lawfulreach.domain.lint import Audience, LintReport
 from lawfulreach.domain.message import Message
 from lawfulreach.domain.model import Campaign, Decision, Request
+from lawfulreach.domain.notice import PrivacyNotice
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.domain.vocabulary import Channel
@@ -124,7 +126,7 @@ class TenantHandle:
             subscriber_policy=config.policy or self.workspace.tenant_settings.subscriber_policy(),
             clock=self._backend.clock,
         )
-        return lint_message(service, message, audience, campaign, self.profile())
+        return lint_message(service, message, audience, campaign, self.profile(), self.name)
 
     def rulebase(self) -> RuleBase:
         """The rule base with this workspace's register ages (what ``dnc status`` reports against)."""
@@ -137,6 +139,11 @@ class TenantHandle:
             return stored
         config = self._backend.config
         return Profile(config.organisation, privacy_notice_url=config.privacy_notice_url)
+
+    def notice(self) -> PrivacyNotice:
+        """The generated privacy notice (``/privacy``), its links on the profile's public URL, else the server's."""
+        profile = self.profile()
+        return tenant_notice(self.workspace, profile, self.name, profile.public_url or self._backend.config.public_url)
 
     def opt_out(self, recipient: Recipient, channels: Sequence[str], source: str, actor: str) -> None:
         """Record opt-outs for the recipient of a token; repeating one writes nothing

@@ -36,6 +36,7 @@ from lawfulreach.api.backend import Backend, TenantHandle
 from lawfulreach.api.deps import BackendDep, ClientAddress
 from lawfulreach.api.errors import CrossSiteFormError
 from lawfulreach.api.problem import Problem
+from lawfulreach.commands.notice import notice_path
 from lawfulreach.domain.state import ALL_CHANNELS
 from lawfulreach.domain.vocabulary import PrivacyRequestType
 from lawfulreach.errors import InputError
@@ -200,8 +201,15 @@ def _opting_out(backend: Backend, token: str, address: str) -> tuple[Recipient, 
 
 
 def _page(tenant: TenantHandle) -> dict[str, Any]:
-    """What every page of a tenant shows: its organisation, and where its privacy requests go."""
-    return {"org": tenant.profile(), "intake": _intake_base(tenant.name)}
+    """What every page of a tenant shows: its organisation, where its privacy requests go, and its
+    privacy notice — the organisation's own when it has one, else the generated one this server
+    serves (``/privacy``, ``/t/{tenant}/privacy``)."""
+    profile = tenant.profile()
+    return {
+        "org": profile,
+        "intake": _intake_base(tenant.name),
+        "privacy_url": profile.privacy_notice_url or notice_path(tenant.name),
+    }
 
 
 def _channel_phrase(channel: str) -> str:
@@ -441,6 +449,25 @@ def tenant_privacy_verify(
     form_token: FormToken = None,
 ) -> Response:
     return _verify(backend, address, tenant, token, request, form_token)
+
+
+# --- the generated privacy notice ------------------------------------------------------------------
+def _notice(backend: Backend, address: str, tenant_name: str) -> Response:
+    backend.limiter.hit("page", address, backend.config.limits.page_per_ip)
+    tenant = backend.tenant_named(tenant_name)
+    return render("privacy_notice.html.j2", **_page(tenant), notice=tenant.notice())
+
+
+@router.get("/privacy")
+def privacy_notice(backend: BackendDep, address: ClientAddress) -> Response:
+    """The GDPR Art. 14 notice generated from the organisation profile (rendered even when the
+    organisation links to a notice of its own; its messages and pages then link to that one)."""
+    return _notice(backend, address, DEFAULT_TENANT)
+
+
+@router.get("/t/{tenant}/privacy")
+def tenant_privacy_notice(backend: BackendDep, address: ClientAddress, tenant: TenantName) -> Response:
+    return _notice(backend, address, tenant)
 
 
 @router.get("/")

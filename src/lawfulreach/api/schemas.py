@@ -386,6 +386,15 @@ class OrganisationIn(_In):
         default=None, max_length=500, description="Where the unsubscribe and privacy pages are served (https)."
     )
     mail_from: str | None = Field(default=None, max_length=320, description="The address mail is sent from.")
+    country: str | None = Field(
+        default=None, max_length=2, description="ISO 3166-1 alpha-2 country (picks the supervisory authority)."
+    )
+    data_source: str | None = Field(default=None, max_length=2000, description="Where recipients' data comes from.")
+    recipients: str | None = Field(default=None, max_length=2000, description="Who receives recipients' data.")
+    retention: str | None = Field(default=None, max_length=1000, description="How long the data is kept.")
+    dpo_email: str | None = Field(default=None, max_length=320, description="The DPO's address, if not contact_email.")
+    supervisory_authority: str | None = Field(default=None, max_length=200)
+    supervisory_authority_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
 
 
 class OrganisationOut(_Out):
@@ -396,7 +405,38 @@ class OrganisationOut(_Out):
     postal_address: str | None
     public_url: str | None
     mail_from: str | None
-    missing: list[str] = Field(description="What lawful messages and the public pages still lack.")
+    country: str | None
+    data_source: str | None
+    recipients: str | None
+    retention: str | None
+    dpo_email: str | None
+    supervisory_authority: str | None
+    supervisory_authority_url: str | None
+    missing: list[str] = Field(
+        description="What lawful messages, the public pages and the generated privacy notice still lack."
+    )
+
+
+class NoticeLinkOut(_Out):
+    label: str
+    url: str
+
+
+class NoticeSectionOut(_Out):
+    key: str
+    heading: str
+    paragraphs: list[str]
+    items: list[str]
+    links: list[NoticeLinkOut]
+
+
+class NoticeOut(_Out):
+    version: str = Field(description="A fingerprint of the notice's content (`np-…`): new whenever it changes.")
+    effective: str | None = Field(description="When its content last changed (ISO date).")
+    url: str | None = Field(description="Where the generated notice is served.")
+    organisation: str
+    sections: list[NoticeSectionOut]
+    missing: list[str] = Field(description="Facts shown on the notice as 'not provided'.")
 
 
 class MeOut(_Out):

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 
+from lawfulreach.commands.notice import privacy_link
 from lawfulreach.domain.lint import Audience, LintReport, Sender, check_message
 from lawfulreach.domain.message import Message
 from lawfulreach.domain.model import Campaign, Consent, Contact, Decision, Request
@@ -33,6 +34,7 @@ from lawfulreach.domain.vocabulary import Channel, ConsentStatus, SubscriberType
 from lawfulreach.errors import InputError
 from lawfulreach.messages.read import read_message
 from lawfulreach.rules.lint import lint_rules
+from lawfulreach.store.settings import DEFAULT_TENANT
 
 if TYPE_CHECKING:
     from lawfulreach.commands.session import Session
@@ -111,19 +113,26 @@ def decide_for(service: Lawfulreach, audience: Audience, campaign: Campaign) -> 
     return quiet.decide([request], states=[representative_state(quiet, audience, now)], now=now)[0]
 
 
-def sender_for(campaign: Campaign, profile: Profile | None) -> Sender:
-    """Who the message must name: the campaign's legal entity, and the organisation's profile."""
+def sender_for(campaign: Campaign, profile: Profile | None, tenant: str = DEFAULT_TENANT) -> Sender:
+    """Who the message must name: the campaign's legal entity, and the organisation's profile. The
+    privacy link expected is the organisation's own notice, else the generated one at
+    ``<public_url>/privacy`` (``commands.notice.privacy_link``)."""
     if profile is None:
         return Sender(legal_entity=campaign.legal_entity)
-    return Sender(campaign.legal_entity, profile.organisation, profile.privacy_notice_url, profile.postal_address)
+    return Sender(campaign.legal_entity, profile.organisation, privacy_link(profile, tenant), profile.postal_address)
 
 
 def lint_message(
-    service: Lawfulreach, message: Message, audience: Audience, campaign: Campaign, profile: Profile | None
+    service: Lawfulreach,
+    message: Message,
+    audience: Audience,
+    campaign: Campaign,
+    profile: Profile | None,
+    tenant: str = DEFAULT_TENANT,
 ) -> LintReport:
     """Decide for the audience, then check the message against the decision's requirements."""
     decision = decide_for(service, audience, campaign)
-    return check_message(message, decision, audience, sender_for(campaign, profile), lint_rules())
+    return check_message(message, decision, audience, sender_for(campaign, profile, tenant), lint_rules())
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,7 @@ def lint(session: Session, message_file: Path, campaign_reference: str, audience
     message = read_message(message_file)
     campaign, doc = resolve_campaign(campaign_reference, session)
     profile = ProfileRepo(session.workspace().scope).get()
-    report = lint_message(session.service(), message, audience, campaign, profile)
+    report = lint_message(session.service(), message, audience, campaign, profile, session.workspace().tenant)
     return LintRun(str(message_file), message, campaign, doc, report)
 
 

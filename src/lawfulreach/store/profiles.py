@@ -48,6 +48,13 @@ class TenantProfile(TenantScoped, Base):
     postal_address: Mapped[str | None] = mapped_column(Text)
     public_url: Mapped[str | None] = mapped_column(String(500))
     mail_from: Mapped[str | None] = mapped_column(String(320))
+    country: Mapped[str | None] = mapped_column(String(2))
+    data_source: Mapped[str | None] = mapped_column(Text)
+    recipients: Mapped[str | None] = mapped_column(Text)
+    retention: Mapped[str | None] = mapped_column(Text)
+    dpo_email: Mapped[str | None] = mapped_column(String(320))
+    supervisory_authority: Mapped[str | None] = mapped_column(String(200))
+    supervisory_authority_url: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -59,6 +66,19 @@ NEEDED = {
     "public_url": "public URL of the unsubscribe pages",
     "mail_from": "sender address (mail from)",
 }
+
+#: what the generated privacy notice (GDPR Art. 14) needs when the organisation has no notice of its
+#: own (no ``privacy_notice_url``); a gap is shown on the notice as "not provided", never invented
+NOTICE_NEEDED = {
+    "postal_address": "privacy notice: postal address",
+    "contact_email": "privacy notice: privacy contact (contact email)",
+    "purpose": "privacy notice: purposes",
+    "data_source": "privacy notice: source of the data",
+    "recipients": "privacy notice: recipients",
+    "retention": "privacy notice: retention period",
+    "country": "privacy notice: the organisation's country (for the supervisory authority)",
+}
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 def _url(name: str, value: str, *, https_only: bool) -> str:
@@ -91,6 +111,17 @@ def _text(name: str, value: str, limit: int, *, lines: bool = False) -> str:
     return text
 
 
+def _optional(name: str, value: str | None, limit: int, *, lines: bool = False) -> str | None:
+    return (_text(name, value, limit, lines=lines) or None) if value else None
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if not _COUNTRY.match(code):
+        raise InputError(f"country {value!r} must be a two-letter ISO 3166-1 code such as GB or DE")
+    return code
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     organisation: str
@@ -100,6 +131,20 @@ class Profile:
     postal_address: str | None = None
     public_url: str | None = None
     mail_from: str | None = None
+    #: ISO 3166-1 alpha-2 country of the organisation's (main) establishment: picks the default
+    #: supervisory authority the notice names
+    country: str | None = None
+    #: where recipients' data comes from (GDPR Art. 14(2)(f))
+    data_source: str | None = None
+    #: who receives it (Art. 14(1)(e)): processors, group companies
+    recipients: str | None = None
+    #: how long it is kept, or the criteria (Art. 14(2)(a))
+    retention: str | None = None
+    #: the data protection officer's address when it is not ``contact_email`` (Art. 14(1)(b))
+    dpo_email: str | None = None
+    #: the supervisory authority to complain to, when not the default for ``country``
+    supervisory_authority: str | None = None
+    supervisory_authority_url: str | None = None
 
     def validated(self) -> Profile:
         """The profile with every value checked (``InputError`` naming the field) and trimmed."""
@@ -120,11 +165,35 @@ class Profile:
             ),
             public_url=_url("public URL", self.public_url, https_only=True).rstrip("/") if self.public_url else None,
             mail_from=_address("mail from", self.mail_from) if self.mail_from else None,
+            country=_country(self.country) if self.country else None,
+            data_source=_optional("data source", self.data_source, 2000, lines=True),
+            recipients=_optional("recipients", self.recipients, 2000, lines=True),
+            retention=_optional("retention", self.retention, 1000, lines=True),
+            dpo_email=_address("DPO email", self.dpo_email) if self.dpo_email else None,
+            supervisory_authority=_optional("supervisory authority", self.supervisory_authority, 200),
+            supervisory_authority_url=(
+                _url("supervisory authority URL", self.supervisory_authority_url, https_only=False)
+                if self.supervisory_authority_url
+                else None
+            ),
         )
 
     def missing(self) -> list[str]:
         """What a lawful message or the public pages still lack, in words (empty: complete)."""
-        return [words for name, words in NEEDED.items() if not getattr(self, name)]
+        gaps = [words for name, words in NEEDED.items() if not getattr(self, name)]
+        if not self.privacy_notice_url and self.public_url:
+            gaps.remove(NEEDED["privacy_notice_url"])  # the generated notice at <public_url>/privacy stands in
+        return gaps
+
+    def notice_missing(self) -> list[str]:
+        """What the generated privacy notice lacks (shown there as "not provided"); nothing when the
+        organisation links to a notice of its own (``privacy_notice_url``: that one wins)."""
+        if self.privacy_notice_url:
+            return []
+        gaps = [words for name, words in NOTICE_NEEDED.items() if not getattr(self, name)]
+        if not self.country and self.supervisory_authority:
+            gaps.remove(NOTICE_NEEDED["country"])  # the authority is named; the country only picked it
+        return gaps
 
 
 PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
@@ -138,6 +207,12 @@ class ProfileRepo:
         with self._scope.reading() as session:
             row = session.scalar(select(TenantProfile))
             return None if row is None else _profile(row)
+
+    def changed_at(self) -> datetime | None:
+        """When the profile's content last changed (None: no profile)."""
+        with self._scope.reading() as session:
+            row = session.scalar(select(TenantProfile))
+            return None if row is None else row.updated_at
 
     def put(self, profile: Profile) -> Profile:
         """Replace the whole profile (what ``PUT /v1/organisation`` means)."""
@@ -173,8 +248,8 @@ class ProfileRepo:
                 session.add(row)
             for name in PROFILE_FIELDS:
                 setattr(row, name, getattr(profile, name))
-            row.updated_at = self._scope.clock()
             if changed:
+                row.updated_at = self._scope.clock()  # when the content last changed (the notice's date)
                 audit.record(session, self._scope, "org.update", details={"fields": changed})
         return profile
 
@@ -183,4 +258,4 @@ def _profile(row: TenantProfile) -> Profile:
     return Profile(**{name: getattr(row, name) for name in PROFILE_FIELDS})
 
 
-__all__ = ["NEEDED", "PROFILE_FIELDS", "Profile", "ProfileRepo", "TenantProfile"]
+__all__ = ["NEEDED", "NOTICE_NEEDED", "PROFILE_FIELDS", "Profile", "ProfileRepo", "TenantProfile"]

@@ -28,8 +28,12 @@ def _env() -> Environment:
 
 def render(template: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> Response:
     """The page ``template`` (under ``templates/``) rendered with ``context``, autoescaped."""
-    html = _env().get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status_code, headers=headers)
+    return HTMLResponse(render_page(template, **context), status_code=status_code, headers=headers)
+
+
+def render_page(template: str, **context: Any) -> str:
+    """The page ``template`` rendered to text (a file written by the CLI, or a response's body)."""
+    return _env().get_template(template).render(**context)
 
 
 @lru_cache(maxsize=1)

@@ -6,8 +6,8 @@ from fastapi import APIRouter
 
 from lawfulreach.api.deps import CallerDep, OrganisationReader, OrganisationWriter
 from lawfulreach.api.roles import GRANTS
-from lawfulreach.api.schemas import HealthOut, MeOut, OrganisationIn, OrganisationOut
-from lawfulreach.store.profiles import Profile
+from lawfulreach.api.schemas import HealthOut, MeOut, NoticeOut, OrganisationIn, OrganisationOut
+from lawfulreach.store.profiles import PROFILE_FIELDS, Profile
 
 router = APIRouter(tags=["meta"])
 public = APIRouter(tags=["meta"])
@@ -32,14 +32,8 @@ def me(caller: CallerDep) -> MeOut:
 
 def _out(p: Profile) -> OrganisationOut:
     return OrganisationOut(
-        organisation=p.organisation,
-        purpose=p.purpose,
-        privacy_notice_url=p.privacy_notice_url,
-        contact_email=p.contact_email,
-        postal_address=p.postal_address,
-        public_url=p.public_url,
-        mail_from=p.mail_from,
-        missing=p.missing(),
+        **{name: getattr(p, name) for name in PROFILE_FIELDS},
+        missing=p.missing() + p.notice_missing(),
     )
 
 
@@ -51,13 +45,12 @@ def get_organisation(caller: OrganisationReader) -> OrganisationOut:
 @router.put("/organisation", summary="Set the organisation shown on the public pages", response_model=OrganisationOut)
 def put_organisation(caller: OrganisationWriter, body: OrganisationIn) -> OrganisationOut:
     """Who holds the recipients' data and why, with the privacy notice link (GDPR Art. 13/14)."""
-    profile = Profile(
-        body.organisation,
-        body.purpose,
-        body.privacy_notice_url,
-        body.contact_email,
-        body.postal_address,
-        body.public_url,
-        body.mail_from,
-    )
+    profile = Profile(**{name: getattr(body, name) for name in PROFILE_FIELDS})
     return _out(caller.tenant.profiles.put(profile))
+
+
+@router.get("/organisation/notice", summary="The generated privacy notice (GDPR Art. 14)", response_model=NoticeOut)
+def get_notice(caller: OrganisationReader) -> NoticeOut:
+    """The notice served at ``/privacy`` (``/t/{tenant}/privacy``): its version, where it is served, its
+    sections. Facts the profile lacks read "not provided" and are listed in ``missing``."""
+    return NoticeOut.model_validate(caller.tenant.notice().to_json())
