@@ -126,6 +126,29 @@ def test_public_pages_in_every_state(served: tuple[Api, str], pages: dict[tuple[
     assert not problems, "\n".join(problems)
 
 
+def test_generated_privacy_notice(served: tuple[Api, str], pages: dict[tuple[Scheme, int], Page]) -> None:
+    """``/privacy``: the GDPR Art. 14 notice generated from the profile (headings, lists, links)."""
+    api, base = served
+    api.call(
+        "PUT",
+        "/v1/organisation",
+        json={
+            "organisation": "Northwind Analytics Ltd",
+            "purpose": "To tell businesses like yours about Northwind's analytics software and events.",
+            "contact_email": "privacy@northwind.example",
+            "postal_address": "1 Harbour Street, Leeds LS1 4AB",
+            "country": "GB",
+            "data_source": "Company websites and the Companies House register",
+        },
+    ).raise_for_status()
+
+    def rendered(page: Page) -> None:
+        expect(page.get_by_role("heading", name="Your rights, and how to object or opt out")).to_be_visible()
+
+    problems = audit(pages, f"{base}/privacy", "privacy-notice", rendered)
+    assert not problems, "\n".join(problems)
+
+
 def test_api_documentation_page(served: tuple[Api, str], pages: dict[tuple[Scheme, int], Page]) -> None:
     _, base = served
 

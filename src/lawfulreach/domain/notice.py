@@ -258,8 +258,8 @@ def build_notice(
             "You have an absolute right to object to the use of your data for direct marketing, at any time "
             "and free of charge (GDPR Art. 21(2)–(3)). Once you object we stop: no reason is needed and no "
             "balancing is done.",
-            "To opt out, use the unsubscribe link at the bottom of any message we sent you, reply asking us "
-            "to stop, or make a request on our privacy-request page"
+            "To opt out, use the unsubscribe link at the bottom of any message we sent you, write to the "
+            "privacy contact above, or make a request on our privacy-request page"
             + (f" ({intake_url})." if intake_url else f" ({NOT_PROVIDED}).")
             + " An objection covers every channel: email, phone, text messages and post.",
             "You also have the right to access your data (Art. 15), to have it corrected (Art. 16) or erased "
