@@ -94,3 +94,16 @@ def test_footer_links_the_generated_notice_unless_the_organisation_has_its_own(a
     assert page.status_code == 200
     assert "Who is writing to you" in page.text
     assert "https://northwind.example/privacy-policy" in page.text
+
+
+def test_unsubscribe_links_say_which_privacy_notice_messages_link_to(api: Api) -> None:
+    api.tenant("acme")
+    put(api, NORTHWIND)
+    put(api, ACME, tenant="acme")
+    link = api.call("POST", "/v1/unsubscribe-links", json={"email": "ann@firma.de"}).json()
+    assert link["privacy_url"].endswith("/privacy")
+    other = api.call("POST", "/v1/unsubscribe-links", json={"email": "ann@firma.de"}, tenant="acme").json()
+    assert other["privacy_url"].endswith("/t/acme/privacy")
+    put(api, {**NORTHWIND, "privacy_notice_url": "https://northwind.example/privacy-policy"})
+    own = api.call("POST", "/v1/unsubscribe-links", json={"email": "ann@firma.de"}).json()
+    assert own["privacy_url"] == "https://northwind.example/privacy-policy"

@@ -128,3 +128,13 @@ def test_no_profile_is_one_readable_line(cli: RunLawfulreach) -> None:
     assert run.code != 0
     assert "no organisation profile yet" in run.err
     assert run.err.count("\n") == 1
+
+
+def test_unsubscribe_headers_give_the_privacy_link_messages_carry(cli: RunLawfulreach) -> None:
+    assert cli("org", "set", *FULL).code == 0
+    run = cli("unsubscribe-headers", "--email", "ann@firma.de", "--json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["privacy_url"] == "https://optout.northwind.example/privacy"
+    assert cli("org", "set", "--privacy-url", "https://northwind.example/p").code == 0
+    run = cli("unsubscribe-headers", "--email", "ann@firma.de", "--json")
+    assert json.loads(run.out)["privacy_url"] == "https://northwind.example/p"

@@ -373,6 +373,10 @@ class LinkOut(_Out):
     unsubscribe_url: str
     preferences_url: str
     headers: dict[str, str] = Field(description="`List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058).")
+    privacy_url: str | None = Field(
+        default=None,
+        description="The privacy notice every message links to: the organisation's own, else the generated `/privacy`.",
+    )
 
 
 # --- organisation and caller ---------------------------------------------------------------------

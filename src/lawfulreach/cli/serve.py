@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from lawfulreach.cli.context import CliContext
+from lawfulreach.commands.notice import privacy_link
 from lawfulreach.domain.vocabulary import SubscriberPolicy
 from lawfulreach.errors import ConfigError
 from lawfulreach.messaging import SmtpSecurity
@@ -228,7 +229,12 @@ def unsubscribe_headers(
     url = unsubscribe_url(base, token)
     headers = list_unsubscribe_headers(url, mailto, allow_http=allow_http_links)
     if as_json:
-        out = {"unsubscribe_url": url, "preferences_url": preferences_url(base, token), "headers": headers}
+        out = {
+            "unsubscribe_url": url,
+            "preferences_url": preferences_url(base, token),
+            "privacy_url": privacy_link(replace(profile, public_url=base), ws.tenant) if profile else None,
+            "headers": headers,
+        }
         typer.echo(json.dumps(out, indent=2))
         return
     for name, value in headers.items():

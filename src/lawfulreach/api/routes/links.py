@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from lawfulreach.api.deps import BackendDep, LinkIssuer
 from lawfulreach.api.schemas import LinkIn, LinkOut
+from lawfulreach.commands.notice import notice_url
 from lawfulreach.unsubscribe import Recipient, list_unsubscribe_headers, preferences_url, unsubscribe_url
 
 router = APIRouter(tags=["unsubscribe links"])
@@ -25,4 +26,6 @@ def issue_link(caller: LinkIssuer, backend: BackendDep, body: LinkIn) -> LinkOut
         unsubscribe_url=url,
         preferences_url=preferences_url(backend.config.public_url, token),
         headers=list_unsubscribe_headers(url, body.mailto, allow_http=backend.config.allow_http_links),
+        privacy_url=caller.tenant.profile().privacy_notice_url
+        or notice_url(backend.config.public_url, caller.tenant.name),
     )
