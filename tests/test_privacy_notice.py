@@ -151,3 +151,9 @@ def test_formats_carry_the_version_and_headings() -> None:
     assert data["version"] == n.version
     assert data["effective"] == "2026-12-06"
     assert next(s["key"] for s in data["sections"]) == "controller"
+
+
+def test_an_expired_assessment_says_so() -> None:
+    expired = replace(LIA, expired=True, status=LiaStatus.MISSING)
+    assert "the assessment has expired" in text_of(notice(campaigns=(replace(SPRING, lia_assessment=expired),)))
+    assert "expired" not in text_of(notice(campaigns=(replace(SPRING, lia_assessment=LIA),)))

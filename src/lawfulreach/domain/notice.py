@@ -165,6 +165,7 @@ def _campaign_line(organisation: str, campaign: Campaign) -> str:
         return (
             f"{head} — legitimate-interests assessment {ref.id} (version {ref.version}): {ref.outcome}; "
             f"assessed and approved on {assessed} by {ref.approved_by or NOT_PROVIDED}; next review {review}"
+            + ("; the review date has passed: the assessment has expired" if ref.expired else "")
         )
     return f"{head} — legitimate interests relied on: {what} {products}; assessment summary: {NOT_PROVIDED}"
 
