@@ -31,6 +31,7 @@ from lawfulreach.domain.extract import (
     consent_covers,
 )
 from lawfulreach.domain.facts import FACT_FIELDS, Facts
+from lawfulreach.domain.lia import status_note
 from lawfulreach.domain.model import Campaign, Decision
 from lawfulreach.domain.relevance import DEFAULTS, irrelevant, only_in
 from lawfulreach.domain.rulebase import RuleBase
@@ -517,6 +518,7 @@ def facts_from_columns(
         "purpose": campaign.purpose,
         "sender_type": campaign.sender_type,
         "lia": campaign.lia,
+        "lia_note": status_note(campaign.lia_assessment),
         "excluded_regions": tuple(sorted({r.strip().upper() for r in campaign.excluded_regions if r.strip()})),
         "subscriber_policy": policy,
     }

@@ -83,6 +83,8 @@ ACTS = (
     "dnc.max_age",
     "keys.rotate",
     "settings.set",
+    "lia.assess",
+    "lia.approve",
 )
 
 

@@ -12,7 +12,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint, delete, select
@@ -22,6 +22,7 @@ from lawfulreach.domain.model import Campaign
 from lawfulreach.domain.vocabulary import LiaStatus, Purpose, SenderType
 from lawfulreach.errors import ConflictError, InputError, NotFoundError
 from lawfulreach.store.coltypes import UtcDateTime
+from lawfulreach.store.lia import apply_assessment, apply_assessments, assessment_ref
 from lawfulreach.store.models import Base, TenantScoped
 from lawfulreach.store.scope import TenantScope
 
@@ -138,7 +139,10 @@ class CampaignRepo:
             row = session.scalar(select(StoredCampaign).where(StoredCampaign.campaign_id == campaign_id))
             if row is None:
                 raise NotFoundError(f"no campaign {campaign_id!r}")
-            return _record(row)
+            record = _record(row)
+            return replace(
+                record, campaign=apply_assessment(record.campaign, assessment_ref(self._scope, session, campaign_id))
+            )
 
     def get_many(self, campaign_ids: Iterable[str]) -> dict[str, Campaign]:
         """The campaigns among ``campaign_ids`` that exist (one query)."""
@@ -147,7 +151,7 @@ class CampaignRepo:
             return {}
         with self._scope.reading() as session:
             rows = session.scalars(select(StoredCampaign).where(StoredCampaign.campaign_id.in_(wanted)))
-            return {r.campaign_id: _stored(r) for r in rows}
+            return apply_assessments(self._scope, session, {r.campaign_id: _stored(r) for r in rows})
 
     def list(self) -> list[CampaignRecord]:
         with self._scope.reading() as session:
