@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -14,7 +15,7 @@ import pytest
 from lawfulreach.commands.lia import parse_answers
 from lawfulreach.domain.engine import decide
 from lawfulreach.domain.facts import Facts
-from lawfulreach.domain.lia import LiaOutcome, assess, parse_questionnaire, review_due, status_note
+from lawfulreach.domain.lia import Answer, LiaOutcome, assess, parse_questionnaire, review_due, status_note
 from lawfulreach.domain.model import LiaAssessmentRef
 from lawfulreach.domain.vocabulary import (
     AddressKind,
@@ -33,8 +34,8 @@ from lia_support import PASSING, answers, toml
 Q = default_questionnaire()
 
 
-def codes(given: dict[str, object]) -> tuple[LiaOutcome, list[str]]:
-    result = assess(Q, given)  # type: ignore[arg-type]
+def codes(given: Mapping[str, Answer]) -> tuple[LiaOutcome, list[str]]:
+    result = assess(Q, given)
     return result.outcome, [f.code for f in result.findings]
 
 
