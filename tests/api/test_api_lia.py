@@ -52,3 +52,23 @@ def test_refusals(api: Api) -> None:
     assert api.call("POST", "/v1/campaigns/nope/lia", json={}).status_code == 404
     assert api.call("GET", "/v1/lia/lia_nope").status_code == 404
     assert api.call("POST", "/v1/campaigns/q1/lia", role="marketer", json={}).status_code == 403
+
+
+def test_an_expired_assessment_blocks_checks_naming_the_date(api: Api) -> None:
+    """Frozen clock: a check with the stored campaign is allowed until the review date, then blocked by
+    ``lia_missing`` whose message says the assessment expired on that date."""
+    api.call("PUT", "/v1/campaigns/q1", json={"legal_entity": "Northwind Ltd"}).raise_for_status()
+    made = api.call("POST", "/v1/campaigns/q1/lia", json=nested(PASSING)).json()
+    approved = LiaRepo(api.workspace().scope).approve(made["id"], "Dana Officer")
+    request = {
+        "contact": {"email": "jane.doe@acme.co.uk", "name": "Jane Doe", "company": "Acme Ltd"},
+        "channel": "email",
+        "campaign": "q1",
+    }
+    assert api.call("POST", "/v1/check", json=request).json()["outcome"] == "allowed"
+    api.clock.advance(days=365)
+    decision = api.call("POST", "/v1/check", json=request).json()
+    assert decision["outcome"] == "blocked"
+    reason = next(r for r in decision["reasons"] if r["code"] == "lia_missing")
+    assert approved.review_due is not None
+    assert f"the assessment expired on {approved.review_due.isoformat()}" in reason["message"]

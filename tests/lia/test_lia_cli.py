@@ -7,11 +7,13 @@ import json
 import re
 import stat
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from time_machine import TimeMachineFixture
 
 from lawfulreach.domain.lia import Answer
 from lawfulreach.domain.model import Campaign
@@ -172,3 +174,16 @@ def test_verify_reports_tampering(cli: RunLawfulreach, write: Write, campaign: s
     assert f"{doc['id']} version 1 (campaign q1): its content does not match its stored hash" in run.err
     assert "INTEGRITY: altered" in cli("lia", "show", str(doc["id"])).out
     assert "cannot be approved" in cli("lia", "approve", str(doc["id"]), "--by", "Dana").err
+
+
+def test_show_says_when_the_assessment_expired(
+    cli: RunLawfulreach, write: Write, campaign: str, time_machine: TimeMachineFixture
+) -> None:
+    """The CLI reads the wall clock: frozen at approval, then moved past the review date."""
+    time_machine.move_to(datetime(2026, 11, 25, 12, tzinfo=UTC), tick=False)
+    doc = started(cli, write, PASSING)
+    assert cli("lia", "approve", str(doc["id"]), "--by", "Dana", "--review-months", "6").code == 0
+    assert "lia passed (approved by Dana; review due 2027-05-25)" in cli("lia", "show", str(doc["id"])).out
+    time_machine.move_to(datetime(2027, 5, 25, 9, tzinfo=UTC), tick=False)
+    shown = cli("lia", "show", str(doc["id"])).out
+    assert "campaign q1: lia missing — the assessment expired on 2027-05-25" in shown
