@@ -187,3 +187,15 @@ def test_show_says_when_the_assessment_expired(
     time_machine.move_to(datetime(2027, 5, 25, 9, tzinfo=UTC), tick=False)
     shown = cli("lia", "show", str(doc["id"])).out
     assert "campaign q1: lia missing — the assessment expired on 2027-05-25" in shown
+
+
+def test_a_tampered_assessment_still_renders_marked_altered(
+    cli: RunLawfulreach, write: Write, campaign: str, ws: Workspace
+) -> None:
+    doc = started(cli, write, PASSING)
+    with ws.engine.begin() as conn:
+        conn.execute(text("UPDATE lia_assessments SET approved_by = 'Forger', answers = 'not json'"))
+    html = cli("lia", "render", str(doc["id"]))
+    assert html.code == 0, html.err
+    assert "altered: its stored answers or reasons are not readable" in html.out
+    assert "<tr><th>Approved by</th><td>not approved</td></tr>" in html.out  # no approval time: not approved
