@@ -157,6 +157,9 @@ class RequestIn(_Strict):
             if not campaigns or self.campaign not in campaigns:
                 raise RequestError(f"unknown campaign id {self.campaign!r}")
             campaign = campaigns[self.campaign]
+            refusal = campaign.archived_refusal()
+            if refusal is not None:  # a retired campaign is never silently reused
+                raise RequestError(refusal)
         else:
             campaign = (self.campaign or CampaignIn()).to_domain()
         return Request(

@@ -62,6 +62,9 @@ EXAMPLES: dict[tuple[str, str], tuple[str, Any]] = {
     ("GET", "/v1/campaigns/{campaign_id}"): ("/v1/campaigns/alpha-camp", None),
     ("PUT", "/v1/campaigns/{campaign_id}"): ("/v1/campaigns/alpha-camp", {"lia": "failed", "name": "taken over"}),
     ("DELETE", "/v1/campaigns/{campaign_id}"): ("/v1/campaigns/alpha-camp", None),
+    ("GET", "/v1/campaigns/{campaign_id}/versions"): ("/v1/campaigns/alpha-camp/versions", None),
+    ("GET", "/v1/campaigns/{campaign_id}/versions/{version}"): ("/v1/campaigns/alpha-camp/versions/1", None),
+    ("POST", "/v1/campaigns/{campaign_id}/archive"): ("/v1/campaigns/alpha-camp/archive", None),
     ("POST", "/v1/campaigns/{campaign_id}/lia"): (
         "/v1/campaigns/alpha-camp/lia",
         {"balancing": {"special_category_data": True}},

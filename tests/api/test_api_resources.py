@@ -166,9 +166,12 @@ class TestCampaigns:
         assert replaced.json()["excluded_regions"] == ["EU", "US-CA"]
         assert replaced.json()["purpose"] == "marketing"
         assert [c["id"] for c in api.call("GET", "/v1/campaigns", role="readonly").json()] == sorted([generated, "q1"])
+        # DELETE archives (decisions name a campaign's versions, so it is never deleted)
         assert api.call("DELETE", "/v1/campaigns/q1").status_code == 204
-        problem(api.call("GET", "/v1/campaigns/q1"), 404, "not-found")
-        problem(api.call("DELETE", "/v1/campaigns/q1"), 404, "not-found")
+        assert api.call("GET", "/v1/campaigns/q1").json()["archived_at"] is not None
+        assert [c["id"] for c in api.call("GET", "/v1/campaigns").json()] == [generated]
+        problem(api.call("DELETE", "/v1/campaigns/q1"), 409, "conflict")
+        problem(api.call("DELETE", "/v1/campaigns/q9"), 404, "not-found")
 
     def test_invalid_campaigns_are_refused(self, api: Api) -> None:
         problem(api.call("PUT", "/v1/campaigns/q1", json={"excluded_regions": ["Atlantis"]}), 422, "invalid-input")

@@ -13,13 +13,13 @@ from sqlalchemy import create_engine, func, inspect, select
 from api_support import Api
 from lawfulreach.store import WorkspaceSettings, upgrade_workspace
 from lawfulreach.store.api_keys import ApiKey
-from lawfulreach.store.campaigns import StoredCampaign
+from lawfulreach.store.campaigns import CampaignVersion, StoredCampaign
 from lawfulreach.store.intake import PrivacyIntake
 from lawfulreach.store.migrate import head_revision, upgrade
 from lawfulreach.store.models import Base
 from lawfulreach.store.profiles import TenantProfile
 
-MINE = {m.__tablename__ for m in (ApiKey, StoredCampaign, PrivacyIntake, TenantProfile)}
+MINE = {m.__tablename__ for m in (ApiKey, StoredCampaign, CampaignVersion, PrivacyIntake, TenantProfile)}
 
 
 def test_the_migration_creates_exactly_the_models(api: Api) -> None:

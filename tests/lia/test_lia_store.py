@@ -165,7 +165,7 @@ class TestApproval:
         dumped = json.dumps([e.details for e in entries])
         assert "Dana" not in dumped
         assert "payroll" not in dumped
-        assert stored.audit_verify().entries == 2
+        assert stored.audit_verify().entries == 3  # campaign.create, lia.assess, lia.approve
 
 
 class TestTampering:
@@ -221,7 +221,7 @@ class TestTampering:
         approved(stored, "q1")
         self.edit(stored, "UPDATE audit_entries SET actor = 'someone else' WHERE act = 'lia.approve'")
         problems = LiaRepo(stored.scope).verify()[1]
-        assert [p.problem for p in problems] == ["its audit entry #2 was altered"]
+        assert [p.problem for p in problems] == ["its audit entry #3 was altered"]  # #1 is campaign.create
         assert lia_of(stored).lia is LiaStatus.MISSING
 
     def test_a_row_written_behind_lawfulreachs_back_has_no_trail_entry(self, stored: Workspace) -> None:

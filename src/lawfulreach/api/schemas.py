@@ -300,6 +300,32 @@ class CampaignOut(_Out):
     excluded_regions: list[str]
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="The current version's number: 1, then one more per change.")
+    fingerprint: str = Field(
+        description="The current version's content fingerprint (`cv-…`): what decisions carry as `campaign_version`."
+    )
+    archived_at: datetime | None = Field(
+        description="When the campaign was archived: it stays readable, and checks naming it are refused."
+    )
+
+
+class CampaignVersionOut(_Out):
+    """One version of a stored campaign, as it was made."""
+
+    id: str
+    version: int
+    fingerprint: str
+    created_at: datetime
+    actor: str = Field(description="Who made the version (the API key's name, or the CLI's actor).")
+    current: bool
+    name: str | None
+    purpose: Literal["marketing", "service"]
+    sender_type: Literal["commercial", "charity", "political"]
+    legal_entity: str | None
+    products: list[str]
+    consent_purposes: list[str]
+    lia: Literal["passed", "failed", "missing"]
+    excluded_regions: list[str]
 
 
 # --- privacy requests ----------------------------------------------------------------------------

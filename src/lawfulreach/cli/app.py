@@ -54,15 +54,16 @@ def _register() -> None:
     """Add every command and group to ``app``, in the order ``--help`` lists them; once per process.
 
     Explicit rather than by import side effect, so this list is where a command is found. The modules
-    are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``demo``, ``rules``),
-    the server (``serve``), a person's rights (``rights_cmds``: ``optout``, ``erase``; ``dsar``; ``consent``),
-    lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``,
+    are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``demo``, ``rules``,
+    ``campaign``), the server (``serve``), a person's rights (``rights_cmds``: ``optout``, ``erase``; ``dsar``;
+    ``consent``), lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``,
     ``settings``, ``audit``) and every key (``keys_cmds``: ``keys status|rotate``, ``keys api …``).
     """
     if app.registered_commands:
         return
     from lawfulreach.cli import (
         audit_cmds,
+        campaign_cmds,
         check,
         columns_cmd,
         contacts_cmds,
@@ -95,6 +96,7 @@ def _register() -> None:
         app.command(name)(command)
     for name, group in (
         ("rules", rules.rules_app),
+        ("campaign", campaign_cmds.campaign_app),
         ("keys", keys_cmds.keys_app),
         ("sample", sample_app),
         ("audit", audit_cmds.audit_app),

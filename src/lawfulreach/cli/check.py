@@ -3,6 +3,9 @@
 A malformed line gets an error object naming its line number, in its place in the output, and does
 not stop the others; the exit code is 1 when any line was malformed. Each decision line ends with
 what a record needs (``Decision.record_fields``): rule-base version, time, stored campaign.
+
+A line's ``campaign`` may be inline or a stored campaign's id; ``--campaign`` (an id or a file) is the
+campaign of lines that name none. An archived campaign is refused (the line's error object says so).
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from typing import TextIO
 import typer
 
 from lawfulreach.cli.context import CliContext
+from lawfulreach.commands.campaigns import CheckCampaigns
 from lawfulreach.errors import InputError, RequestError
-from lawfulreach.schema import parse_request
 
 
 def _open(path: str) -> TextIO:
@@ -31,9 +34,15 @@ def _open(path: str) -> TextIO:
 def check(
     ctx: typer.Context,
     file: str = typer.Argument("-", help="JSON Lines file of requests, or - for standard input."),
+    campaign: str | None = typer.Option(
+        None,
+        "--campaign",
+        help="The campaign of lines that name none: a stored campaign's id or a campaign TOML file.",
+    ),
 ) -> None:
     """Decide each request: allowed / blocked / review, with every reason and its citation."""
     cli: CliContext = ctx.obj
+    campaigns = CheckCampaigns(cli, campaign)
     service = cli.service()
     bad = 0
     out = sys.stdout
@@ -46,7 +55,7 @@ def check(
                     data = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise RequestError(f"not valid JSON: {exc.msg} at column {exc.colno}") from None
-                decision = service.check(parse_request(data, service.campaigns))
+                decision = service.check(campaigns.request(data))
                 out.write(json.dumps(decision.to_json(), ensure_ascii=False) + "\n")
             except RequestError as exc:
                 bad += 1

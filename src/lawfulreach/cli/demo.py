@@ -26,7 +26,7 @@ def demo(
         screen(
             ctx,
             prospects=prospects,
-            campaign_file=campaign,
+            campaign_file=str(campaign),
             channels=channels,
             out=out_dir / "sample-screened.csv",
             report=out_dir / "sample-report.html",
@@ -38,4 +38,5 @@ def demo(
             provider=None,
             strict=False,
             sheet=None,
+            as_json=False,
         )

@@ -12,12 +12,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from lawfulreach.cli.context import CliContext
+from lawfulreach.commands.campaigns import CheckCampaigns
 from lawfulreach.domain.engine import country_name
 from lawfulreach.domain.extract import normalise_country
 from lawfulreach.domain.rulebase import Column, CountryRule, RuleBase
 from lawfulreach.domain.vocabulary import Channel, SubscriberType
 from lawfulreach.errors import InputError, RequestError
-from lawfulreach.schema import parse_request
 
 rules_app = typer.Typer(help="Show the rule base and explain decisions.", no_args_is_help=True)
 
@@ -138,10 +138,11 @@ def explain(
     """Show the facts the engine saw and the path it took to each decision."""
     cli: CliContext = ctx.obj
     service = cli.service()
+    campaigns = CheckCampaigns(cli)  # a request may name a stored campaign by id, as for `check`
     text = sys.stdin.read() if file == "-" else _read(file)
     console = Console()
     for n, chunk in enumerate(_requests(text), start=1):
-        request = parse_request(chunk, service.campaigns)
+        request = campaigns.request(chunk)
         facts, decision, trace = service.explain(request)
         console.rule(f"request {n}: {request.channel.value} → {decision.outcome.value}")
         console.print("[bold]Facts[/bold]")

@@ -1,4 +1,4 @@
-"""``lawfulreach screen PROSPECTS.csv --campaign CAMPAIGN.toml``: the main job.
+"""``lawfulreach screen PROSPECTS.csv --campaign ID|CAMPAIGN.toml``: the main job.
 
 Parses the options, calls ``commands.screen`` (read → decide → write → report → save) and prints what
 it did: how the file was read, the outcomes per channel, the top reasons, where the files are. Large
@@ -7,6 +7,7 @@ files on a terminal get a progress bar.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from lawfulreach.cli.context import CliContext
 from lawfulreach.cli.files import SHEET_HELP, STRICT_HELP, describe_columns, describe_read, rejects_line
 from lawfulreach.commands.screen import ScreenRun
 from lawfulreach.domain.vocabulary import Source
+from lawfulreach.report.campaign import provenance_lines
 
 #: Files larger than this many rows get a progress bar.
 PROGRESS_THRESHOLD = 50_000
@@ -29,7 +31,9 @@ PROGRESS_THRESHOLD = 50_000
 def screen(
     ctx: typer.Context,
     prospects: Path = typer.Argument(..., help="Prospect list: CSV (any common export), .xlsx or Parquet."),
-    campaign_file: Path = typer.Option(..., "--campaign", help="Campaign TOML (name, purpose, sender_type, …)."),
+    campaign_file: str = typer.Option(
+        ..., "--campaign", help="A stored campaign's id (`lawfulreach campaign list`) or a campaign TOML file."
+    ),
     channels: str = typer.Option("email,call", "--channels", help="Comma-separated channels to decide."),
     out: Path | None = typer.Option(None, "--out", help="Results file (.csv or .parquet)."),
     report: Path | None = typer.Option(None, "--report", help="HTML report file."),
@@ -43,6 +47,9 @@ def screen(
     provider: str | None = typer.Option(None, "--provider", help="With --save: who supplied the list."),
     strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
     sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the run's summary as JSON (campaign, LIA status, rule base, counts, files)."
+    ),
 ) -> None:
     """Screen a prospect list for a campaign: allowed / blocked / review per channel, with reasons."""
     cli: CliContext = ctx.obj
@@ -50,7 +57,7 @@ def screen(
     run = commands.screen(
         cli,
         prospects,
-        campaign_file,
+        str(campaign_file),
         channels=commands.parse_channels(channels),
         out=out,
         report=report,
@@ -64,6 +71,9 @@ def screen(
         sheet=sheet,
         progress=lambda rows, steps: _progress_bar(console, rows, steps),
     )
+    if as_json:
+        typer.echo(json.dumps(run.summary_json(), ensure_ascii=False, indent=2))
+        return
     print_run(console, prospects, run)
 
 
@@ -92,6 +102,8 @@ def print_run(console: Console, prospects: Path, run: ScreenRun) -> None:
         console.print(f"Added columns renamed (the input already has these names): {clashes}", markup=False)
     _print_summary(console, run)
     _print_phone_problems(console, run)
+    for line in provenance_lines(run.provenance):
+        console.print(line, markup=False, highlight=False)
     console.print(f"Rules:   {run.result.rulebase_version} (rule-base version, also in the report)", markup=False)
     console.print(f"Results: [bold]{run.results_path}[/bold]")
     console.print(f"Report:  [bold]{run.report_path}[/bold]")

@@ -6,11 +6,13 @@ A command takes a ``Session`` (the rule base, workspace and decision service, bu
 front end) and typed arguments, and returns a result object. It never prints and never exits: a
 failure is a ``LawfulreachError`` (``lawfulreach.errors``), rendered by the front end in its one place.
 
-    screen(session, prospects, campaign_file, …)  -> ScreenRun       read → decide → write → report → save
+    screen(session, prospects, campaign_ref, …)   -> ScreenRun       read → decide → write → report → save
+    create_campaign / update_campaign / show_campaign / list_campaigns / archive_campaign   (``campaigns``)
     import_contacts(session, file, …)              -> ImportRun       a list into stored contacts
     import_suppressions(session, file, …)          -> ImportRun       a list into the exclusion list
     load_dnc(session, file, country=…, register=…) -> LoadReport      a do-not-call register
-    load_campaign(path), parse_channels(text), parse_as_of(text)       inputs every front end reads alike
+    load_campaign(path), resolve_campaign(ref, session), parse_channels(text), parse_as_of(text)
+                                                                      inputs every front end reads alike
 
 ``commands.outputs`` holds where and how the files are written (0600 for anything with personal data).
 """

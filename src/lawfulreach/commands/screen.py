@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -26,7 +26,7 @@ from lawfulreach.batch.columns import parse_mapping
 from lawfulreach.batch.output import passthrough
 from lawfulreach.batch.reader import ProspectFile, combine_rejects, read_prospects, strict_check
 from lawfulreach.batch.screening import ScreenResult
-from lawfulreach.commands.campaigns import load_campaign
+from lawfulreach.commands.campaigns import load_campaign, resolve_campaign
 from lawfulreach.commands.outputs import (
     OUT_DIR,
     refuse_overwrite,
@@ -36,7 +36,9 @@ from lawfulreach.commands.outputs import (
     write_results,
 )
 from lawfulreach.commands.session import Session
+from lawfulreach.domain.model import Campaign
 from lawfulreach.domain.vocabulary import Channel, Source
+from lawfulreach.report.campaign import campaign_provenance
 from lawfulreach.report.html import Summary, render_report, summarise
 
 if TYPE_CHECKING:
@@ -74,6 +76,11 @@ class ScreenRun:
     renamed: dict[str, str]
     #: with ``save``: what storing the list as contacts did
     saved: ContactImportReport | None = None
+    #: the campaign decided for (a stored one carries its id, version number and fingerprint)
+    campaign: Campaign = field(default_factory=Campaign)
+    #: which campaign (stored id + version, or the file) and its LIA status: assessed / asserted / missing
+    #: (``report.campaign.campaign_provenance``; the report, the JSON summary and the terminal show it)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -89,11 +96,41 @@ class ScreenRun:
         """Per channel the outcomes (``counts()["outcomes"][channel][outcome]``) and top reasons, as the report."""
         return summarise(self.summary, [c.value for c in self.channels])
 
+    def summary_json(self) -> dict[str, Any]:
+        """What the run did as JSON (``screen --json``): the campaign and its LIA status, the rule-base
+        version, the counts per channel, the files. Aggregates only: no personal data."""
+        counts = self.counts()
+        return {
+            "campaign": self.provenance,
+            "rulebase_version": self.result.rulebase_version,
+            "screened_at": self.started.isoformat(),
+            "contacts": self.total,
+            "rejected_rows": self.rejected,
+            "outcomes": {
+                ch: {o: counts["outcomes"][ch][o] for o in ("allowed", "review", "blocked")}
+                for ch in counts["channels"]
+            },
+            "top_reasons": {ch: dict(rows) for ch, rows in counts["top_reasons"].items()},
+            "results": str(self.results_path),
+            "report": str(self.report_path),
+            "rejects": str(self.rejects_path) if self.rejects_path is not None else None,
+        }
+
+
+def _campaign_for(session: Session, campaign: str | Path) -> tuple[Campaign, dict[str, Any], str | None]:
+    """(campaign, its parameters as written, the file's name when it came from a file): a ``Path`` is
+    a campaign file; a string is what ``--campaign`` takes, a file or a stored campaign's id."""
+    if isinstance(campaign, Path):
+        found, doc = load_campaign(campaign)
+        return found, doc, campaign.name
+    found, doc = resolve_campaign(campaign, session)
+    return found, doc, (Path(campaign).name if found.id is None else None)
+
 
 def screen(
     session: Session,
     prospects: Path,
-    campaign_file: Path,
+    campaign_ref: str | Path,
     *,
     channels: Sequence[Channel] = (Channel.EMAIL, Channel.CALL),
     out: Path | None = None,
@@ -108,14 +145,16 @@ def screen(
     sheet: str | None = None,
     progress: Progress = no_progress,
 ) -> ScreenRun:
-    """Screen ``prospects`` for the campaign in ``campaign_file``.
+    """Screen ``prospects`` for the campaign ``campaign_ref`` names: a campaign file, or (a string) a
+    stored campaign's id — then the run and every decision name its version; an archived one is refused.
 
     ``mapping`` holds ``'Column=field'`` pairs (``--map``). Default outputs: ``lawfulreach-out/<stem>-screened.csv``
     and, beside the results, ``<stem>-report.html`` and ``<stem>-rejects.csv``. Raises ``CampaignError``,
     ``InputError`` (an output that is the input itself, an unreadable file), ``InvalidRowsError``
     (``strict``) before anything is written."""
     chans = list(channels)
-    campaign, campaign_doc = load_campaign(campaign_file)
+    campaign, campaign_doc, campaign_file = _campaign_for(session, campaign_ref)
+    provenance = campaign_provenance(campaign, campaign_file)
     stem = prospects.stem
     out = out or OUT_DIR / f"{stem}-screened.csv"
     report = report or out.with_name(f"{stem}-report.html")
@@ -157,7 +196,7 @@ def screen(
     html = render_report(
         summary,
         channels=[c.value for c in chans],
-        campaign={**campaign_doc, "name": campaign.name or campaign_file.stem},
+        campaign={**campaign_doc, "name": campaign.name or campaign.id or Path(campaign_file or "campaign").stem},
         generated_at=started,
         source_name=prospects.name,
         rejects=all_rejects.height,
@@ -166,6 +205,7 @@ def screen(
             for r in service.rulebase.rules.values()
         ],
         rulebase_version=result.rulebase_version,
+        provenance=provenance,
     )
     write_report(html, report)
     saved = None
@@ -185,4 +225,6 @@ def screen(
         rejects_listed=rejected_rows(all_rejects),
         renamed=renamed,
         saved=saved,
+        campaign=campaign,
+        provenance=provenance,
     )

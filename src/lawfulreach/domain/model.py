@@ -95,11 +95,15 @@ class Campaign:
     version: str | None = None
     #: the assessment behind ``lia`` for a stored campaign; None: ``lia`` is asserted (file/inline) or missing
     lia_assessment: LiaAssessmentRef | None = None
+    #: a stored campaign's version number (1, 2, …: one per change, ``store.campaigns``); None otherwise
+    revision: int | None = None
+    #: when a stored campaign was archived (retired): it stays readable but decides nothing new
+    archived_at: datetime | None = None
 
-    def stored_as(self, campaign_id: str) -> Campaign:
-        """This campaign as the store holds it under ``campaign_id``, with its version: a fingerprint
-        of its content (``domain.versions``), so a decision names exactly the campaign facts it used."""
-        content = {
+    def content(self) -> dict[str, Any]:
+        """The facts a campaign decides with, as JSON: what a stored version keeps and its version
+        fingerprints (id, version and the assessment reference are about the record, not the facts)."""
+        return {
             "name": self.name,
             "purpose": self.purpose.value,
             "sender_type": self.sender_type.value,
@@ -109,7 +113,34 @@ class Campaign:
             "lia": self.lia.value,
             "excluded_regions": list(self.excluded_regions),
         }
-        return replace(self, id=campaign_id, version=campaign_fingerprint(content))
+
+    @classmethod
+    def from_content(cls, content: dict[str, Any]) -> Campaign:
+        """The campaign ``content()`` described (a stored version read back)."""
+        return cls(
+            name=content.get("name"),
+            purpose=Purpose(content["purpose"]),
+            sender_type=SenderType(content["sender_type"]),
+            legal_entity=content.get("legal_entity"),
+            products=tuple(content.get("products", ())),
+            consent_purposes=tuple(content.get("consent_purposes", ("marketing",))),
+            lia=LiaStatus(content["lia"]),
+            excluded_regions=tuple(content.get("excluded_regions", ())),
+        )
+
+    def stored_as(self, campaign_id: str) -> Campaign:
+        """This campaign as the store holds it under ``campaign_id``, with its version: a fingerprint
+        of its content (``domain.versions``), so a decision names exactly the campaign facts it used."""
+        return replace(self, id=campaign_id, version=campaign_fingerprint(self.content()))
+
+    def archived_refusal(self) -> str | None:
+        """Why this campaign may not be used for a new decision (it was archived), or None."""
+        if self.archived_at is None:
+            return None
+        return (
+            f"campaign {self.id!r} was archived on {self.archived_at.date().isoformat()} and cannot be used for new "
+            "checks or screens; its versions stay readable"
+        )
 
 
 @dataclass(frozen=True, slots=True)

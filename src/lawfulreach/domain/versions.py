@@ -12,9 +12,10 @@ missing column count as the same (both mean "not set"). Register maximum ages a 
 Shown as ``rb-<12 hex>`` (48 bits: collisions among the handful of rule bases a tenant ever runs are
 not a concern; the full digest is one call away if a record ever needs it).
 
-A stored campaign's version is the same kind of fingerprint of its content (``cv-<12 hex>``): the
-store keeps no revision counter, and a content hash says exactly which campaign facts applied — a
-campaign put back to earlier content gets its earlier version back.
+A stored campaign's version is the same kind of fingerprint of its content (``cv-<12 hex>``): a
+content hash says exactly which campaign facts applied — a campaign put back to earlier content gets
+its earlier fingerprint back. The store also numbers the versions (1, 2, … in ``campaign_versions``)
+for people; decisions carry the fingerprint (``store.campaigns`` says why).
 """
 
 from __future__ import annotations

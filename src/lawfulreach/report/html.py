@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
-from typing import Final, TypedDict
+from typing import Any, Final, TypedDict
 
 import jinja2
 import polars as pl
@@ -25,6 +25,7 @@ import pycountry
 from markupsafe import Markup, escape
 
 from lawfulreach.domain.vocabulary import ReasonCode
+from lawfulreach.report.campaign import campaign_line, lia_line
 
 __all__ = [
     "OUTCOMES",
@@ -626,13 +627,16 @@ def _campaign_value(value: object) -> str:
     return str(value)
 
 
-def _campaign_rows(campaign: Mapping[str, object]) -> list[tuple[str, str, bool]]:
-    """(label, value, is_default) for the known parameters, then any others the campaign carries."""
+def _campaign_rows(campaign: Mapping[str, object], lia_text: str | None = None) -> list[tuple[str, str, bool]]:
+    """(label, value, is_default) for the known parameters, then any others the campaign carries;
+    ``lia_text`` (assessed / asserted, not assessed / missing) replaces the bare ``lia`` value."""
     rows: list[tuple[str, str, bool]] = []
     for key, label in _CAMPAIGN_FIELDS:
         raw = campaign.get(key)
         value = _campaign_value(raw)
-        if value:
+        if key == "lia" and lia_text is not None:
+            rows.append((label, lia_text, False))
+        elif value:
             rows.append((label, value.replace("_", " ") if key in ("sender_type", "lia") else value, False))
         elif key in _CAMPAIGN_DEFAULTS:
             rows.append((label, _CAMPAIGN_DEFAULTS[key] + " (default)", True))
@@ -695,10 +699,13 @@ def render_report(
     rejects: int = 0,
     rulebase_summary: list[dict[str, str]] | None = None,
     rulebase_version: str | None = None,
+    provenance: Mapping[str, Any] | None = None,
 ) -> str:
     """The screening report as one self-contained HTML document (no script, no external resource).
 
     Only aggregates of ``results`` are used (see :func:`summarise`); no contact-level value is written.
+    ``provenance`` (``report.campaign.campaign_provenance``) names the campaign version or file and
+    the LIA status (assessed, asserted, missing) in the masthead and the campaign section.
     """
     summary = summarise(results, channels)
     ids = _Ids(count(1))
@@ -760,7 +767,10 @@ def render_report(
     template = _ENV.get_template("report.html.j2")
     return template.render(
         campaign_name=str(name) if name else "Untitled campaign",
-        campaign_rows=_campaign_rows(campaign),
+        campaign_rows=_campaign_rows(campaign, lia_line(provenance["lia"]) if provenance else None),
+        campaign_text=campaign_line(provenance) if provenance else None,
+        lia_text=lia_line(provenance["lia"]) if provenance else None,
+        lia_status=provenance["lia"]["status"] if provenance else None,
         generated_at=generated_at,
         generated_text=_format_time(generated_at),
         source_name=source_name,

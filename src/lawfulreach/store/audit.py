@@ -2,8 +2,8 @@
 
 Every act that can change a decision (exclusion entries added, imported or removed; consents,
 withdrawals, opt-outs and objections; erasures; privacy-request state changes; do-not-call loads;
-key rotations) appends one entry *in the same transaction as the act*, so there is no act without
-its entry and no entry for an act that was rolled back.
+key rotations; campaigns created, changed or archived) appends one entry *in the same transaction as
+the act*, so there is no act without its entry and no entry for an act that was rolled back.
 
 An entry holds the time, the actor, the act, a *subject reference* and a small JSON object of
 details. The reference is the subject's blind index (``TenantScope.index``), never the address;
@@ -83,6 +83,9 @@ ACTS = (
     "dnc.max_age",
     "keys.rotate",
     "settings.set",
+    "campaign.create",
+    "campaign.update",
+    "campaign.archive",
     "lia.assess",
     "lia.approve",
 )
