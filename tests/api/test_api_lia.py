@@ -52,6 +52,9 @@ def test_refusals(api: Api) -> None:
     assert api.call("POST", "/v1/campaigns/nope/lia", json={}).status_code == 404
     assert api.call("GET", "/v1/lia/lia_nope").status_code == 404
     assert api.call("POST", "/v1/campaigns/q1/lia", role="marketer", json={}).status_code == 403
+    assert api.call("POST", "/v1/campaigns/q1/archive").status_code == 200
+    archived = api.call("POST", "/v1/campaigns/q1/lia", json={})
+    assert (archived.status_code, archived.json()["type"]) == (409, "urn:lawfulreach:problem:conflict")
 
 
 def test_an_expired_assessment_blocks_checks_naming_the_date(api: Api) -> None:

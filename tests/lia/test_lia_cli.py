@@ -85,10 +85,16 @@ class TestStart:
         blank = cli("lia", "approve", str(doc["id"]), "--by", "  ")
         assert (blank.code, blank.err) == (1, "error: an approval needs the approver's name (--by NAME)\n")
 
-    def test_unknown_campaign(self, cli: RunLawfulreach, write: Write, campaign: str) -> None:
+    def test_unknown_or_archived_campaign(self, cli: RunLawfulreach, write: Write, campaign: str) -> None:
         run = cli("lia", "start", "--campaign", "nope", "--answers", str(write("a.toml", toml(PASSING))))
         assert run.code == 1
         assert "no stored campaign with that id" in run.err
+        assert cli("campaign", "archive", "q1").code == 0
+        run = cli("lia", "start", "--campaign", "q1", "--answers", str(write("a.toml", toml(PASSING))))
+        assert (run.code, run.err) == (
+            1,
+            "error: campaign 'q1' is archived; an archived campaign is not assessed again\n",
+        )
 
     def test_answers_file_errors_are_one_line_naming_the_line(
         self, cli: RunLawfulreach, write: Write, campaign: str

@@ -66,6 +66,16 @@ class TestCampaignStatus:
         assert outcome is Outcome.BLOCKED
         assert "lia_missing" in reasons
 
+    def test_every_record_the_repository_returns_carries_it(self, ws: Workspace) -> None:
+        """create, update, list and archive answer with the assessed status too, never the typed one."""
+        made = ws.campaigns.create(Campaign(name="Q1", lia=LiaStatus.PASSED), "q1")
+        assert made.campaign.lia is LiaStatus.MISSING
+        approved(ws, "q1")
+        changed, _ = ws.campaigns.update("q1", Campaign(name="Q1 (EU)", lia=LiaStatus.FAILED))
+        assert changed.campaign.lia is LiaStatus.PASSED
+        assert [r.campaign.lia for r in ws.campaigns.list()] == [LiaStatus.PASSED]
+        assert ws.campaigns.archive("q1").campaign.lia is LiaStatus.PASSED
+
     def test_approved_and_passed_is_passed(self, stored: Workspace, clock: Clock) -> None:
         record = approved(stored, "q1")
         campaign = lia_of(stored)

@@ -104,11 +104,13 @@ def start(session: Session, campaign_id: str, answers: Mapping[str, Answer]) -> 
     """Score ``answers`` and store them as the next version of the stored campaign's assessment."""
     ws = session.workspace()
     try:
-        ws.campaigns.get(campaign_id)
+        campaign = ws.campaigns.get(campaign_id).campaign
     except NotFoundError:
         raise CampaignError(
             f"--campaign {campaign_id!r}: no stored campaign with that id; an assessment belongs to a stored campaign"
         ) from None
+    if campaign.archived_at is not None:
+        raise CampaignError(f"campaign {campaign_id!r} is archived; an archived campaign is not assessed again")
     q = questionnaire()
     result = assess(q, answers)
     return _repo(session).assess(campaign_id, answers, result, q.version)

@@ -19,7 +19,9 @@ from fastapi import APIRouter, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from lawfulreach.api.deps import CampaignReader, CampaignWriter
+from lawfulreach.api.problem import openapi_problem
 from lawfulreach.domain.lia import Answer, AnswerType, Questionnaire, assess
+from lawfulreach.errors import ConflictError
 from lawfulreach.rules.lia import default_questionnaire
 from lawfulreach.store.lia import AssessmentRecord, LiaRepo
 
@@ -96,10 +98,13 @@ def _flatten(body: BaseModel) -> dict[str, Answer]:
     summary="Assess a stored campaign's legitimate interests",
     response_model=LiaOut,
     status_code=status.HTTP_201_CREATED,
+    responses={409: openapi_problem("The campaign is archived.")},
 )
 def assess_campaign(caller: CampaignWriter, campaign_id: CampaignId, body: LiaAnswersIn) -> LiaOut:  # type: ignore[valid-type]
     """Scored passed / failed / needs_review with every reason; stored as the campaign's next version."""
-    caller.tenant.campaigns.get(campaign_id)  # 404 for a campaign this tenant does not have
+    campaign = caller.tenant.campaigns.get(campaign_id).campaign  # 404 for a campaign this tenant does not have
+    if campaign.archived_at is not None:
+        raise ConflictError(f"campaign {campaign_id!r} is archived; an archived campaign is not assessed again")
     q = default_questionnaire()
     answers = _flatten(body)
     repo = LiaRepo(caller.workspace.scope)
