@@ -5,6 +5,7 @@
     │   ├── RequestError             a decision request that does not fit the contract (spec §2)
     │   ├── CsvError                 a prospect/suppression file that cannot be read at all
     │   ├── CampaignError            a campaign file that is missing fields or has unknown values
+    │   ├── MessageError             a message the message check cannot read (exit code 2)
     │   └── InvalidRowsError         every bad line of an import, with line numbers (nothing imported)
     ├── RuleBaseError                a rule file that does not validate (names the file and row)
     ├── StoreError                   the workspace store refused or failed an operation
@@ -17,7 +18,8 @@
         └── store.SecretKeyError     the workspace key is missing or does not match
 
 The command layer (``lawfulreach.commands``) raises them and never prints; the CLI renders any of them
-as one line on stderr with exit code 1 (``lawfulreach.cli.app.main``); nothing else does.
+as one line on stderr with its ``exit_code`` (1 unless the class says otherwise;
+``lawfulreach.cli.app.main``); nothing else does.
 """
 
 from __future__ import annotations
@@ -93,3 +95,10 @@ class ConflictError(StoreError):
 
 class ConfigError(LawfulreachError):
     pass
+
+
+class MessageError(InputError):
+    """A message file the message check cannot read (not an email, HTML, text or Markdown file, an
+    unknown charset, an empty body): one line naming the file, exit code 2 (``lawfulreach lint``)."""
+
+    exit_code = 2

@@ -45,6 +45,10 @@ EXAMPLES: dict[tuple[str, str], tuple[str, Any]] = {
         "/v1/check/batch",
         {"requests": [{"contact": {"email": SECRET_EMAIL}, "channel": "email", "campaign": "alpha-camp"}]},
     ),
+    ("POST", "/v1/lint"): (
+        "/v1/lint",
+        {"message": "Subject: Hi\n\nHello", "channel": "email", "country": "GB", "campaign": "alpha-camp"},
+    ),
     ("GET", "/v1/exclusions"): ("/v1/exclusions", None),
     ("POST", "/v1/exclusions"): ("/v1/exclusions", {"email": SECRET_EMAIL, "reason": "test"}),
     ("POST", "/v1/exclusions/import"): ("/v1/exclusions/import", {"entries": [SECRET_EMAIL, SECRET_DOMAIN]}),

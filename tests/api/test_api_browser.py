@@ -11,65 +11,17 @@ chromium``). Without one the test fails, like the PostgreSQL tests in CI: it is 
 
 from __future__ import annotations
 
-import os
 import re
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from api_support import Api
-from lawfulreach.api.app import create_app
-from lr_testkit import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
-CHROMIUM = os.environ.get("LAWFULREACH_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EMAIL = "jana.novak@firma.de"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no chromium at {CHROMIUM}: apt-get install chromium (or set LAWFULREACH_CHROMIUM)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def served(api: Api) -> Iterator[tuple[Api, str]]:
-    """The test's app on a real socket (uvicorn in a thread), with the public URL pointing at it."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    # A development server on loopback: plain http, so the links need the development flag.
-    api.backend.config = replace(api.backend.config, public_url=base, allow_http_links=True)
-    server = uvicorn.Server(uvicorn.Config(create_app(api.backend), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise AssertionError("the server did not start")
-        time.sleep(0.02)
-    try:
-        yield api, base
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture

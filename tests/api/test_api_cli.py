@@ -116,20 +116,21 @@ def test_unsubscribe_headers(cli: Callable[..., Run], tmp_path: Path) -> None:
     assert data["preferences_url"] == data["unsubscribe_url"] + "/preferences"
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[str]]]:
-    """``lawfulreach serve`` with nothing but a home directory: the embedded default workspace."""
+def _cli(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", ENTRY, *args], env=env, capture_output=True, text=True, timeout=60, check=True
+    ).stdout.strip()
+
+
+def _serve(tmp_path: Path, *before: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[str]]]:
+    """``lawfulreach serve`` with nothing but a home directory (the embedded default workspace), after
+    the commands in ``before``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAWFULREACH_")}
     env["LAWFULREACH_HOME"] = str(tmp_path / "home")
     port = free_port()
-    key = subprocess.run(
-        [sys.executable, "-c", ENTRY, "keys", "api", "create", "--role", "admin"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout.strip()
+    key = _cli(env, "keys", "api", "create", "--role", "admin")
+    for command in before:
+        _cli(env, *command)
     proc = subprocess.Popen(
         # Plain http on loopback: a development server, which must say so to issue links.
         [sys.executable, "-c", ENTRY, "serve", "--port", str(port), "--allow-http-links"],
@@ -156,6 +157,45 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Pop
         proc.wait(timeout=15)
 
 
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[str]]]:
+    yield from _serve(tmp_path)
+
+
+ORG = (
+    "org",
+    "set",
+    "--name",
+    "Northwind Analytics Ltd",
+    "--postal-address",
+    "1 Harbour Street, Leeds LS1 4AB",
+    "--privacy-url",
+    "https://northwind.example/privacy",
+    "--public-url",
+    "https://optout.northwind.example",
+    "--mail-from",
+    "privacy@northwind.example",
+)
+
+
+def test_serve_reads_the_organisation_profile(tmp_path: Path) -> None:
+    """``org set`` once, then ``serve`` with no options: links on the profile's public URL, the
+    profile's name on the pages, and no warning about an incomplete profile."""
+    served = _serve(tmp_path, ORG)
+    base, auth, proc = next(served)
+    try:
+        link = httpx.post(f"{base}/v1/unsubscribe-links", headers=auth, json={"email": "ann@firma.de"}).json()
+        assert link["unsubscribe_url"].startswith("https://optout.northwind.example/u/")
+        page = httpx.get(f"{base}/u/{link['token']}").text
+        assert "Northwind Analytics Ltd" in page
+    finally:
+        for _ in served:
+            pass
+    log = proc.communicate(timeout=15)[0]
+    assert "pages on https://optout.northwind.example" in log
+    assert "incomplete" not in log
+
+
 def test_serve_starts_on_the_default_workspace_with_one_command(
     server: tuple[str, dict[str, str], subprocess.Popen[str]], tmp_path: Path
 ) -> None:
@@ -174,6 +214,8 @@ def test_serve_starts_on_the_default_workspace_with_one_command(
     proc.terminate()
     log = proc.communicate(timeout=15)[0]
     assert "lawfulreach API on http://127.0.0.1" in log
+    assert "organisation profile is incomplete" in log  # nothing set: serve says so, and how to fix it
+    assert "lawfulreach org set" in log
     assert "POST /v1/check 200" in log  # the access log names routes ...
     assert "GET /u/{token} 200" in log
     assert token not in log  # ... never tokens or addresses

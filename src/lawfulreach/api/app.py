@@ -28,7 +28,7 @@ from lawfulreach.api.backend import Backend
 from lawfulreach.api.deps import guard_request
 from lawfulreach.api.middleware import Edge, request_is_api
 from lawfulreach.api.problem import PROBLEM_SCHEMA, openapi_problem, problem_for, problem_response
-from lawfulreach.api.routes import campaigns, checks, exclusions, ledger, lia, links, meta, privacy, registers
+from lawfulreach.api.routes import campaigns, checks, exclusions, ledger, lia, links, lint, meta, privacy, registers
 from lawfulreach.errors import LawfulreachError
 from lawfulreach.schema import RequestIn
 
@@ -149,7 +149,7 @@ def create_app(backend: Backend) -> FastAPI:
         responses=COMMON_RESPONSES,
         dependencies=[Depends(guard_request)],
     )
-    for module in (checks, exclusions, ledger, registers, campaigns, lia, privacy, links, meta):
+    for module in (checks, lint, exclusions, ledger, registers, campaigns, lia, privacy, links, meta):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(meta.public, prefix="/v1")

@@ -26,7 +26,10 @@ from lawfulreach.api.config import ApiConfig
 from lawfulreach.api.errors import BatchTooLargeError, UnauthenticatedError
 from lawfulreach.api.ratelimit import RateLimiter
 from lawfulreach.clock import utc_now
+from lawfulreach.commands.lint import lint_message
 from lawfulreach.domain.extract import contact_keys
+from lawfulreach.domain.lint import Audience, LintReport
+from lawfulreach.domain.message import Message
 from lawfulreach.domain.model import Campaign, Decision, Request
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.state import ALL_CHANNELS
@@ -110,6 +113,18 @@ class TenantHandle:
         requests = [p for p in parsed if isinstance(p, Request)]
         decisions = iter(self._decide(requests))
         return [p if isinstance(p, RequestError) else next(decisions) for p in parsed]
+
+    def lint(self, message: Message, audience: Audience, campaign: Campaign) -> LintReport:
+        """The message check (``commands.lint``): decided for the audience by the one decision service
+        over this tenant's rule base and policy — with no sinks, the decision being hypothetical — and
+        checked against this tenant's organisation profile."""
+        config = self._backend.config
+        service = Lawfulreach(
+            rulebase=self.rulebase(),
+            subscriber_policy=config.policy or self.workspace.tenant_settings.subscriber_policy(),
+            clock=self._backend.clock,
+        )
+        return lint_message(service, message, audience, campaign, self.profile())
 
     def rulebase(self) -> RuleBase:
         """The rule base with this workspace's register ages (what ``dnc status`` reports against)."""
@@ -262,10 +277,11 @@ class Backend:
     def send_verification(self, handle: TenantHandle, submitted: Submitted, link: str) -> None:
         """Mail the one-time link of a privacy request to the address it names (``MailError`` when
         the transport cannot take it)."""
+        profile = handle.profile()
         message = verification_message(
-            sender=self.config.mail.sender,
+            sender=profile.mail_from or self.config.mail.sender,
             to=submitted.record.email,
-            organisation=handle.profile().organisation,
+            organisation=profile.organisation,
             request_type=submitted.record.request_type,
             hours=self.config.verification_hours,
             link=link,

@@ -382,6 +382,10 @@ class OrganisationIn(_In):
     privacy_notice_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
     contact_email: str | None = Field(default=None, max_length=320)
     postal_address: str | None = Field(default=None, max_length=1000)
+    public_url: str | None = Field(
+        default=None, max_length=500, description="Where the unsubscribe and privacy pages are served (https)."
+    )
+    mail_from: str | None = Field(default=None, max_length=320, description="The address mail is sent from.")
 
 
 class OrganisationOut(_Out):
@@ -390,6 +394,9 @@ class OrganisationOut(_Out):
     privacy_notice_url: str | None
     contact_email: str | None
     postal_address: str | None
+    public_url: str | None
+    mail_from: str | None
+    missing: list[str] = Field(description="What lawful messages and the public pages still lack.")
 
 
 class MeOut(_Out):

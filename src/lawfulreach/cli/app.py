@@ -54,9 +54,9 @@ def _register() -> None:
     """Add every command and group to ``app``, in the order ``--help`` lists them; once per process.
 
     Explicit rather than by import side effect, so this list is where a command is found. The modules
-    are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``demo``, ``rules``,
+    are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``, ``rules``,
     ``campaign``), the server (``serve``), a person's rights (``rights_cmds``: ``optout``, ``erase``; ``dsar``;
-    ``consent``), lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``,
+    ``consent``), lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``, ``org``,
     ``settings``, ``audit``) and every key (``keys_cmds``: ``keys status|rotate``, ``keys api …``).
     """
     if app.registered_commands:
@@ -73,6 +73,8 @@ def _register() -> None:
         keys_cmds,
         ledger_cmds,
         lia_cmds,
+        lint,
+        org_cmds,
         rights_cmds,
         rules,
         screen,
@@ -87,6 +89,7 @@ def _register() -> None:
         ("check", check.check),
         ("columns", columns_cmd.columns),
         ("screen", screen.screen),
+        ("lint", lint.lint),
         ("demo", demo.demo),
         ("serve", serve.serve),
         ("unsubscribe-headers", serve.unsubscribe_headers),
@@ -105,6 +108,7 @@ def _register() -> None:
         ("dnc", dnc_cmds.dnc_app),
         ("dsar", dsar_cmds.dsar_app),
         ("consent", ledger_cmds.consent_app),
+        ("org", org_cmds.org_app),
         ("settings", settings_cmds.settings_app),
         ("suppress", suppress_cmds.suppress_app),
         ("db", workspace_cmds.db_app),

@@ -42,6 +42,9 @@ _ALLOW_HTTP = typer.Option(
     help="Development only: allow an http:// public URL in List-Unsubscribe (RFC 8058 requires HTTPS).",
 )
 
+#: the sender when neither ``--mail-from`` nor the profile names one: ``.invalid`` never delivers (RFC 2606),
+#: so a forgotten setting shows up as undelivered test mail, never as mail from someone else's domain
+FALLBACK_SENDER = "privacy@lawfulreach.invalid"
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -122,9 +125,15 @@ def serve(
         "--smtp-security",
         help="auto: STARTTLS when the server offers it; starttls: STARTTLS or no mail; ssl: TLS from the start (465).",
     ),
-    mail_from: str = typer.Option("privacy@lawfulreach.invalid", "--mail-from", help="Sender of verification mail."),
-    organisation: str | None = typer.Option(None, "--organisation", help="Organisation shown on the pages."),
-    privacy_notice: str | None = typer.Option(None, "--privacy-notice", help="Privacy notice URL for the pages."),
+    mail_from: str | None = typer.Option(
+        None, "--mail-from", help="Sender of verification mail (default: the profile's, `org set --mail-from`)."
+    ),
+    organisation: str | None = typer.Option(
+        None, "--organisation", help="Organisation shown on the pages (default: the profile's, `org set --name`)."
+    ),
+    privacy_notice: str | None = typer.Option(
+        None, "--privacy-notice", help="Privacy notice URL for the pages (default: the profile's)."
+    ),
     forwarded_allow_ips: str | None = typer.Option(
         None, "--forwarded-allow-ips", help="Proxies trusted for X-Forwarded-For (rate limits use the client address)."
     ),
@@ -137,6 +146,7 @@ def serve(
 
     cli: CliContext = ctx.obj
     settings = cli.settings()
+    profile = cli.workspace().profiles.get()
     options: dict[str, Any] = {
         "workspace": {
             **asdict(settings),
@@ -147,14 +157,14 @@ def serve(
         "rules": [str(p) for p in cli.rule_files],
         # None: each tenant's stored setting (``settings set subscriber_policy``) decides
         "policy": override.value if (override := cli.policy_override()) else None,
-        "public_url": public_url or f"http://{host}:{port}",
+        "public_url": public_url or (profile and profile.public_url) or f"http://{host}:{port}",
         "outbox": str(outbox or settings.outbox or home_dir(os.environ) / "outbox"),
         "smtp_host": smtp_host,
         "smtp_port": smtp_port,
         "smtp_security": smtp_security.value,
-        "mail_from": mail_from,
-        "organisation": organisation,
-        "privacy_notice": privacy_notice,
+        "mail_from": mail_from or (profile and profile.mail_from) or FALLBACK_SENDER,
+        "organisation": organisation or (profile and profile.organisation),
+        "privacy_notice": privacy_notice or (profile and profile.privacy_notice_url),
         "key_cache_seconds": key_cache_seconds,
         "log_level": log_level,
         "allow_http_links": allow_http_links,
@@ -164,6 +174,13 @@ def serve(
     keys = ApiKeyRepo(cli.workspace().scope).list()
     typer.echo(f"lawfulreach API on http://{host}:{port}/v1 (docs: /v1/docs), pages on {config.public_url}")
     typer.echo(f"workspace: {settings.redacted_url}")
+    missing = profile.missing() if profile else ["the whole organisation profile"]
+    if missing:
+        typer.echo(
+            f"warning: tenant {cli.tenant!r}'s organisation profile is incomplete (missing {', '.join(missing)}): "
+            "the public pages and mail fall back to placeholders; set it with `lawfulreach org set`",
+            err=True,
+        )
     if not any(k.revoked_at is None for k in keys):
         typer.echo(f"no API key for tenant {cli.tenant!r} yet: lawfulreach keys api create --role admin", err=True)
     common: dict[str, Any] = {
@@ -206,7 +223,8 @@ def unsubscribe_headers(
     ws = cli.workspace()
     codec = TokenCodec(workspace_key(cli.settings()))
     token = codec.issue(Recipient(ws.scope.tenant_id, who.kind, who.key, channel.strip().lower()))
-    base = public_url or "http://127.0.0.1:8000"
+    profile = ws.profiles.get()
+    base = public_url or (profile and profile.public_url) or "http://127.0.0.1:8000"
     url = unsubscribe_url(base, token)
     headers = list_unsubscribe_headers(url, mailto, allow_http=allow_http_links)
     if as_json:

@@ -88,6 +88,7 @@ ACTS = (
     "campaign.archive",
     "lia.assess",
     "lia.approve",
+    "org.update",
 )
 
 

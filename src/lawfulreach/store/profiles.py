@@ -1,22 +1,39 @@
-"""The organisation behind a tenant, as the public pages show it to recipients.
+"""The organisation behind a tenant: who writes to recipients, from where, and where they read more.
 
-The preference centre must tell a recipient which organisation holds their data and why, with a
-link to its privacy notice (issue 5; GDPR Art. 13/14). Each tenant keeps that here; the pages fall
-back to the server's defaults (``lawfulreach serve --organisation``) when a tenant has none.
+Every message must name its sender and link to the privacy notice; the public pages must tell a
+recipient which organisation holds their data and why (GDPR Art. 13/14, PECR reg. 23, CAN-SPAM's
+postal address). Each tenant keeps that here — set with ``lawfulreach org set`` or
+``PUT /v1/organisation`` — and ``serve``, ``unsubscribe-headers`` and the public pages read it; the
+server's options are only a fallback for a tenant that has none.
+
+Values are validated on the way in, never repaired: a URL must be absolute http(s) with a host and
+no whitespace (these end up in mail headers and links), addresses must be email addresses, and
+text fields carry no control characters except line breaks in the postal address. Every change is
+on the audit trail with the names of the fields changed (no values: a contact email may be a
+person's).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lawfulreach.errors import InputError
+from lawfulreach.store import audit
 from lawfulreach.store.coltypes import UtcDateTime
 from lawfulreach.store.models import Base, TenantScoped
 from lawfulreach.store.scope import TenantScope
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 
 class TenantProfile(TenantScoped, Base):
@@ -29,7 +46,49 @@ class TenantProfile(TenantScoped, Base):
     privacy_notice_url: Mapped[str | None] = mapped_column(String(500))
     contact_email: Mapped[str | None] = mapped_column(String(320))
     postal_address: Mapped[str | None] = mapped_column(Text)
+    public_url: Mapped[str | None] = mapped_column(String(500))
+    mail_from: Mapped[str | None] = mapped_column(String(320))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+#: what a lawful message and the public pages need, with the words a person reads in a warning
+NEEDED = {
+    "organisation": "organisation name",
+    "postal_address": "postal address",
+    "privacy_notice_url": "privacy notice URL",
+    "public_url": "public URL of the unsubscribe pages",
+    "mail_from": "sender address (mail from)",
+}
+
+
+def _url(name: str, value: str, *, https_only: bool) -> str:
+    text = value.strip()
+    if not text or any(c.isspace() for c in text) or _CONTROL.search(text):
+        raise InputError(f"{name} {value!r} is not a URL: it is empty or contains spaces or control characters")
+    parts = urlsplit(text)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InputError(f"{name} {value!r} must be an absolute http(s) URL such as https://example.com/privacy")
+    if https_only and parts.scheme != "https" and parts.hostname not in _LOOPBACK:
+        raise InputError(f"{name} {value!r} must use https (one-click unsubscribe requires it: RFC 8058 §3.1)")
+    return text
+
+
+def _address(name: str, value: str) -> str:
+    try:
+        return str(validate_email(value.strip(), check_deliverability=False).normalized)
+    except EmailNotValidError as exc:
+        raise InputError(f"{name} {value!r} is not an email address: {exc}") from None
+
+
+def _text(name: str, value: str, limit: int, *, lines: bool = False) -> str:
+    text = value.strip()
+    if not lines and ("\n" in text or "\r" in text):
+        raise InputError(f"{name} must be one line")
+    if _CONTROL.search(text):
+        raise InputError(f"{name} contains control characters")
+    if len(text) > limit:
+        raise InputError(f"{name} is longer than {limit} characters")
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +98,36 @@ class Profile:
     privacy_notice_url: str | None = None
     contact_email: str | None = None
     postal_address: str | None = None
+    public_url: str | None = None
+    mail_from: str | None = None
 
     def validated(self) -> Profile:
-        if not self.organisation.strip():
+        """The profile with every value checked (``InputError`` naming the field) and trimmed."""
+        name = _text("organisation", self.organisation, 200)
+        if not name:
             raise InputError("organisation must not be empty")
-        url = self.privacy_notice_url
-        if url and not url.startswith(("https://", "http://")):
-            raise InputError("privacy_notice_url must be an http(s) URL")
-        return self
+        return Profile(
+            organisation=name,
+            purpose=_text("purpose", self.purpose, 2000, lines=True) or None if self.purpose else None,
+            privacy_notice_url=(
+                _url("privacy notice URL", self.privacy_notice_url, https_only=False)
+                if self.privacy_notice_url
+                else None
+            ),
+            contact_email=_address("contact email", self.contact_email) if self.contact_email else None,
+            postal_address=(
+                _text("postal address", self.postal_address, 1000, lines=True) or None if self.postal_address else None
+            ),
+            public_url=_url("public URL", self.public_url, https_only=True).rstrip("/") if self.public_url else None,
+            mail_from=_address("mail from", self.mail_from) if self.mail_from else None,
+        )
+
+    def missing(self) -> list[str]:
+        """What a lawful message or the public pages still lack, in words (empty: complete)."""
+        return [words for name, words in NEEDED.items() if not getattr(self, name)]
+
+
+PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
 
 
 class ProfileRepo:
@@ -56,24 +137,50 @@ class ProfileRepo:
     def get(self) -> Profile | None:
         with self._scope.reading() as session:
             row = session.scalar(select(TenantProfile))
-            if row is None:
-                return None
-            return Profile(row.organisation, row.purpose, row.privacy_notice_url, row.contact_email, row.postal_address)
+            return None if row is None else _profile(row)
 
     def put(self, profile: Profile) -> Profile:
-        profile = profile.validated()
+        """Replace the whole profile (what ``PUT /v1/organisation`` means)."""
+        return self._write(lambda _current: profile)
+
+    def update(self, **changes: Any) -> Profile:
+        """Change the named fields only (``org set``); a value of ``""`` clears an optional field.
+        The organisation name is required the first time."""
+        unknown = set(changes) - set(PROFILE_FIELDS)
+        if unknown:
+            raise InputError(f"unknown organisation field(s): {', '.join(sorted(unknown))}")
+        cleaned: dict[str, Any] = {k: (v if v != "" else None) for k, v in changes.items()}
+
+        def change(current: Profile | None) -> Profile:
+            if current is None:
+                if not cleaned.get("organisation"):
+                    raise InputError("the organisation has no profile yet: give its name (--name)")
+                return Profile(**cleaned)
+            if "organisation" in cleaned and not cleaned["organisation"]:
+                raise InputError("organisation must not be empty")
+            return replace(current, **cleaned)
+
+        return self._write(change)
+
+    def _write(self, change: Callable[[Profile | None], Profile]) -> Profile:
         with self._scope.writing() as session:
             row = session.scalar(select(TenantProfile))
+            current = None if row is None else _profile(row)
+            profile = change(current).validated()
+            changed = [n for n in PROFILE_FIELDS if current is None or getattr(current, n) != getattr(profile, n)]
             if row is None:
                 row = TenantProfile(tenant_id=self._scope.tenant_id)
                 session.add(row)
-            row.organisation = profile.organisation.strip()
-            row.purpose = profile.purpose
-            row.privacy_notice_url = profile.privacy_notice_url
-            row.contact_email = profile.contact_email
-            row.postal_address = profile.postal_address
+            for name in PROFILE_FIELDS:
+                setattr(row, name, getattr(profile, name))
             row.updated_at = self._scope.clock()
+            if changed:
+                audit.record(session, self._scope, "org.update", details={"fields": changed})
         return profile
 
 
-__all__ = ["Profile", "ProfileRepo", "TenantProfile"]
+def _profile(row: TenantProfile) -> Profile:
+    return Profile(**{name: getattr(row, name) for name in PROFILE_FIELDS})
+
+
+__all__ = ["NEEDED", "PROFILE_FIELDS", "Profile", "ProfileRepo", "TenantProfile"]

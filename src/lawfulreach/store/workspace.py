@@ -37,6 +37,7 @@ from lawfulreach.store.errors import KeyRingError, SchemaError, SecretKeyError, 
 from lawfulreach.store.ledger import LedgerRepo
 from lawfulreach.store.migrate import SchemaState, head_revision, schema_state, upgrade
 from lawfulreach.store.models import KeyVersion, Tenant
+from lawfulreach.store.profiles import ProfileRepo
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.settings import DEFAULT_TENANT, WorkspaceSettings, default_actor, sqlite_path, validate_tenant
 from lawfulreach.store.snapshot import build_snapshot
@@ -176,6 +177,7 @@ class Workspace:
         self.requests = RequestRepo(scope)
         self.tenant_settings = TenantSettingsRepo(scope)
         self.campaigns = CampaignRepo(scope)
+        self.profiles = ProfileRepo(scope)
 
     @classmethod
     def open(cls, settings: WorkspaceSettings, *, clock: Callable[[], datetime] = utc_now) -> Workspace:

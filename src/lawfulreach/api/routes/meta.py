@@ -37,6 +37,9 @@ def _out(p: Profile) -> OrganisationOut:
         privacy_notice_url=p.privacy_notice_url,
         contact_email=p.contact_email,
         postal_address=p.postal_address,
+        public_url=p.public_url,
+        mail_from=p.mail_from,
+        missing=p.missing(),
     )
 
 
@@ -48,5 +51,13 @@ def get_organisation(caller: OrganisationReader) -> OrganisationOut:
 @router.put("/organisation", summary="Set the organisation shown on the public pages", response_model=OrganisationOut)
 def put_organisation(caller: OrganisationWriter, body: OrganisationIn) -> OrganisationOut:
     """Who holds the recipients' data and why, with the privacy notice link (GDPR Art. 13/14)."""
-    profile = Profile(body.organisation, body.purpose, body.privacy_notice_url, body.contact_email, body.postal_address)
+    profile = Profile(
+        body.organisation,
+        body.purpose,
+        body.privacy_notice_url,
+        body.contact_email,
+        body.postal_address,
+        body.public_url,
+        body.mail_from,
+    )
     return _out(caller.tenant.profiles.put(profile))

@@ -1,0 +1,33 @@
+"""The organisation profile says where recipients reach us and who sends (issue "outreach loop").
+
+``lawfulreach org set`` keeps, per tenant, the public URL of the unsubscribe and privacy pages and the
+address mail is sent from — until now only ``serve`` options, so ``serve`` and ``unsubscribe-headers``
+could disagree, and a forgotten option sent mail from a ``.invalid`` address. Two nullable columns.
+
+Revision ID: 0009
+Revises: 0006
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("tenant_profiles", sa.Column("public_url", sa.String(500), nullable=True))
+    op.add_column("tenant_profiles", sa.Column("mail_from", sa.String(320), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("tenant_profiles") as batch:
+        batch.drop_column("mail_from")
+        batch.drop_column("public_url")
