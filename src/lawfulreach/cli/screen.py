@@ -43,6 +43,12 @@ def screen(
     provider: str | None = typer.Option(None, "--provider", help="With --save: who supplied the list."),
     strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
     sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    record: bool = typer.Option(
+        False,
+        "--record",
+        help="Keep the decisions as evidence (campaign version, LIA, rule-base version, input hash; "
+        "contacts by blind index). --save records too. Prints the run id.",
+    ),
 ) -> None:
     """Screen a prospect list for a campaign: allowed / blocked / review per channel, with reasons."""
     cli: CliContext = ctx.obj
@@ -63,6 +69,7 @@ def screen(
         strict=strict,
         sheet=sheet,
         progress=lambda rows, steps: _progress_bar(console, rows, steps),
+        record=record,
     )
     print_run(console, prospects, run)
 
@@ -97,6 +104,13 @@ def print_run(console: Console, prospects: Path, run: ScreenRun) -> None:
     console.print(f"Report:  [bold]{run.report_path}[/bold]")
     if run.rejects_path is not None:
         console.print(rejects_line(run.rejects_path, run.rejects_listed), markup=False, highlight=False)
+    if run.evidence is not None:
+        e = run.evidence
+        console.print(
+            f"Recorded: evidence run {e.ref} ({e.decisions:,} decisions; `lawfulreach evidence run {e.ref}`)",
+            markup=False,
+            highlight=False,
+        )
     if run.saved is not None:
         r = run.saved
         console.print(

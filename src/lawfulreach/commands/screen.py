@@ -9,6 +9,11 @@ requirements column group per channel (0600); the rejects file lists the rows th
 
 ``save`` checks the rows it would store *before* anything is written, so a run never writes results
 and then saves nothing; ``strict`` refuses the whole file over any unreadable row.
+
+``record`` (and ``save``, which acts on the list) keeps the decisions as evidence (``store.evidence``):
+a run naming the campaign version, its LIA, the rule-base version and the input file's SHA-256, and
+every contact × channel decided, by blind index. The decision service hands them to an
+``EvidenceRecorder`` sink added for this call.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from lawfulreach.batch.output import passthrough
 from lawfulreach.batch.reader import ProspectFile, combine_rejects, read_prospects, strict_check
 from lawfulreach.batch.screening import ScreenResult
 from lawfulreach.commands.campaigns import load_campaign
+from lawfulreach.commands.evidence import EvidenceRecorder, file_sha256
 from lawfulreach.commands.outputs import (
     OUT_DIR,
     refuse_overwrite,
@@ -41,6 +47,7 @@ from lawfulreach.report.html import Summary, render_report, summarise
 
 if TYPE_CHECKING:
     from lawfulreach.store.contacts import ContactImportReport
+    from lawfulreach.store.evidence import RunSummary
 
 #: ``progress(rows, steps)`` gives a context in which ``on_stage(name)`` is called after each step
 #: (extracting facts, then each channel): the CLI shows a bar, everyone else nothing.
@@ -74,6 +81,8 @@ class ScreenRun:
     renamed: dict[str, str]
     #: with ``save``: what storing the list as contacts did
     saved: ContactImportReport | None = None
+    #: with ``record`` or ``save``: the evidence run stored
+    evidence: RunSummary | None = None
 
     @property
     def total(self) -> int:
@@ -107,6 +116,7 @@ def screen(
     strict: bool = False,
     sheet: str | None = None,
     progress: Progress = no_progress,
+    record: bool = False,
 ) -> ScreenRun:
     """Screen ``prospects`` for the campaign in ``campaign_file``.
 
@@ -134,6 +144,11 @@ def screen(
     if strict:
         strict_check(prospects, all_rejects)
     service = session.service()
+    recorder = None
+    if record or save:
+        scope = session.workspace().scope
+        recorder = EvidenceRecorder(scope, "screen", prospects.name, file_sha256(prospects), campaign=campaign)
+        service = service.with_sink(recorder)
     snapshot = session.batch_snapshot()
     started = service.clock()
     with progress(file.frame.height, 1 + len(chans)) as on_stage:
@@ -185,4 +200,5 @@ def screen(
         rejects_listed=rejected_rows(all_rejects),
         renamed=renamed,
         saved=saved,
+        evidence=recorder.runs[0] if recorder is not None and recorder.runs else None,
     )

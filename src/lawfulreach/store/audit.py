@@ -83,6 +83,7 @@ ACTS = (
     "dnc.max_age",
     "keys.rotate",
     "settings.set",
+    "evidence.record",
 )
 
 

@@ -1,0 +1,197 @@
+"""Evidence: recording what was decided (``EvidenceRecorder``) and answering for it (``evidence_for``).
+
+``EvidenceRecorder`` is a ``service.RecordingSink``: a front end that records adds one to the decision
+service for the call (``Lawfulreach.with_sink``), and the service hands it every decision with whom it
+was about — a screened frame whole (``record_frame``), checks with their requests
+(``record_requests``). It packs them (``store.evidence``) and stores one run per call (per campaign,
+for an API batch that names several); ``runs`` holds what was stored, to print or answer with.
+
+``evidence_for`` gathers, for one person, every recorded decision (by any key the workspace knows
+them by, and the other channels decided for the same contact line) and every ledger event (consents
+with their wording and method, withdrawals, opt-outs and where they came from) — what a regulator,
+or the person, may ask to see. ``run_summary`` is one run's record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from sqlalchemy import select
+
+from lawfulreach.domain.extract import contact_keys
+from lawfulreach.domain.model import Campaign, Decision, Request
+from lawfulreach.store.erasure import subject_keys
+from lawfulreach.store.evidence import (
+    NO_KEY,
+    Block,
+    EvidenceRepo,
+    RecordedDecision,
+    RunInput,
+    RunSummary,
+    Shapes,
+    check_ref,
+    decisions_about,
+    key_of,
+)
+from lawfulreach.store.export import ledger_section
+from lawfulreach.store.models import ErasedSubject
+from lawfulreach.store.subjects import Subject
+
+if TYPE_CHECKING:
+    from lawfulreach.batch.screening import ScreenResult
+    from lawfulreach.store import Workspace
+    from lawfulreach.store.scope import TenantScope
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (what a run records about its input)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _u32(series: pl.Series) -> bytes:
+    return array("I", series.cast(pl.UInt32).to_list()).tobytes()
+
+
+def packed_subjects(scope: TenantScope, keys: pl.Series) -> bytes:
+    """Per row, the stored form of the blind index of its normalised key (``NO_KEY`` for none):
+    each distinct key hashed once."""
+    uniques = keys.drop_nulls().unique(maintain_order=True)
+    table = [key_of(i) for i in scope.indexes(uniques.to_list())]
+    table.append(NO_KEY)
+    codes = keys.replace_strict(uniques, pl.int_range(0, len(uniques), eager=True), default=len(uniques))
+    return b"".join([table[c] for c in codes.to_list()])
+
+
+@dataclass
+class EvidenceRecorder:
+    """Stores each decision call it is handed as a run (``service.RecordingSink``)."""
+
+    scope: TenantScope
+    kind: str
+    input_name: str | None = None
+    input_sha256: str | None = None
+    #: per request handed to ``record_requests``: its line (an API batch: the item's index); default 0, 1, …
+    lines: Sequence[int] | None = None
+    runs: list[RunSummary] = field(default_factory=list)
+
+    #: the campaign a screened frame was decided for (``record_frame``; checks carry their own)
+    campaign: Campaign | None = None
+
+    def _repo(self) -> EvidenceRepo:
+        return EvidenceRepo(self.scope)
+
+    def record(self, decisions: Sequence[Decision]) -> None:  # pragma: no cover - the service calls the others
+        raise TypeError("an evidence record needs to know whom each decision was about")
+
+    def record_frame(self, result: ScreenResult) -> None:
+        frame = result.frame
+        lines = frame["line"] if "line" in frame.columns else pl.int_range(1, frame.height + 1, eager=True)
+        packed_lines = _u32(lines)
+        shapes = Shapes()
+        blocks = []
+        for channel in result.channels:
+            res = result.results[channel]
+            numbers = pl.Series([shapes.number(d) for d in res.decisions], dtype=pl.UInt32)
+            keys = res.keys if res.keys is not None else pl.Series([None] * frame.height, dtype=pl.String)
+            subjects = packed_subjects(self.scope, keys)
+            blocks.append(Block(channel.value, packed_lines, subjects, _u32(numbers.gather(res.tuple_ids))))
+        campaign = self.campaign or Campaign()
+        run = RunInput(
+            self.kind,
+            campaign,
+            result.rulebase_version,
+            [c.value for c in result.channels],
+            self.input_name,
+            self.input_sha256,
+        )
+        self.runs.append(self._repo().write(run, shapes, blocks))
+
+    def record_requests(self, requests: Sequence[Request], decisions: Sequence[Decision]) -> None:
+        lines = list(self.lines) if self.lines is not None else list(range(len(requests)))
+        groups: dict[Campaign, list[int]] = {}
+        for i, request in enumerate(requests):
+            groups.setdefault(request.campaign, []).append(i)
+        for campaign, members in groups.items():
+            shapes = Shapes()
+            by_channel: dict[str, tuple[list[int], list[bytes], list[int]]] = {}
+            for i in members:
+                request, decision = requests[i], decisions[i]
+                email, phone, _ = contact_keys(request)
+                key = phone.e164 if request.channel.uses_phone else email.address
+                ch_lines, subjects, numbers = by_channel.setdefault(request.channel.value, ([], [], []))
+                ch_lines.append(lines[i])
+                subjects.append(key_of(self.scope.index(key)) if key else NO_KEY)
+                numbers.append(shapes.number(decision))
+            blocks = [
+                Block(ch, array("I", ls).tobytes(), b"".join(ss), array("I", ns).tobytes())
+                for ch, (ls, ss, ns) in by_channel.items()
+            ]
+            version = decisions[members[0]].rulebase_version or ""
+            run = RunInput(self.kind, campaign, version, list(by_channel), self.input_name, self.input_sha256)
+            self.runs.append(self._repo().write(run, shapes, blocks))
+
+
+# --- answering --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceReport:
+    """Everything recorded about one person: decisions, the runs they came from, ledger events."""
+
+    tenant: str
+    generated_at: datetime
+    subject: dict[str, list[str]]
+    erased: bool
+    decisions: list[RecordedDecision]
+    ledger: list[dict[str, Any]]
+
+    @property
+    def runs(self) -> list[RunSummary]:
+        seen: dict[str, RunSummary] = {}
+        for d in self.decisions:
+            seen.setdefault(d.run.ref, d.run)
+        return list(seen.values())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "format": "lawfulreach-evidence/1",
+            "tenant": self.tenant,
+            "generated_at": self.generated_at.isoformat(),
+            "subject": self.subject,
+            "erased": self.erased,
+            "decisions": [d.as_json() for d in self.decisions],
+            "runs": [r.as_json() for r in self.runs],
+            "ledger": self.ledger,
+        }
+
+
+def evidence_for(workspace: Workspace, who: Subject) -> EvidenceReport:
+    """Every recorded decision and ledger event about the person (by every key the workspace knows
+    them by: a stored contact found by the email also gives its phone)."""
+    scope = workspace.scope
+    with scope.reading(consistent=True) as session:
+        keys = subject_keys(session, scope, [who])
+        decisions = decisions_about(session, scope, keys)
+        idx = sorted(keys.indexes)
+        ledger = ledger_section(session, scope, idx)
+        erased = session.scalar(select(ErasedSubject.id).where(ErasedSubject.key_hash.in_(idx)).limit(1)) is not None
+    subject = {"emails": sorted(keys.emails), "phones": sorted(keys.phones)}
+    return EvidenceReport(scope.tenant, scope.clock(), subject, erased, decisions, ledger)
+
+
+def run_summary(workspace: Workspace, ref: str) -> RunSummary:
+    return workspace.evidence.run(check_ref(ref))
+
+
+__all__ = ["EvidenceRecorder", "EvidenceReport", "evidence_for", "file_sha256", "packed_subjects", "run_summary"]
