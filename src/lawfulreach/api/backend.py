@@ -73,11 +73,6 @@ class TenantHandle:
         self.profiles = ProfileRepo(workspace.scope)
 
     # --- decisions ---------------------------------------------------------------------------------
-    def recorder(self, lines: Sequence[int] | None = None) -> EvidenceRecorder:
-        """An evidence record for one call (``"record": true``): handed to ``check`` / ``check_many``,
-        it stores the decisions as a run (``store.evidence``) and holds the run ids."""
-        return EvidenceRecorder(self.workspace.scope, "api", lines=lines)
-
     def _decide(self, requests: Sequence[Request], recorder: EvidenceRecorder | None = None) -> list[Decision]:
         """The requests decided by the one decision service (``Lawfulreach.decide``), each over its
         contact's state — all read with one statement (``store.lookup``); ``recorder``, when given,

@@ -57,9 +57,14 @@ async def check(caller: Checker, payload: Annotated[Any, Body()]) -> Response:
 
 
 def _recorded_check(caller: Checker, payload: Any) -> Response:
-    recorder = caller.tenant.recorder()
+    recorder = _recorder(caller)
     response = _json(caller.tenant.check(payload, recorder).to_json())
     return _with_runs(response, recorder)
+
+
+def _recorder(caller: Checker) -> EvidenceRecorder:
+    """An evidence record for this call, made as the caller's key (the run names ``api key <id>``)."""
+    return EvidenceRecorder(caller.workspace.scope, "api")
 
 
 def _record_flag(payload: Any) -> tuple[Any, bool]:
@@ -129,7 +134,7 @@ def check_batch(caller: Checker, batch: Annotated[BatchIn, Body()]) -> Response:
     parts: list[str] = []
     encoded: dict[int, str] = {}  # a batch repeats decisions: each distinct one is encoded once
     invalid = 0
-    recorder = caller.tenant.recorder() if batch.record else None
+    recorder = _recorder(caller) if batch.record else None
     for index, item in enumerate(caller.tenant.check_many(batch.requests, recorder)):
         if isinstance(item, Exception):
             invalid += 1
