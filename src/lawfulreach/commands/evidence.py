@@ -23,12 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+import pyarrow as pa
 from sqlalchemy import select
 
 from lawfulreach.domain.extract import contact_keys
 from lawfulreach.domain.model import Campaign, Decision, Request
 from lawfulreach.store.erasure import subject_keys
 from lawfulreach.store.evidence import (
+    KEY_BYTES,
     NO_KEY,
     Block,
     EvidenceRepo,
@@ -59,18 +61,41 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _values(series: pl.Series, width: int) -> bytes:
+    """The values of a null-free fixed-width column, concatenated in row order: Arrow's data buffer
+    (no Python object per row: ~0.2 s a million rows saved over a join)."""
+    arrow = series.to_arrow()
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    if arrow.null_count:
+        raise ValueError("packed columns hold no nulls")
+    buffers = arrow.buffers()
+    if pa.types.is_large_binary(arrow.type) or pa.types.is_binary(arrow.type):
+        offsets = memoryview(buffers[1]).cast("q" if pa.types.is_large_binary(arrow.type) else "i")
+        start, stop = offsets[arrow.offset], offsets[arrow.offset + len(arrow)]
+        data = bytes(memoryview(buffers[2])[start:stop])
+    else:
+        data = bytes(memoryview(buffers[1])[arrow.offset * width : (arrow.offset + len(arrow)) * width])
+    if len(data) != len(series) * width:  # pragma: no cover - a value of another width
+        raise ValueError("packed column values are not all the same width")
+    return data
+
+
 def _u32(series: pl.Series) -> bytes:
-    return array("I", series.cast(pl.UInt32).to_list()).tobytes()
+    """uint32 little-endian per row (the platforms lawfulreach runs on are little-endian; ``array``
+    reads them back natively)."""
+    return _values(series.cast(pl.UInt32), 4)
 
 
 def packed_subjects(scope: TenantScope, keys: pl.Series) -> bytes:
     """Per row, the stored form of the blind index of its normalised key (``NO_KEY`` for none):
     each distinct key hashed once."""
     uniques = keys.drop_nulls().unique(maintain_order=True)
-    table = [key_of(i) for i in scope.indexes(uniques.to_list())]
-    table.append(NO_KEY)
-    codes = keys.replace_strict(uniques, pl.int_range(0, len(uniques), eager=True), default=len(uniques))
-    return b"".join([table[c] for c in codes.to_list()])
+    table = pl.Series([*scope.index_prefixes(uniques.to_list(), KEY_BYTES), NO_KEY], dtype=pl.Binary)
+    codes = keys.replace_strict(
+        uniques, pl.int_range(0, len(uniques), eager=True, dtype=pl.UInt32), default=len(uniques)
+    )
+    return _values(table.gather(codes), KEY_BYTES)
 
 
 @dataclass
