@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,12 @@ from sqlalchemy import func, select
 
 from lawfulreach.batch.reader import read_prospects
 from lawfulreach.commands.evidence import EvidenceRecorder, evidence_for
-from lawfulreach.domain.model import Campaign
-from lawfulreach.domain.vocabulary import Channel
+from lawfulreach.domain.model import Campaign, LiaAssessmentRef
+from lawfulreach.domain.vocabulary import Channel, LiaStatus
 from lawfulreach.sample.generator import generate_prospects
 from lawfulreach.service import Lawfulreach
 from lawfulreach.store import Subject, Workspace
-from lawfulreach.store.evidence import KEY_BYTES, EvidenceChunk, EvidenceRun, EvidenceShape, key_of
+from lawfulreach.store.evidence import KEY_BYTES, EvidenceChunk, EvidenceRun, EvidenceShape, key_of, lia_of
 from lawfulreach.store.models import Base
 from lr_testkit import RunLawfulreach
 from privacy_support import EMAIL, LEADS, OTHER_EMAIL, PHONE, dump, found, needles
@@ -207,6 +208,36 @@ class TestCompact:
         assert shapes is not None
         assert shapes < 2_000
         assert pl.Series(frame["line"]).n_unique() == frame.height
+
+
+class TestLia:
+    """What a run says about the campaign's LIA: the assessment behind a stored campaign, or what a
+    campaign file asserts."""
+
+    def test_kinds(self) -> None:
+        assessed = replace(
+            Campaign(lia=LiaStatus.PASSED).stored_as("q4"),
+            lia_assessment=LiaAssessmentRef("lia-7", 3, LiaStatus.PASSED, "passed", approved_by="Dana DPO"),
+        )
+        assert lia_of(assessed) == ("assessed", "passed", "lia-7", 3)
+        assert lia_of(Campaign(lia=LiaStatus.PASSED)) == ("asserted", "passed", None, None)
+        assert lia_of(Campaign(lia=LiaStatus.FAILED)) == ("asserted", "failed", None, None)
+        assert lia_of(Campaign()) == ("missing", "missing", None, None)
+
+    def test_a_stored_campaign_run_names_its_version_and_assessment(self, ws: Workspace, tmp_path: Path) -> None:
+        campaign = replace(
+            Campaign(name="Q4", lia=LiaStatus.PASSED).stored_as("q4"),
+            lia_assessment=LiaAssessmentRef("lia-7", 3, LiaStatus.PASSED, "passed"),
+        )
+        leads, _ = _files(tmp_path)
+        frame = read_prospects(leads, "auto", {}).frame
+        recorder = EvidenceRecorder(ws.scope, "screen", "leads.csv", None, campaign=campaign)
+        Lawfulreach(clock=ws.scope.clock).with_sink(recorder).screen(
+            frame, [Channel.EMAIL], campaign, ws.batch_snapshot(), conformed=True
+        )
+        (decision,) = evidence_for(ws, Subject("email", EMAIL)).as_json()["decisions"]
+        assert decision["campaign"] == {"id": "q4", "version": campaign.version, "name": "Q4"}
+        assert decision["lia"] == {"kind": "assessed", "status": "passed", "id": "lia-7", "version": 3}
 
 
 def test_models_and_migration_agree(ws: Workspace) -> None:

@@ -230,6 +230,7 @@ _TITLES = {
     "exclusion_entries": "Do-not-contact entries",
     "privacy_requests": "Your privacy requests",
     "activity": "What was done with your data",
+    "evidence": "Decisions we recorded about contacting you",
 }
 
 
