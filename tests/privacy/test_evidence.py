@@ -18,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select
 
 from lawfulreach.batch.reader import read_prospects
-from lawfulreach.commands.evidence import EvidenceRecorder, evidence_for
+from lawfulreach.commands.evidence import EvidenceRecorder, evidence_for, packed_subjects
 from lawfulreach.domain.model import Campaign, LiaAssessmentRef
 from lawfulreach.domain.vocabulary import Channel, LiaStatus
 from lawfulreach.sample.generator import generate_prospects
@@ -238,6 +238,24 @@ class TestLia:
         (decision,) = evidence_for(ws, Subject("email", EMAIL)).as_json()["decisions"]
         assert decision["campaign"] == {"id": "q4", "version": campaign.version, "name": "Q4"}
         assert decision["lia"] == {"kind": "assessed", "status": "passed", "id": "lia-7", "version": 3}
+
+
+def test_reused_indexes_pack_as_the_recorder_hashes(ws: Workspace, tmp_path: Path) -> None:
+    """A tenant with person-keyed state makes the batch path compute blind indexes; the recorder
+    packs those instead of hashing again, and the bytes are the same."""
+    ws.ledger.opt_out(Subject("email", "someone.else@example.net"), "all")
+    leads, _ = _files(tmp_path)
+    frame = read_prospects(leads, "auto", {}).frame
+    result = Lawfulreach().screen(frame, [Channel.EMAIL, Channel.CALL], Campaign(), ws.batch_snapshot(), conformed=True)
+    for channel in result.channels:
+        res = result.results[channel]
+        assert res.keys is not None
+        assert res.key_indexes is not None
+        assert res.key_indexes.null_count() == res.keys.null_count()
+        assert packed_subjects(ws.scope, res.keys, res.key_indexes) == packed_subjects(ws.scope, res.keys)
+    email_keys = result.results[Channel.EMAIL].keys
+    assert email_keys is not None
+    assert packed_subjects(ws.scope, email_keys)[:KEY_BYTES] == key_of(ws.scope.index(EMAIL))
 
 
 def test_models_and_migration_agree(ws: Workspace) -> None:

@@ -32,7 +32,7 @@ from lawfulreach.batch.output import passthrough
 from lawfulreach.batch.reader import ProspectFile, combine_rejects, read_prospects, strict_check
 from lawfulreach.batch.screening import ScreenResult
 from lawfulreach.commands.campaigns import load_campaign
-from lawfulreach.commands.evidence import EvidenceRecorder, file_sha256
+from lawfulreach.commands.evidence import BackgroundHash, EvidenceRecorder
 from lawfulreach.commands.outputs import (
     OUT_DIR,
     refuse_overwrite,
@@ -132,6 +132,8 @@ def screen(
     rejects = rejects or out.with_name(f"{stem}-rejects.csv")
     refuse_overwrite(prospects, ("--out", out), ("--report", report), ("--rejects", rejects))
 
+    # Recording: the input's SHA-256 is computed beside the read and the screen, on the other core.
+    digest = BackgroundHash(prospects) if record or save else None
     file = read_prospects(prospects, preset, parse_mapping(list(mapping)), sheet=sheet)
     all_rejects = file.rejects
     prepared = None
@@ -145,9 +147,9 @@ def screen(
         strict_check(prospects, all_rejects)
     service = session.service()
     recorder = None
-    if record or save:
+    if digest is not None:
         scope = session.workspace().scope
-        recorder = EvidenceRecorder(scope, "screen", prospects.name, file_sha256(prospects), campaign=campaign)
+        recorder = EvidenceRecorder(scope, "screen", prospects.name, digest, campaign=campaign)
         service = service.with_sink(recorder)
     snapshot = session.batch_snapshot()
     started = service.clock()

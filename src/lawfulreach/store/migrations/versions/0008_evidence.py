@@ -96,6 +96,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_chunks")),
     )
     op.create_index("ix_evidence_chunks_run", "evidence_chunks", ["run_id"])
+    if op.get_bind().dialect.name == "postgresql":
+        # The packed columns go to TOAST uncompressed: the keys are random (pglz only burns time on
+        # them) and compressing the rest saved 7% of the size for 3.7× the write time (measured on
+        # a million-row screen: 0.93 s → 0.25 s).
+        for column in ("lines", "subjects", "shapes"):
+            op.execute(f"ALTER TABLE evidence_chunks ALTER COLUMN {column} SET STORAGE EXTERNAL")
 
 
 def downgrade() -> None:
