@@ -156,7 +156,9 @@ class EvidenceRecorder:
             numbers = pl.Series([shapes.number(d) for d in res.decisions], dtype=pl.UInt32)
             keys = res.keys if res.keys is not None else pl.Series([None] * frame.height, dtype=pl.String)
             subjects = packed_subjects(self.scope, keys, res.key_indexes)
-            blocks.append(Block(channel.value, packed_lines, subjects, _u32(numbers.gather(res.tuple_ids))))
+            per_row = numbers.gather(res.tuple_ids)
+            tally = dict(per_row.value_counts().iter_rows())
+            blocks.append(Block(channel.value, packed_lines, subjects, _u32(per_row), tally))
         campaign = self.campaign or Campaign()
         run = RunInput(
             self.kind,

@@ -211,6 +211,8 @@ class Block:
     lines: bytes
     subjects: bytes
     shapes: bytes
+    #: decisions per shape number, when the caller counted them already (a screen: in Polars)
+    tally: dict[int, int] | None = None
 
     @property
     def count(self) -> int:
@@ -405,9 +407,11 @@ class EvidenceRepo:
         counts: dict[str, dict[str, int]] = {}
         for block in blocks:
             per = counts.setdefault(block.channel, {})
-            tally: dict[int, int] = {}
-            for n in _from_u32(block.shapes):
-                tally[n] = tally.get(n, 0) + 1
+            tally = block.tally
+            if tally is None:
+                tally = {}
+                for n in _from_u32(block.shapes):
+                    tally[n] = tally.get(n, 0) + 1
             for n, k in tally.items():
                 outcome = shape_of[n].outcome
                 per[outcome] = per.get(outcome, 0) + k
