@@ -5,6 +5,8 @@ service for the call (``Lawfulreach.with_sink``), and the service hands it every
 was about — a screened frame whole (``record_frame``), checks with their requests
 (``record_requests``). It packs them (``store.evidence``) and stores one run per call (per campaign,
 for an API batch that names several); ``runs`` holds what was stored, to print or answer with.
+``screen`` lets it pack on a worker thread (``background``) while the results file is written, and
+``wait``s for it before saving the list or returning.
 
 ``evidence_for`` gathers, for one person, every recorded decision (by any key the workspace knows
 them by, and the other channels decided for the same contact line) and every ledger event (consents
@@ -17,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -112,7 +114,7 @@ def packed_subjects(scope: TenantScope, keys: pl.Series, indexes: pl.Series | No
         binary = indexes.str.slice(0, 2 * KEY_BYTES).str.decode("hex").fill_null(NO_KEY)
         return _values(binary, KEY_BYTES)
     uniques = keys.drop_nulls().unique(maintain_order=True)
-    table = pl.Series([*scope.index_prefixes(uniques.to_list(), KEY_BYTES), NO_KEY], dtype=pl.Binary)
+    table = pl.Series([*scope.index_prefixes(uniques.cast(pl.Binary).to_list(), KEY_BYTES), NO_KEY], dtype=pl.Binary)
     codes = keys.replace_strict(
         uniques, pl.int_range(0, len(uniques), eager=True, dtype=pl.UInt32), default=len(uniques)
     )
@@ -134,6 +136,16 @@ class EvidenceRecorder:
 
     #: the campaign a screened frame was decided for (``record_frame``; checks carry their own)
     campaign: Campaign | None = None
+    #: pack and store a screened frame on a worker thread, so the caller can write its results
+    #: meanwhile (Polars' writers release the GIL); ``wait`` joins it and raises what it raised
+    background: bool = False
+    _pending: list[Future[None]] = field(default_factory=list, repr=False)
+
+    def wait(self) -> list[RunSummary]:
+        """The runs stored, once every background recording has finished."""
+        while self._pending:
+            self._pending.pop(0).result()
+        return self.runs
 
     def _repo(self) -> EvidenceRepo:
         return EvidenceRepo(self.scope)
@@ -146,6 +158,14 @@ class EvidenceRecorder:
         raise TypeError("an evidence record needs to know whom each decision was about")
 
     def record_frame(self, result: ScreenResult) -> None:
+        if not self.background:
+            self._record_frame(result)
+            return
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lawfulreach-evidence")
+        self._pending.append(pool.submit(self._record_frame, result))
+        pool.shutdown(wait=False)
+
+    def _record_frame(self, result: ScreenResult) -> None:
         frame = result.frame
         lines = frame["line"] if "line" in frame.columns else pl.int_range(1, frame.height + 1, eager=True)
         packed_lines = _u32(lines)

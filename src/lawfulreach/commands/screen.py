@@ -19,7 +19,7 @@ every contact × channel decided, by blind index. The decision service hands the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -149,7 +149,7 @@ def screen(
     recorder = None
     if digest is not None:
         scope = session.workspace().scope
-        recorder = EvidenceRecorder(scope, "screen", prospects.name, digest, campaign=campaign)
+        recorder = EvidenceRecorder(scope, "screen", prospects.name, digest, campaign=campaign, background=True)
         service = service.with_sink(recorder)
     snapshot = session.batch_snapshot()
     started = service.clock()
@@ -164,27 +164,35 @@ def screen(
             conformed=True,
             on_stage=on_stage,
         )
-    frame, renamed = passthrough(file.raw, result.frame.select(["line", *result.decision_columns]))
-    write_results(frame, out)
-    rejects_path = write_rejects_file(all_rejects, rejects)
+    try:
+        frame, renamed = passthrough(file.raw, result.frame.select(["line", *result.decision_columns]))
+        write_results(frame, out)
+        rejects_path = write_rejects_file(all_rejects, rejects)
 
-    summary = result.frame.select(
-        pl.col(f"{chans[0].value}_jurisdiction").alias("jurisdiction"), *result.decision_columns
-    )
-    html = render_report(
-        summary,
-        channels=[c.value for c in chans],
-        campaign={**campaign_doc, "name": campaign.name or campaign_file.stem},
-        generated_at=started,
-        source_name=prospects.name,
-        rejects=all_rejects.height,
-        rulebase_summary=[
-            {"country": r.country, "channel": r.column.value, "level": r.level.label, "citation": r.citation}
-            for r in service.rulebase.rules.values()
-        ],
-        rulebase_version=result.rulebase_version,
-    )
-    write_report(html, report)
+        summary = result.frame.select(
+            pl.col(f"{chans[0].value}_jurisdiction").alias("jurisdiction"), *result.decision_columns
+        )
+        html = render_report(
+            summary,
+            channels=[c.value for c in chans],
+            campaign={**campaign_doc, "name": campaign.name or campaign_file.stem},
+            generated_at=started,
+            source_name=prospects.name,
+            rejects=all_rejects.height,
+            rulebase_summary=[
+                {"country": r.country, "channel": r.column.value, "level": r.level.label, "citation": r.citation}
+                for r in service.rulebase.rules.values()
+            ],
+            rulebase_version=result.rulebase_version,
+        )
+        write_report(html, report)
+    except BaseException:
+        if recorder is not None:  # let the recording finish before the workspace is closed
+            with suppress(Exception):
+                recorder.wait()
+        raise
+    # The evidence run is stored (on its worker thread) before the list is saved: one writer at a time.
+    runs = recorder.wait() if recorder is not None else []
     saved = None
     if prepared is not None:
         # Same rows as ``contacts import`` would store: opt-outs and exclusions keep winning,
@@ -202,5 +210,5 @@ def screen(
         rejects_listed=rejected_rows(all_rejects),
         renamed=renamed,
         saved=saved,
-        evidence=recorder.runs[0] if recorder is not None and recorder.runs else None,
+        evidence=runs[0] if runs else None,
     )
