@@ -78,6 +78,9 @@ EXAMPLES: dict[tuple[str, str], tuple[str, Any]] = {
     ("POST", "/v1/privacy-requests"): ("/v1/privacy-requests", {"type": "access", "email": SECRET_EMAIL}),
     ("GET", "/v1/privacy-requests/{number}"): ("/v1/privacy-requests/{alpha_request}", None),
     ("POST", "/v1/unsubscribe-links"): ("/v1/unsubscribe-links", {"email": SECRET_EMAIL}),
+    ("GET", "/v1/evidence"): (f"/v1/evidence?email={SECRET_EMAIL}", None),
+    ("POST", "/v1/evidence"): ("/v1/evidence", {"email": SECRET_EMAIL}),
+    ("GET", "/v1/evidence/runs/{run_id}"): ("/v1/evidence/runs/{alpha_run}", None),
     ("GET", "/v1/me"): ("/v1/me", None),
     ("GET", "/v1/organisation"): ("/v1/organisation", None),
     ("PUT", "/v1/organisation"): ("/v1/organisation", {"organisation": "Beta Takeover"}),
@@ -129,7 +132,13 @@ def seed_alpha(api: Api) -> dict[str, str]:
     path.write_text("020 7946 0018\n", encoding="utf-8")
     ws.dnc.load("GB", "TPS", path)
     lia = assessed(ws, "alpha-camp", answers(purpose__interest=f"Selling for {SECRET_ORG}"))
-    return {"alpha_request": str(request.number), "alpha_lia": lia.id}
+    recorded = api.call(
+        "POST",
+        "/v1/check",
+        tenant="alpha",
+        json={"contact": {"email": SECRET_EMAIL}, "channel": "email", "campaign": "alpha-camp", "record": True},
+    )
+    return {"alpha_request": str(request.number), "alpha_run": recorded.headers["evidence-run"], "alpha_lia": lia.id}
 
 
 def _campaign() -> Any:
@@ -150,6 +159,7 @@ def alpha_snapshot(api: Api) -> str:
         repr(handle.profiles.get()),
         [(r.country, r.name, r.size) for r in ws.dnc.registers()],
         [(r.id, r.version, r.content_hash) for r in LiaRepo(ws.scope).list()],
+        [r.as_json() for r in ws.evidence.runs()],
     ]
     return json.dumps(parts, default=str)
 
@@ -209,7 +219,13 @@ def seed_ids(api: Api, tenant: str) -> dict[str, str]:
     request = handle.verify_privacy_request(submitted.token)
     assert request is not None
     lia = assessed(handle.workspace, "alpha-camp")
-    return {"alpha_request": str(request.number), "alpha_lia": lia.id}
+    recorded = api.call(
+        "POST",
+        "/v1/check",
+        tenant=tenant,
+        json={"contact": {"email": "someone@example.com"}, "channel": "email", "record": True},
+    )
+    return {"alpha_request": str(request.number), "alpha_run": recorded.headers["evidence-run"], "alpha_lia": lia.id}
 
 
 def test_marketers_cannot_read_the_ledger_or_remove_exclusions(shared_api: Api) -> None:
@@ -259,6 +275,7 @@ def test_lookups_by_id_in_another_tenant_are_not_found(shared_api: Api, seeded: 
         "/v1/campaigns/alpha-camp",
         f"/v1/privacy-requests/{seeded['alpha_request']}",
         f"/v1/lia/{seeded['alpha_lia']}",
+        f"/v1/evidence/runs/{seeded['alpha_run']}",
     ):
         response = api.call("GET", path, tenant="gamma")
         assert response.status_code == 404

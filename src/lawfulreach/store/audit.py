@@ -89,6 +89,7 @@ ACTS = (
     "lia.assess",
     "lia.approve",
     "org.update",
+    "evidence.record",
 )
 
 

@@ -4,7 +4,7 @@ Each version keeps its answers and reasons as JSON, its outcome, approver, appro
 and the SHA-256 of its content; the same hash is on the tenant's audit trail (``store.lia``).
 
 Revision ID: 0007
-Revises: 0009
+Revises: 0006
 Create Date: 2026-12-05
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from lawfulreach.store.coltypes import UtcDateTime
 
 revision: str = "0007"
-down_revision: str | None = "0009"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,7 +5,7 @@ address mail is sent from — until now only ``serve`` options, so ``serve`` and
 could disagree, and a forgotten option sent mail from a ``.invalid`` address. Two nullable columns.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-06
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
