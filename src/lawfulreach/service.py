@@ -19,9 +19,9 @@ as datasette's ``track_event`` hands events to plugins.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from lawfulreach.clock import utc_now
 from lawfulreach.domain.engine import decide, explain
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # the batch path needs polars; a single check never imports i
     from lawfulreach.batch.screening import ScreenResult
     from lawfulreach.batch.snapshot import BatchSnapshot
 
-__all__ = ["DecisionSink", "Lawfulreach", "utc_now"]
+__all__ = ["DecisionSink", "Lawfulreach", "RecordingSink", "utc_now"]
 
 
 class DecisionSink(Protocol):
@@ -47,6 +47,21 @@ class DecisionSink(Protocol):
     for a screened frame: one call per channel, row order). Must not change them."""
 
     def record(self, decisions: Sequence[Decision]) -> None: ...
+
+
+@runtime_checkable
+class RecordingSink(DecisionSink, Protocol):
+    """A sink that needs to know *whom* each decision was about — an evidence record
+    (``commands.evidence.EvidenceRecorder``) — and takes a screened frame whole.
+
+    The service hands such a sink ``record_requests`` (each request beside its decision) instead of
+    ``record``, and ``record_frame`` (the batch result: per channel the fact-tuple id, the key decided
+    on and the line of every row) instead of one ``record`` per channel: expanding a million rows
+    into ``Decision`` references only to pack them again would cost more than the recording itself."""
+
+    def record_requests(self, requests: Sequence[Request], decisions: Sequence[Decision]) -> None: ...
+
+    def record_frame(self, result: ScreenResult) -> None: ...
 
 
 @dataclass
@@ -104,7 +119,10 @@ class Lawfulreach:
                 decision = cache[key] = decide(key[0], rulebase).stamped(version, now, campaign)
             out.append(decision)
         for sink in self.sinks:
-            sink.record(out)
+            if isinstance(sink, RecordingSink):
+                sink.record_requests(requests, out)
+            else:
+                sink.record(out)
         return out
 
     def screen(
@@ -135,12 +153,19 @@ class Lawfulreach:
             on_stage=on_stage,
             conformed=conformed,
         )
-        if self.sinks:
-            for channel in result.channels:
-                rows = result.row_decisions(channel)
-                for sink in self.sinks:
-                    sink.record(rows)
+        plain = [s for s in self.sinks if not isinstance(s, RecordingSink)]
+        for channel in result.channels if plain else ():
+            rows = result.row_decisions(channel)
+            for sink in plain:
+                sink.record(rows)
+        for sink in self.sinks:
+            if isinstance(sink, RecordingSink):
+                sink.record_frame(result)
         return result
+
+    def with_sink(self, sink: DecisionSink) -> Lawfulreach:
+        """This service with one more sink (for one call: a recorded run)."""
+        return replace(self, sinks=(*self.sinks, sink))
 
     def explain(self, request: Request) -> tuple[Facts, Decision, list[str]]:
         now = self.clock()

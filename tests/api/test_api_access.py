@@ -22,8 +22,10 @@ from lawfulreach.api.problem import TYPES
 from lawfulreach.api.roles import GRANTS, Permission, Role
 from lawfulreach.store.api_keys import ApiKeyRepo
 from lawfulreach.store.campaigns import CampaignRepo
+from lawfulreach.store.lia import LiaRepo
 from lawfulreach.store.subjects import Subject
 from lawfulreach.store.suppression import Entry
+from lia_support import answers, assessed
 
 SECRET_EMAIL = "secret.person@alpha-only.example"
 SECRET_DOMAIN = "alpha-only.example"
@@ -67,10 +69,18 @@ EXAMPLES: dict[tuple[str, str], tuple[str, Any]] = {
     ("GET", "/v1/campaigns/{campaign_id}/versions"): ("/v1/campaigns/alpha-camp/versions", None),
     ("GET", "/v1/campaigns/{campaign_id}/versions/{version}"): ("/v1/campaigns/alpha-camp/versions/1", None),
     ("POST", "/v1/campaigns/{campaign_id}/archive"): ("/v1/campaigns/alpha-camp/archive", None),
+    ("POST", "/v1/campaigns/{campaign_id}/lia"): (
+        "/v1/campaigns/alpha-camp/lia",
+        {"balancing": {"special_category_data": True}},
+    ),
+    ("GET", "/v1/lia/{assessment_id}"): ("/v1/lia/{alpha_lia}", None),
     ("GET", "/v1/privacy-requests"): ("/v1/privacy-requests", None),
     ("POST", "/v1/privacy-requests"): ("/v1/privacy-requests", {"type": "access", "email": SECRET_EMAIL}),
     ("GET", "/v1/privacy-requests/{number}"): ("/v1/privacy-requests/{alpha_request}", None),
     ("POST", "/v1/unsubscribe-links"): ("/v1/unsubscribe-links", {"email": SECRET_EMAIL}),
+    ("GET", "/v1/evidence"): (f"/v1/evidence?email={SECRET_EMAIL}", None),
+    ("POST", "/v1/evidence"): ("/v1/evidence", {"email": SECRET_EMAIL}),
+    ("GET", "/v1/evidence/runs/{run_id}"): ("/v1/evidence/runs/{alpha_run}", None),
     ("GET", "/v1/me"): ("/v1/me", None),
     ("GET", "/v1/organisation"): ("/v1/organisation", None),
     ("PUT", "/v1/organisation"): ("/v1/organisation", {"organisation": "Beta Takeover"}),
@@ -121,7 +131,14 @@ def seed_alpha(api: Api) -> dict[str, str]:
     path = api.directory / "alpha-tps.txt"
     path.write_text("020 7946 0018\n", encoding="utf-8")
     ws.dnc.load("GB", "TPS", path)
-    return {"alpha_request": str(request.number)}
+    lia = assessed(ws, "alpha-camp", answers(purpose__interest=f"Selling for {SECRET_ORG}"))
+    recorded = api.call(
+        "POST",
+        "/v1/check",
+        tenant="alpha",
+        json={"contact": {"email": SECRET_EMAIL}, "channel": "email", "campaign": "alpha-camp", "record": True},
+    )
+    return {"alpha_request": str(request.number), "alpha_run": recorded.headers["evidence-run"], "alpha_lia": lia.id}
 
 
 def _campaign() -> Any:
@@ -141,6 +158,8 @@ def alpha_snapshot(api: Api) -> str:
         [(r.number, r.status, r.subject) for r in ws.requests.list(include_closed=True)],
         repr(handle.profiles.get()),
         [(r.country, r.name, r.size) for r in ws.dnc.registers()],
+        [(r.id, r.version, r.content_hash) for r in LiaRepo(ws.scope).list()],
+        [r.as_json() for r in ws.evidence.runs()],
     ]
     return json.dumps(parts, default=str)
 
@@ -199,7 +218,14 @@ def seed_ids(api: Api, tenant: str) -> dict[str, str]:
     submitted = handle.submit_privacy_request("erasure", "someone@example.com", None, None)
     request = handle.verify_privacy_request(submitted.token)
     assert request is not None
-    return {"alpha_request": str(request.number)}
+    lia = assessed(handle.workspace, "alpha-camp")
+    recorded = api.call(
+        "POST",
+        "/v1/check",
+        tenant=tenant,
+        json={"contact": {"email": "someone@example.com"}, "channel": "email", "record": True},
+    )
+    return {"alpha_request": str(request.number), "alpha_run": recorded.headers["evidence-run"], "alpha_lia": lia.id}
 
 
 def test_marketers_cannot_read_the_ledger_or_remove_exclusions(shared_api: Api) -> None:
@@ -245,7 +271,12 @@ def test_a_key_of_one_tenant_can_never_read_or_change_another(shared_api: Api, s
 def test_lookups_by_id_in_another_tenant_are_not_found(shared_api: Api, seeded: dict[str, str]) -> None:
     api = shared_api
     api.tenant("gamma")
-    for path in ("/v1/campaigns/alpha-camp", f"/v1/privacy-requests/{seeded['alpha_request']}"):
+    for path in (
+        "/v1/campaigns/alpha-camp",
+        f"/v1/privacy-requests/{seeded['alpha_request']}",
+        f"/v1/lia/{seeded['alpha_lia']}",
+        f"/v1/evidence/runs/{seeded['alpha_run']}",
+    ):
         response = api.call("GET", path, tenant="gamma")
         assert response.status_code == 404
         assert response.json()["type"] == "urn:lawfulreach:problem:not-found"

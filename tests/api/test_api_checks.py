@@ -21,6 +21,7 @@ from lawfulreach.schema import parse_request
 from lawfulreach.store.campaigns import CampaignRepo
 from lawfulreach.store.subjects import Subject
 from lawfulreach.store.suppression import Entry
+from lia_support import approved
 
 EMAILS = [
     "jana.novak@firma.de",
@@ -191,6 +192,7 @@ class TestBatch:
             "excluded_regions": ["FR"],
         }
         assert api.call("POST", "/v1/campaigns", json={"id": "q1", **campaign}).status_code == 201
+        approved(api.workspace(), "q1")  # a stored campaign's LIA comes only from its assessment (issue 14)
         for email in ("jana.novak@firma.de", "marie@societe.fr", "info@acme.co.uk"):
             contact = {"email": email, "company": "Firma GmbH"}
             by_id = api.call("POST", "/v1/check", json={"contact": contact, "channel": "email", "campaign": "q1"})

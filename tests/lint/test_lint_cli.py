@@ -16,6 +16,7 @@ from lawfulreach.errors import InputError
 from lawfulreach.service import Lawfulreach
 from lawfulreach.store import Workspace
 from lawfulreach.store.profiles import Profile, ProfileRepo
+from lia_support import approved
 from lr_testkit import RunLawfulreach
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lint"
@@ -92,6 +93,7 @@ class TestJsonAndStoredCampaigns:
         stored = ws.campaigns.create(
             Campaign(name="Stored", legal_entity="Northwind Analytics Ltd", lia=LiaStatus.PASSED), "q1-outreach"
         )
+        approved(ws, "q1-outreach")  # a stored campaign's LIA comes only from its assessment
         run = profiled("lint", str(FIXTURES / "gb_compliant.eml"), "--campaign", "q1-outreach", "--channel", "email",
                        "--country", "GB", "--json")  # fmt: skip
         assert run.code == 0, run.out + run.err

@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from lia_support import PASSING, toml
 from lr_testkit import Run, RunLawfulreach
 
 CAMPAIGN = """
@@ -33,6 +34,15 @@ REQUEST = {"contact": {"email": "bob@acme.co.uk", "company": "Acme Ltd"}, "chann
 @pytest.fixture
 def campaign_file(write: Callable[[str, str], Path]) -> Path:
     return write("q4.toml", CAMPAIGN)
+
+
+def approve_lia(cli: RunLawfulreach, write: Callable[[str, str], Path], campaign_id: str) -> str:
+    """A passed, approved legitimate interests assessment for the stored campaign; its id."""
+    answers = write(f"{campaign_id}-lia.toml", toml(PASSING))
+    started = json.loads(cli("lia", "start", "--campaign", campaign_id, "--answers", str(answers), "--json").out)
+    assert cli("lia", "approve", started["id"], "--by", "Dana Officer").code == 0
+    assessment: str = started["id"]
+    return assessment
 
 
 def _one_line_error(run: Run, needle: str) -> None:
@@ -99,6 +109,7 @@ class TestScreenWithAStoredCampaign:
     ) -> None:
         prospects = write("prospects.csv", PROSPECTS)
         assert cli("campaign", "create", str(campaign_file), "--id", "q4").code == 0
+        assessment = approve_lia(cli, write, "q4")  # a stored campaign's LIA comes only from its assessment
         by_id = cli("screen", str(prospects), "--campaign", "q4", "--out", str(tmp_path / "a" / "r.csv"))
         by_file = cli(
             "screen", str(prospects), "--campaign", str(campaign_file), "--out", str(tmp_path / "b" / "r.csv")
@@ -107,15 +118,18 @@ class TestScreenWithAStoredCampaign:
         assert pl.read_csv(tmp_path / "a" / "r.csv").equals(pl.read_csv(tmp_path / "b" / "r.csv"))
         fingerprint = json.loads(cli("campaign", "show", "q4", "--json").out)["fingerprint"]
         assert f"Campaign: q4, version 1 ({fingerprint})" in by_id.out
-        assert "LIA:      passed — asserted, not assessed" in by_id.out
+        assert f"LIA:      passed — assessed (assessment {assessment} version 2, approved " in by_id.out
+        assert "LIA:      passed — asserted, not assessed" in by_file.out
         assert "Campaign: from file q4.toml (not stored)" in by_file.out
         assert "Rules:   rb-" in by_id.out
         report_id = (tmp_path / "a" / "prospects-report.html").read_text(encoding="utf-8")
         report_file = (tmp_path / "b" / "prospects-report.html").read_text(encoding="utf-8")
         assert f"q4, version 1 ({fingerprint})" in report_id
         assert "from file q4.toml (not stored)" in report_file
+        assert "asserted, not assessed" in report_file
+        assert "asserted, not assessed" not in report_id
+        assert assessment in report_id
         for report in (report_id, report_file):
-            assert "asserted, not assessed" in report
             assert "<dt>Rule base</dt><dd><code>rb-" in report
 
     def test_the_json_summary_names_campaign_lia_and_rule_base(
@@ -128,7 +142,8 @@ class TestScreenWithAStoredCampaign:
         assert summary["campaign"]["kind"] == "stored"
         assert (summary["campaign"]["id"], summary["campaign"]["version"]) == ("q4", 1)
         assert summary["campaign"]["fingerprint"].startswith("cv-")
-        assert summary["campaign"]["lia"] == {"status": "asserted", "outcome": "passed"}
+        # the file's lia = "passed" is not carried into the stored campaign: no assessment, so missing
+        assert summary["campaign"]["lia"] == {"status": "missing", "outcome": "missing"}
         assert summary["rulebase_version"].startswith("rb-")
         assert summary["contacts"] == 3
         assert set(summary["outcomes"]) == {"email", "call"}
@@ -162,8 +177,11 @@ class TestScreenWithAStoredCampaign:
 
 
 class TestCheckWithACampaign:
-    def test_default_campaign_for_lines_that_name_none(self, cli: RunLawfulreach, campaign_file: Path) -> None:
+    def test_default_campaign_for_lines_that_name_none(
+        self, cli: RunLawfulreach, campaign_file: Path, write: Callable[[str, str], Path]
+    ) -> None:
         cli("campaign", "create", str(campaign_file), "--id", "q4")
+        approve_lia(cli, write, "q4")
         lines = "\n".join(
             json.dumps(r) for r in (REQUEST, {**REQUEST, "campaign": {"lia": "failed"}}, {**REQUEST, "campaign": "q4"})
         )

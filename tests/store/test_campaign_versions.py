@@ -176,7 +176,9 @@ class TestResolve:
         ws.campaigns.create(from_file, "q4")
         stored, _ = resolve_campaign("q4", session)
         assert (stored.id, stored.revision) == ("q4", 1)
-        assert stored.content() == from_file.content()
+        # the same facts, but a stored campaign's LIA comes only from its assessment (none yet: missing)
+        assert stored.content() == {**from_file.content(), "lia": "missing"}
+        assert stored.lia_assessment is None
         assert stored.version == from_file.stored_as("q4").version
 
     def test_errors_are_one_readable_line(

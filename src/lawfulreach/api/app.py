@@ -28,7 +28,19 @@ from lawfulreach.api.backend import Backend
 from lawfulreach.api.deps import guard_request
 from lawfulreach.api.middleware import Edge, request_is_api
 from lawfulreach.api.problem import PROBLEM_SCHEMA, openapi_problem, problem_for, problem_response
-from lawfulreach.api.routes import campaigns, checks, exclusions, ledger, links, lint, meta, privacy, registers
+from lawfulreach.api.routes import (
+    campaigns,
+    checks,
+    evidence,
+    exclusions,
+    ledger,
+    lia,
+    links,
+    lint,
+    meta,
+    privacy,
+    registers,
+)
 from lawfulreach.errors import LawfulreachError
 from lawfulreach.schema import RequestIn
 
@@ -124,6 +136,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     for name, definition in definitions.items():
         components.setdefault(renamed.get(name, name), _renamed_refs(definition, renamed))
     request_schema["title"] = "CheckRequest"
+    request_schema.setdefault("properties", {})["record"] = checks.RECORD_SCHEMA
     components["CheckRequest"] = request_schema
     components["CheckBatch"] = checks.batch_schema(app.state.backend.config.max_batch)
     components["Problem"] = PROBLEM_SCHEMA
@@ -149,7 +162,7 @@ def create_app(backend: Backend) -> FastAPI:
         responses=COMMON_RESPONSES,
         dependencies=[Depends(guard_request)],
     )
-    for module in (checks, lint, exclusions, ledger, registers, campaigns, privacy, links, meta):
+    for module in (checks, lint, exclusions, ledger, registers, campaigns, lia, privacy, evidence, links, meta):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(meta.public, prefix="/v1")

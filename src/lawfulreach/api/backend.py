@@ -26,6 +26,7 @@ from lawfulreach.api.config import ApiConfig
 from lawfulreach.api.errors import BatchTooLargeError, UnauthenticatedError
 from lawfulreach.api.ratelimit import RateLimiter
 from lawfulreach.clock import utc_now
+from lawfulreach.commands.evidence import EvidenceRecorder
 from lawfulreach.commands.lint import lint_message
 from lawfulreach.commands.notice import tenant_notice
 from lawfulreach.domain.extract import contact_keys
@@ -77,9 +78,10 @@ class TenantHandle:
         self.profiles = ProfileRepo(workspace.scope)
 
     # --- decisions ---------------------------------------------------------------------------------
-    def _decide(self, requests: Sequence[Request]) -> list[Decision]:
+    def _decide(self, requests: Sequence[Request], recorder: EvidenceRecorder | None = None) -> list[Decision]:
         """The requests decided by the one decision service (``Lawfulreach.decide``), each over its
-        contact's state — all read with one statement (``store.lookup``)."""
+        contact's state — all read with one statement (``store.lookup``); ``recorder``, when given,
+        is one more sink for this call."""
         if not requests:
             return []
         config = self._backend.config
@@ -93,14 +95,16 @@ class TenantHandle:
             clock=self._backend.clock,
             sinks=self._backend.sinks,
         )
+        if recorder is not None:
+            service = service.with_sink(recorder)
         return service.decide(requests, states=[lookup.state_for(k) for k in keys])
 
-    def check(self, data: Any) -> Decision:
+    def check(self, data: Any, recorder: EvidenceRecorder | None = None) -> Decision:
         """One request (the JSON of spec §2) → its decision; ``RequestError`` when it is malformed."""
         request = parse_request(data, self.campaigns.get_many(_campaign_ids([data])))
-        return self._decide([request])[0]
+        return self._decide([request], recorder)[0]
 
-    def check_many(self, items: Sequence[Any]) -> list[BatchItem]:
+    def check_many(self, items: Sequence[Any], recorder: EvidenceRecorder | None = None) -> list[BatchItem]:
         """Each item decided, or its ``RequestError`` in its place: one bad item stops nothing."""
         limit = self._backend.config.max_batch
         if len(items) > limit:
@@ -113,7 +117,9 @@ class TenantHandle:
             except RequestError as exc:
                 parsed.append(exc)
         requests = [p for p in parsed if isinstance(p, Request)]
-        decisions = iter(self._decide(requests))
+        if recorder is not None:  # a recorded decision names the item's index in the batch
+            recorder.lines = [i for i, p in enumerate(parsed) if isinstance(p, Request)]
+        decisions = iter(self._decide(requests, recorder))
         return [p if isinstance(p, RequestError) else next(decisions) for p in parsed]
 
     def lint(self, message: Message, audience: Audience, campaign: Campaign) -> LintReport:

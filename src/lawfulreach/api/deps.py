@@ -169,6 +169,7 @@ ExclusionReader = Annotated[Caller, Depends(require(Permission.READ_EXCLUSIONS))
 ExclusionRemover = Annotated[Caller, Depends(require(Permission.REMOVE_EXCLUSIONS))]
 LedgerWriter = Annotated[Caller, Depends(require(Permission.RECORD_LEDGER))]
 LedgerReader = Annotated[Caller, Depends(require(Permission.READ_LEDGER))]
+EvidenceReader = Annotated[Caller, Depends(require(Permission.READ_EVIDENCE))]
 PrivacyReader = Annotated[Caller, Depends(require(Permission.READ_PRIVACY_REQUESTS))]
 PrivacyOpener = Annotated[Caller, Depends(require(Permission.OPEN_PRIVACY_REQUESTS))]
 LinkIssuer = Annotated[Caller, Depends(require(Permission.ISSUE_LINKS))]

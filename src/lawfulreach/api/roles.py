@@ -4,8 +4,8 @@
 * ``compliance``: everything an admin may do through the API (keys are made with the CLI only).
 * ``marketer``: may check and screen, add exclusions, record consent and opt-outs, mint unsubscribe
   links and read campaigns; may **not** read the ledger's personal data (ledger history, exclusion
-  entries, privacy requests), remove exclusions or change campaigns (a campaign carries its LIA,
-  which is compliance's call).
+  entries, privacy requests, evidence), remove exclusions or change campaigns (a campaign carries
+  its LIA, which is compliance's call).
 * ``readonly``: may check and read what holds no personal data (campaigns, registers, organisation);
   changes nothing.
 """
@@ -37,6 +37,7 @@ class Permission(StrEnum):
     ISSUE_LINKS = "issue_unsubscribe_links"
     READ_ORGANISATION = "read_the_organisation"
     WRITE_ORGANISATION = "change_the_organisation"
+    READ_EVIDENCE = "read_evidence"
 
 
 _EVERYONE = frozenset(

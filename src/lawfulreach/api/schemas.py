@@ -452,3 +452,94 @@ class MeOut(_Out):
 
 class HealthOut(_Out):
     status: Literal["ok"]
+
+
+# --- evidence (issue "prove it") -----------------------------------------------------------------
+class EvidenceCampaignOut(_Out):
+    id: str | None = Field(description="The stored campaign's id; null for a campaign given inline or in a file.")
+    version: str | None = Field(description="The stored campaign's version when decided.")
+    name: str | None
+
+
+class EvidenceLiaOut(_Out):
+    kind: Literal["assessed", "asserted", "missing"] = Field(
+        description="assessed: a stored assessment; asserted: the campaign's own `lia`, not assessed; missing."
+    )
+    status: Literal["passed", "failed", "missing"]
+    id: str | None = Field(description="The assessment's id (assessed only).")
+    version: int | None
+
+
+class EvidenceInputOut(_Out):
+    name: str | None = Field(description="The input file's name (null for an API request).")
+    sha256: str | None = Field(description="The input file's SHA-256.")
+
+
+class EvidenceLineOut(EvidenceInputOut):
+    line: int = Field(description="The contact's line in the input file (an API batch: the item's index).")
+
+
+class EvidenceRunOut(_Out):
+    """A recorded run: who decided, when, for which campaign version, under which rules, on what input."""
+
+    run: str
+    kind: Literal["screen", "check", "api"]
+    recorded_at: datetime
+    actor: str
+    tenant: str
+    campaign: EvidenceCampaignOut
+    lia: EvidenceLiaOut
+    rulebase_version: str
+    input: EvidenceInputOut
+    channels: list[str]
+    decisions: int
+    counts: dict[str, dict[str, int]] = Field(description="Per channel, decisions per outcome.")
+
+
+class EvidenceDecisionOut(_Out):
+    run: str
+    recorded_at: datetime
+    kind: Literal["screen", "check", "api"]
+    actor: str
+    input: EvidenceLineOut
+    campaign: EvidenceCampaignOut
+    lia: EvidenceLiaOut
+    rulebase_version: str
+    channel: Channel
+    matched: str = Field(description="`key`: decided on this person's own key; else the same contact line.")
+    outcome: Outcome
+    jurisdiction: str | None
+    basis: Basis | None
+    reasons: list[ReasonCode]
+    requirements: list[Requirement]
+    regimes: list[str]
+
+
+class EvidenceLedgerOut(_Out):
+    subject: str | None
+    event: LedgerEventKind
+    channel: ChannelOrAll
+    purpose: str | None
+    method: str | None
+    wording: str | None
+    source: str | None
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+class EvidenceSubjectOut(_Out):
+    emails: list[str]
+    phones: list[str]
+
+
+class EvidenceOut(_Out):
+    """Every recorded decision about one person and every ledger event of theirs."""
+
+    format: Literal["lawfulreach-evidence/1"]
+    tenant: str
+    generated_at: datetime
+    subject: EvidenceSubjectOut
+    erased: bool
+    decisions: list[EvidenceDecisionOut]
+    runs: list[EvidenceRunOut]
+    ledger: list[EvidenceLedgerOut]

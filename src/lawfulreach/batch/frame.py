@@ -31,6 +31,7 @@ from lawfulreach.domain.extract import (
     consent_covers,
 )
 from lawfulreach.domain.facts import FACT_FIELDS, Facts
+from lawfulreach.domain.lia import status_note
 from lawfulreach.domain.model import Campaign, Decision
 from lawfulreach.domain.relevance import DEFAULTS, irrelevant, only_in
 from lawfulreach.domain.rulebase import RuleBase
@@ -451,7 +452,9 @@ def _channel_facts(
         df = df.with_columns(
             pl.lit("").alias("dnc_listed"), pl.lit("").alias("dnc_missing"), pl.lit("").alias("dnc_stale")
         )
-    return df.select(*ROW_FACTS, "_phone_raw", "_opted_out_by")
+    key = pl.col("phone_e164" if channel.uses_phone else "email_key").alias("_key")
+    index = pl.col("_phone_index" if channel.uses_phone else "_email_index").alias("_key_index")
+    return df.select(*ROW_FACTS, "_phone_raw", "_opted_out_by", key, index)
 
 
 def _literal(name: str) -> pl.Expr:
@@ -517,6 +520,7 @@ def facts_from_columns(
         "purpose": campaign.purpose,
         "sender_type": campaign.sender_type,
         "lia": campaign.lia,
+        "lia_note": status_note(campaign.lia_assessment),
         "excluded_regions": tuple(sorted({r.strip().upper() for r in campaign.excluded_regions if r.strip()})),
         "subscriber_policy": policy,
     }
@@ -537,6 +541,12 @@ class ChannelResult:
     opted_out_by: pl.Series | None = None
     #: per contact row: the decided number's status (phone channels only)
     phone_status: pl.Series | None = None
+    #: per contact row: the normalised key the channel decided on — the email (email, post) or the
+    #: E.164 number (phone channels) — for evidence records (``store.evidence``); null where none
+    keys: pl.Series | None = None
+    #: per contact row: the blind index of ``keys``, where the run computed it (only when the tenant
+    #: holds person-keyed state: ``BatchSnapshot.needs_index``); null otherwise
+    key_indexes: pl.Series | None = None
 
     def columns(self, prefix: str) -> list[pl.Series]:
         def col(name: str, values: list[str | None]) -> pl.Series:
@@ -590,7 +600,7 @@ def decide_channel(
     if channel is Channel.SMS and len(phone_fields(contacts)) > 1:
         contacts = with_phone(contacts, channel, snapshot)  # a mobile, where the row has one
     row_facts = _channel_facts(contacts, channel, snapshot, campaign, rulebase, now)
-    extra = row_facts.select("_phone_raw", "_opted_out_by", "phone_status")
+    extra = row_facts.select("_phone_raw", "_opted_out_by", "phone_status", "_key", "_key_index")
     facts = canonical_columns(row_facts.select(ROW_FACTS), channel, rulebase)
     distinct, ids = _distinct_tuples(facts)
     cache = {} if cache is None else cache
@@ -607,4 +617,6 @@ def decide_channel(
         phone=extra["_phone_raw"] if channel.uses_phone else None,
         opted_out_by=extra["_opted_out_by"],
         phone_status=extra["phone_status"] if channel.uses_phone else None,
+        keys=extra["_key"],
+        key_indexes=extra["_key_index"],
     )

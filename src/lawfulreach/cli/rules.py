@@ -63,7 +63,11 @@ def show(
                 ", ".join(r.value for r in rb.overlays.requirements(code, _CHANNEL_OF[rule.column])),
                 cite,
             )
-    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+    console = Console(width=200 if not sys.stdout.isatty() else None)
+    console.print(table)
+    # What a screen prints and an evidence record keeps: a hash of the shipped data and the override
+    # files (register maximum ages set in the workspace, when any, are added to it at decision time).
+    console.print(f"Rule-base version: {rb.version}", markup=False, highlight=False)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,12 @@ def screen(
     as_json: bool = typer.Option(
         False, "--json", help="Print the run's summary as JSON (campaign, LIA status, rule base, counts, files)."
     ),
+    record: bool = typer.Option(
+        False,
+        "--record",
+        help="Keep the decisions as evidence (campaign version, LIA, rule-base version, input hash; "
+        "contacts by blind index). --save records too. Prints the run id.",
+    ),
 ) -> None:
     """Screen a prospect list for a campaign: allowed / blocked / review per channel, with reasons."""
     cli: CliContext = ctx.obj
@@ -70,6 +76,7 @@ def screen(
         strict=strict,
         sheet=sheet,
         progress=lambda rows, steps: _progress_bar(console, rows, steps),
+        record=record,
     )
     if as_json:
         typer.echo(json.dumps(run.summary_json(), ensure_ascii=False, indent=2))
@@ -109,6 +116,13 @@ def print_run(console: Console, prospects: Path, run: ScreenRun) -> None:
     console.print(f"Report:  [bold]{run.report_path}[/bold]")
     if run.rejects_path is not None:
         console.print(rejects_line(run.rejects_path, run.rejects_listed), markup=False, highlight=False)
+    if run.evidence is not None:
+        e = run.evidence
+        console.print(
+            f"Recorded: evidence run {e.ref} ({e.decisions:,} decisions; `lawfulreach evidence run {e.ref}`)",
+            markup=False,
+            highlight=False,
+        )
     if run.saved is not None:
         r = run.saved
         console.print(

@@ -9,12 +9,17 @@ requirements column group per channel (0600); the rejects file lists the rows th
 
 ``save`` checks the rows it would store *before* anything is written, so a run never writes results
 and then saves nothing; ``strict`` refuses the whole file over any unreadable row.
+
+``record`` (and ``save``, which acts on the list) keeps the decisions as evidence (``store.evidence``):
+a run naming the campaign version, its LIA, the rule-base version and the input file's SHA-256, and
+every contact × channel decided, by blind index. The decision service hands them to an
+``EvidenceRecorder`` sink added for this call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +32,7 @@ from lawfulreach.batch.output import passthrough
 from lawfulreach.batch.reader import ProspectFile, combine_rejects, read_prospects, strict_check
 from lawfulreach.batch.screening import ScreenResult
 from lawfulreach.commands.campaigns import load_campaign, resolve_campaign
+from lawfulreach.commands.evidence import BackgroundHash, EvidenceRecorder
 from lawfulreach.commands.outputs import (
     OUT_DIR,
     refuse_overwrite,
@@ -43,6 +49,7 @@ from lawfulreach.report.html import Summary, render_report, summarise
 
 if TYPE_CHECKING:
     from lawfulreach.store.contacts import ContactImportReport
+    from lawfulreach.store.evidence import RunSummary
 
 #: ``progress(rows, steps)`` gives a context in which ``on_stage(name)`` is called after each step
 #: (extracting facts, then each channel): the CLI shows a bar, everyone else nothing.
@@ -81,6 +88,8 @@ class ScreenRun:
     #: which campaign (stored id + version, or the file) and its LIA status: assessed / asserted / missing
     #: (``report.campaign.campaign_provenance``; the report, the JSON summary and the terminal show it)
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: with ``record`` or ``save``: the evidence run stored
+    evidence: RunSummary | None = None
 
     @property
     def total(self) -> int:
@@ -144,6 +153,7 @@ def screen(
     strict: bool = False,
     sheet: str | None = None,
     progress: Progress = no_progress,
+    record: bool = False,
 ) -> ScreenRun:
     """Screen ``prospects`` for the campaign ``campaign_ref`` names: a campaign file, or (a string) a
     stored campaign's id — then the run and every decision name its version; an archived one is refused.
@@ -161,6 +171,8 @@ def screen(
     rejects = rejects or out.with_name(f"{stem}-rejects.csv")
     refuse_overwrite(prospects, ("--out", out), ("--report", report), ("--rejects", rejects))
 
+    # Recording: the input's SHA-256 is computed beside the read and the screen, on the other core.
+    digest = BackgroundHash(prospects) if record or save else None
     file = read_prospects(prospects, preset, parse_mapping(list(mapping)), sheet=sheet)
     all_rejects = file.rejects
     prepared = None
@@ -173,6 +185,11 @@ def screen(
     if strict:
         strict_check(prospects, all_rejects)
     service = session.service()
+    recorder = None
+    if digest is not None:
+        scope = session.workspace().scope
+        recorder = EvidenceRecorder(scope, "screen", prospects.name, digest, campaign=campaign, background=True)
+        service = service.with_sink(recorder)
     snapshot = session.batch_snapshot()
     started = service.clock()
     with progress(file.frame.height, 1 + len(chans)) as on_stage:
@@ -186,28 +203,36 @@ def screen(
             conformed=True,
             on_stage=on_stage,
         )
-    frame, renamed = passthrough(file.raw, result.frame.select(["line", *result.decision_columns]))
-    write_results(frame, out)
-    rejects_path = write_rejects_file(all_rejects, rejects)
+    try:
+        frame, renamed = passthrough(file.raw, result.frame.select(["line", *result.decision_columns]))
+        write_results(frame, out)
+        rejects_path = write_rejects_file(all_rejects, rejects)
 
-    summary = result.frame.select(
-        pl.col(f"{chans[0].value}_jurisdiction").alias("jurisdiction"), *result.decision_columns
-    )
-    html = render_report(
-        summary,
-        channels=[c.value for c in chans],
-        campaign={**campaign_doc, "name": campaign.name or campaign.id or Path(campaign_file or "campaign").stem},
-        generated_at=started,
-        source_name=prospects.name,
-        rejects=all_rejects.height,
-        rulebase_summary=[
-            {"country": r.country, "channel": r.column.value, "level": r.level.label, "citation": r.citation}
-            for r in service.rulebase.rules.values()
-        ],
-        rulebase_version=result.rulebase_version,
-        provenance=provenance,
-    )
-    write_report(html, report)
+        summary = result.frame.select(
+            pl.col(f"{chans[0].value}_jurisdiction").alias("jurisdiction"), *result.decision_columns
+        )
+        html = render_report(
+            summary,
+            channels=[c.value for c in chans],
+            campaign={**campaign_doc, "name": campaign.name or campaign.id or Path(campaign_file or "campaign").stem},
+            generated_at=started,
+            source_name=prospects.name,
+            rejects=all_rejects.height,
+            rulebase_summary=[
+                {"country": r.country, "channel": r.column.value, "level": r.level.label, "citation": r.citation}
+                for r in service.rulebase.rules.values()
+            ],
+            rulebase_version=result.rulebase_version,
+            provenance=provenance,
+        )
+        write_report(html, report)
+    except BaseException:
+        if recorder is not None:  # let the recording finish before the workspace is closed
+            with suppress(Exception):
+                recorder.wait()
+        raise
+    # The evidence run is stored (on its worker thread) before the list is saved: one writer at a time.
+    runs = recorder.wait() if recorder is not None else []
     saved = None
     if prepared is not None:
         # Same rows as ``contacts import`` would store: opt-outs and exclusions keep winning,
@@ -227,4 +252,5 @@ def screen(
         saved=saved,
         campaign=campaign,
         provenance=provenance,
+        evidence=runs[0] if runs else None,
     )

@@ -489,15 +489,27 @@ def _basis_step(f: Facts, rb: RuleBase, d: Draft) -> None:
     elif f.lia is LiaStatus.FAILED:
         d.add(
             ReasonCode.LIA_FAILED,
-            "The basis would be legitimate interests, and the campaign's legitimate interests assessment failed.",
+            _with_note(
+                "The basis would be legitimate interests, and the campaign's legitimate interests assessment failed.",
+                f.lia_note,
+            ),
             ov.citation("gdpr_lia"),
         )
     else:
         d.add(
             ReasonCode.LIA_MISSING,
-            "The basis would be legitimate interests, and the campaign has no passed legitimate interests assessment.",
+            _with_note(
+                "The basis would be legitimate interests, and the campaign has no passed legitimate interests "
+                "assessment.",
+                f.lia_note,
+            ),
             ov.citation("gdpr_lia"),
         )
+
+
+def _with_note(message: str, note: str | None) -> str:
+    """A reason's message with what the stored campaign's assessment adds (``domain.lia.status_note``)."""
+    return message if note is None else f"{message.rstrip('.')}: {note}."
 
 
 def _requirements_step(f: Facts, rb: RuleBase, d: Draft) -> None:

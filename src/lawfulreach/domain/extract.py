@@ -19,6 +19,7 @@ from lawfulreach.domain.lexicons import (
     PARTNERSHIP_FORMS,
     ROLE_LOCAL_PARTS,
 )
+from lawfulreach.domain.lia import status_note
 from lawfulreach.domain.model import Request
 from lawfulreach.domain.normalise import EmailFacts, PhoneFacts, normalise_email, normalise_phone
 from lawfulreach.domain.places import normalise_country, normalise_region
@@ -238,6 +239,7 @@ def extract_facts(
         ),
         has_last_interaction=bool(rel and rel.last_interaction),
         lia=campaign.lia,
+        lia_note=status_note(campaign.lia_assessment),
         excluded_regions=tuple(sorted({r.strip().upper() for r in campaign.excluded_regions if r.strip()})),
         erased=state.is_erased(email_key, phone_key),
         suppressed_email=sup_email,

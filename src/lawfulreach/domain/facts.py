@@ -57,6 +57,8 @@ class Facts:
     relationship_recent: bool = False
     has_last_interaction: bool = False
     lia: LiaStatus = LiaStatus.MISSING
+    #: why a stored campaign's assessment gives no passed LIA (expired, awaiting approval, …); for the message
+    lia_note: str | None = None
     excluded_regions: tuple[str, ...] = ()
     # Tenant state (spec §2): always consulted, never overridden by a request.
     erased: bool = False

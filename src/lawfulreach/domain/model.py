@@ -76,6 +76,8 @@ class LiaAssessmentRef:
     approved_at: datetime | None = None
     review_due: date | None = None
     expired: bool = False
+    #: the stored assessment fails its integrity check (edited in the database): it never counts as passed
+    tampered: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,21 @@ class KeyedHasher:
             out.append(o.hexdigest())
         return out
 
+    def many_prefixes(self, values: Iterable[bytes], size: int) -> list[bytes]:
+        """The first ``size`` bytes of each UTF-8 value's ``keyed_hash`` digest, in order (what
+        evidence records keep: the binary prefix, without a round trip through hex; values already
+        encoded — Polars hands them over as bytes for free — ~15% faster)."""
+        inner, outer = self._inner.copy, self._outer.copy
+        out: list[bytes] = []
+        append = out.append
+        for value in values:
+            i = inner()
+            i.update(value)
+            o = outer()
+            o.update(i.digest())
+            append(o.digest()[:size])
+        return out
+
 
 class TenantState(Protocol):
     def is_erased(self, email: str | None, phone: str | None) -> bool: ...

@@ -42,6 +42,7 @@ def _lia(campaign: Campaign) -> dict[str, Any]:
             "approved_at": _iso(ref.approved_at),
             "review_due": _iso(ref.review_due),
             "expired": ref.expired,
+            "altered": ref.tampered,
         }
     if campaign.lia is not LiaStatus.MISSING:
         return {"status": "asserted", "outcome": campaign.lia.value}
@@ -77,6 +78,8 @@ def lia_line(lia: Mapping[str, Any]) -> str:
             parts.append("not approved")
         if lia.get("review_due"):
             parts.append(("review was due " if lia.get("expired") else "review due ") + str(lia["review_due"]))
+        if lia.get("altered"):
+            parts.append("ALTERED after it was recorded, does not count; run `lawfulreach lia verify`")
         return f"{lia['outcome']} — assessed ({', '.join(parts)})"
     if status == "asserted":
         return f"{lia['outcome']} — asserted, not assessed (no stored assessment backs it)"

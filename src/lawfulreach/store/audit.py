@@ -86,7 +86,10 @@ ACTS = (
     "campaign.create",
     "campaign.update",
     "campaign.archive",
+    "lia.assess",
+    "lia.approve",
     "org.update",
+    "evidence.record",
 )
 
 

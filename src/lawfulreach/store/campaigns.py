@@ -27,6 +27,13 @@ A campaign is never deleted (decisions and records name its versions): it is *ar
 campaign stays readable with all its versions, is listed only on request, cannot be changed, its id
 is never reused, and it decides nothing new: naming it in a check or a screen is refused
 (``Campaign.archived_refusal``), so a retired campaign is not silently reused.
+
+The LIA
+-------
+A stored campaign's LIA status comes only from its legitimate interests assessment (``store.lia``):
+every record this repository returns has it applied (``_out``), whatever ``lia`` was typed into the
+campaign — none → missing, failed → failed, not approved / needs review / expired / altered → missing.
+The typed value stays in the content (and its fingerprint) as it was written.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from lawfulreach.domain.vocabulary import LiaStatus, Purpose, SenderType
 from lawfulreach.errors import ConflictError, InputError, NotFoundError, StoreError
 from lawfulreach.store import audit
 from lawfulreach.store.coltypes import UtcDateTime
+from lawfulreach.store.lia import apply_assessment, apply_assessments, assessment_ref
 from lawfulreach.store.models import Base, TenantScoped
 from lawfulreach.store.scope import TenantScope
 
@@ -196,6 +204,14 @@ class CampaignRepo:
     def __init__(self, scope: TenantScope) -> None:
         self._scope = scope
 
+    def _out(self, session: Session, row: StoredCampaign) -> CampaignRecord:
+        """The record as every caller sees it: its LIA status from its assessment (``store.lia``), never
+        the ``lia`` typed into it."""
+        record = _record(row)
+        return replace(
+            record, campaign=apply_assessment(record.campaign, assessment_ref(self._scope, session, row.campaign_id))
+        )
+
     # --- changes (each one transaction with its version row and its audit entry) -------------------
     def _add_version(self, session: Session, row: StoredCampaign, act: str, now: datetime) -> None:
         campaign = _campaign(row)
@@ -232,7 +248,7 @@ class CampaignRepo:
             session.add(row)
             session.flush()
             self._add_version(session, row, "campaign.create", now)
-            return _record(row)
+            return self._out(session, row)
 
     def update(self, campaign_id: str, campaign: Campaign) -> tuple[CampaignRecord, bool]:
         """A new version of an existing campaign; (record, changed). Content equal to the current
@@ -254,13 +270,13 @@ class CampaignRepo:
                 f"campaign {row.campaign_id!r} is archived and cannot be changed; store a new campaign instead"
             )
         if _campaign(row).content() == campaign.content():
-            return _record(row), False
+            return self._out(session, row), False
         _fill(row, campaign)
         row.version += 1
         row.updated_at = now
         session.flush()
         self._add_version(session, row, "campaign.update", now)
-        return _record(row), True
+        return self._out(session, row), True
 
     def put(self, campaign_id: str, campaign: Campaign) -> tuple[CampaignRecord, bool]:
         """Create (version 1) or change (a new version); (record, created)."""
@@ -290,7 +306,7 @@ class CampaignRepo:
             fingerprint = campaign_fingerprint(_campaign(row).content())
             details = {"campaign": cid, "version": row.version, "fingerprint": fingerprint}
             audit.record(session, self._scope, "campaign.archive", details=details)
-            return _record(row)
+            return self._out(session, row)
 
     # --- reads --------------------------------------------------------------------------------------
     def get(self, campaign_id: str) -> CampaignRecord:
@@ -299,7 +315,7 @@ class CampaignRepo:
             row = session.scalar(select(StoredCampaign).where(StoredCampaign.campaign_id == campaign_id))
             if row is None:
                 raise NotFoundError(f"no campaign {campaign_id!r}")
-            return _record(row)
+            return self._out(session, row)
 
     def get_many(self, campaign_ids: Iterable[str]) -> dict[str, Campaign]:
         """The campaigns among ``campaign_ids`` that exist (one query). Archived ones are included,
@@ -309,7 +325,7 @@ class CampaignRepo:
             return {}
         with self._scope.reading() as session:
             rows = session.scalars(select(StoredCampaign).where(StoredCampaign.campaign_id.in_(wanted)))
-            return {r.campaign_id: _stored(r) for r in rows}
+            return apply_assessments(self._scope, session, {r.campaign_id: _stored(r) for r in rows})
 
     def list(self, *, include_archived: bool = False) -> list[CampaignRecord]:
         """The campaigns by id; archived ones only when asked for."""
@@ -317,7 +333,7 @@ class CampaignRepo:
         if not include_archived:
             stmt = stmt.where(StoredCampaign.archived_at.is_(None))
         with self._scope.reading() as session:
-            return [_record(r) for r in session.scalars(stmt)]
+            return [self._out(session, r) for r in session.scalars(stmt)]
 
     def versions(self, campaign_id: str) -> builtins.list[CampaignVersionRecord]:
         """Every version of a campaign, oldest first (``NotFoundError`` for an unknown id)."""

@@ -9,8 +9,9 @@ GDPR Art. 15 (access) and Art. 20 (portability), CCPA's right to know. The zip h
 * ``summary.html`` — a short page for the person: what is held, why, where it came from, how to object.
 
 It is the only place besides ``contacts show`` / ``suppress list`` / ``consent history`` where sealed
-data is decrypted, and it reads one subject's rows only. Screening decisions are not stored (they
-are recomputed from this data each time), so there are none to export; the page says so.
+data is decrypted, and it reads one subject's rows only. Decisions are stored only when a run was
+recorded (``screen --record``, an API check with ``"record": true``); those are exported as the
+``evidence`` section (``store.evidence``, registered like any other holder).
 """
 
 from __future__ import annotations
@@ -103,6 +104,10 @@ def _ledger(session: Session, scope: TenantScope, idx: list[str]) -> Section:
     return out
 
 
+#: the ledger section (every consent, withdrawal and opt-out, decrypted), also for ``evidence``
+ledger_section = _ledger
+
+
 def _exclusions(session: Session, scope: TenantScope, idx: list[str]) -> Section:
     out: Section = []
     for row in session.scalars(
@@ -172,7 +177,7 @@ class SubjectExport:
             "generated_at": self.generated_at.isoformat(),
             "subject": self.subject,
             "erased": self.erased,
-            "decisions": "not stored: each screening decision is recomputed from the data below",
+            "decisions": "recorded decisions are in the evidence section; others were not stored",
             **self.sections,
         }
 
@@ -225,6 +230,7 @@ _TITLES = {
     "exclusion_entries": "Do-not-contact entries",
     "privacy_requests": "Your privacy requests",
     "activity": "What was done with your data",
+    "evidence": "Decisions we recorded about contacting you",
 }
 
 
@@ -273,8 +279,9 @@ code{{background:#f2f2f2;padding:0 .2rem}}</style></head><body>
 {erased}
 <h2>What we hold</h2><ul>{counts}</ul>
 <p>The files in this archive hold every record: <code>subject.json</code> (machine-readable, for
-moving your data elsewhere) and one CSV file per list. We do not store the outcome of individual
-checks; they are worked out afresh from these records each time.</p>
+moving your data elsewhere) and one CSV file per list. Where we recorded a decision about contacting
+you (which rules, which campaign, the outcome and why), it is in <code>evidence.csv</code>; other
+checks are not stored but worked out afresh from these records each time.</p>
 <h2>Why we hold it</h2>
 <p>To decide whether, how and on which channel we may contact you about our business services, and to
 respect the choices you made: consents, opt-outs and requests not to be contacted. For business
@@ -312,4 +319,4 @@ def section_counts(export: SubjectExport) -> Mapping[str, int]:
     return {name: len(rows) for name, rows in export.sections.items()}
 
 
-__all__ = ["SubjectExport", "collect", "section_counts", "summary_html", "write_zip"]
+__all__ = ["SubjectExport", "collect", "ledger_section", "section_counts", "summary_html", "write_zip"]

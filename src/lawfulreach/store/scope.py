@@ -68,6 +68,11 @@ class TenantScope:
     def indexes(self, keys: list[str]) -> list[str]:
         return self._hasher.many(keys)
 
+    def index_prefixes(self, keys: list[bytes], size: int) -> list[bytes]:
+        """The first ``size`` bytes of each key's blind index (keys UTF-8 encoded), as binary
+        (``store.evidence``)."""
+        return self._hasher.many_prefixes(keys, size)
+
     #: the erasure hash is the blind index (kept for callers written before issue 4)
     hash = index
 

@@ -34,6 +34,7 @@ from lawfulreach.store.dnc import DncRepo
 from lawfulreach.store.dsar import RequestRepo
 from lawfulreach.store.erasure import ErasureReport, erase
 from lawfulreach.store.errors import KeyRingError, SchemaError, SecretKeyError, UnknownTenantError
+from lawfulreach.store.evidence import EvidenceRepo
 from lawfulreach.store.ledger import LedgerRepo
 from lawfulreach.store.migrate import SchemaState, head_revision, schema_state, upgrade
 from lawfulreach.store.models import KeyVersion, Tenant
@@ -178,6 +179,7 @@ class Workspace:
         self.tenant_settings = TenantSettingsRepo(scope)
         self.campaigns = CampaignRepo(scope)
         self.profiles = ProfileRepo(scope)
+        self.evidence = EvidenceRepo(scope)
 
     @classmethod
     def open(cls, settings: WorkspaceSettings, *, clock: Callable[[], datetime] = utc_now) -> Workspace:

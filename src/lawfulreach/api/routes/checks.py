@@ -16,11 +16,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from lawfulreach.api.config import MAX_BATCH
 from lawfulreach.api.deps import Checker
 from lawfulreach.api.schemas import BatchOut, DecisionOut
+from lawfulreach.commands.evidence import EvidenceRecorder
+from lawfulreach.errors import RequestError
 
 router = APIRouter(tags=["checks"])
 
@@ -41,16 +44,60 @@ def _body(ref: str) -> dict[str, Any]:
 )
 async def check(caller: Checker, payload: Annotated[Any, Body()]) -> Response:
     """May this contact be contacted on this channel for this campaign? One decision (spec §1),
-    with every reason and its citation. `campaign` may be an inline campaign or a stored campaign's id."""
+    with every reason and its citation. `campaign` may be an inline campaign or a stored campaign's id.
+    With `"record": true` the decision is kept as evidence; the run's id is in the `Evidence-Run` header."""
     # Deliberately on the event loop: a check is ~1 ms of work and one short query, and handing it to
     # the thread pool cost more than the check itself (measured: 470 → 835 checks/s per worker).
     # Concurrency comes from worker processes (`serve --workers`); batches do use the thread pool.
-    return _json(caller.tenant.check(payload).to_json())
+    # A recorded check writes a run; still short, but a write: it goes to the thread pool.
+    payload, record = _record_flag(payload)
+    if not record:
+        return _json(caller.tenant.check(payload).to_json())
+    return await run_in_threadpool(_recorded_check, caller, payload)
+
+
+def _recorded_check(caller: Checker, payload: Any) -> Response:
+    recorder = _recorder(caller)
+    response = _json(caller.tenant.check(payload, recorder).to_json())
+    return _with_runs(response, recorder)
+
+
+def _recorder(caller: Checker) -> EvidenceRecorder:
+    """An evidence record for this call, made as the caller's key (the run names ``api key <id>``)."""
+    return EvidenceRecorder(caller.workspace.scope, "api")
+
+
+def _record_flag(payload: Any) -> tuple[Any, bool]:
+    """The request without its ``record`` member, and whether it asked to be recorded."""
+    if not isinstance(payload, dict) or "record" not in payload:
+        return payload, False
+    rest = dict(payload)
+    record = rest.pop("record")
+    if not isinstance(record, bool):
+        raise RequestError("record: must be true or false")
+    return rest, record
+
+
+def _with_runs(response: Response, recorder: EvidenceRecorder) -> Response:
+    if recorder.runs:
+        response.headers[RUN_HEADER] = ", ".join(r.ref for r in recorder.runs)
+    return response
 
 
 class BatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     requests: list[Any]
+    record: bool = False
+
+
+#: the response header naming the evidence run(s) a recorded check stored
+RUN_HEADER = "Evidence-Run"
+RECORD_SCHEMA: dict[str, Any] = {
+    "type": "boolean",
+    "default": False,
+    "description": "Keep the decision(s) as evidence (`lawfulreach evidence`); the run id comes back in "
+    "the `Evidence-Run` header.",
+}
 
 
 def batch_schema(limit: int = MAX_BATCH) -> dict[str, Any]:
@@ -69,7 +116,8 @@ def batch_schema(limit: int = MAX_BATCH) -> dict[str, Any]:
                 "items": {"anyOf": [{"$ref": "#/components/schemas/CheckRequest"}, {}]},
                 "description": f"Up to {limit:,} requests, each as for POST /v1/check; an item that is not a "
                 "valid request gets an error in its place and stops nothing.",
-            }
+            },
+            "record": RECORD_SCHEMA,
         },
     }
 
@@ -86,7 +134,8 @@ def check_batch(caller: Checker, batch: Annotated[BatchIn, Body()]) -> Response:
     parts: list[str] = []
     encoded: dict[int, str] = {}  # a batch repeats decisions: each distinct one is encoded once
     invalid = 0
-    for index, item in enumerate(caller.tenant.check_many(batch.requests)):
+    recorder = _recorder(caller) if batch.record else None
+    for index, item in enumerate(caller.tenant.check_many(batch.requests, recorder)):
         if isinstance(item, Exception):
             invalid += 1
             parts.append(json.dumps({"index": index, "error": str(item)}, ensure_ascii=False))
@@ -96,4 +145,5 @@ def check_batch(caller: Checker, batch: Annotated[BatchIn, Body()]) -> Response:
                 text = encoded[id(item)] = json.dumps(item.to_json(), ensure_ascii=False)
             parts.append(text)
     body = f'{{"results": [{", ".join(parts)}], "decided": {len(parts) - invalid}, "invalid": {invalid}}}'
-    return Response(body.encode("utf-8"), media_type="application/json")
+    response = Response(body.encode("utf-8"), media_type="application/json")
+    return _with_runs(response, recorder) if recorder is not None else response
