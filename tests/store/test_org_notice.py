@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lawfulreach.domain.model import Campaign
 from lawfulreach.store import Workspace
+from lia_support import approved
 from lr_testkit import RunLawfulreach
 
 FULL = (
@@ -138,3 +139,15 @@ def test_unsubscribe_headers_give_the_privacy_link_messages_carry(cli: RunLawful
     assert cli("org", "set", "--privacy-url", "https://northwind.example/p").code == 0
     run = cli("unsubscribe-headers", "--email", "ann@firma.de", "--json")
     assert json.loads(run.out)["privacy_url"] == "https://northwind.example/p"
+
+
+def test_a_stored_campaign_with_an_approved_assessment_shows_its_summary(cli: RunLawfulreach, ws: Workspace) -> None:
+    assert cli("org", "set", *FULL).code == 0
+    record = ws.campaigns.create(Campaign(name="Spring webinar", products=("Northwind BI",)))
+    before = cli("org", "notice").out
+    assert "assessment summary: not provided" in before
+    approved(ws, record.id, by="Dana Officer, DPO")
+    after = cli("org", "notice").out
+    assert "legitimate-interests assessment" in after
+    assert "by Dana Officer, DPO; next review " in after
+    assert "assessment summary: not provided" not in after
