@@ -90,3 +90,18 @@ def make(url: str, directory: Path, clock: Clock, **config: Any) -> Api:
         create_app(backend), raise_server_exceptions=False, base_url="http://testserver", headers={"Origin": ORIGIN}
     )
     return Api(backend, client, mailer, settings, clock, directory)
+
+
+def organisation(api: Api) -> None:
+    """A complete organisation profile for the public pages (the browser and accessibility tests)."""
+    api.call(
+        "PUT",
+        "/v1/organisation",
+        json={
+            "organisation": "Northwind Analytics Ltd",
+            "purpose": "To tell businesses like yours about Northwind's analytics software and events.",
+            "privacy_notice_url": "https://northwind.example/privacy",
+            "contact_email": "privacy@northwind.example",
+            "postal_address": "1 Harbour Street, Leeds LS1 4AB",
+        },
+    ).raise_for_status()

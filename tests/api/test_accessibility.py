@@ -23,7 +23,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from api_support import Api
+from api_support import Api, organisation
 from lr_testkit import RunLawfulreach
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "a11y"
@@ -80,23 +80,9 @@ def audit(pages: dict[tuple[Scheme, int], Page], url: str, name: str, prepare: A
     return problems
 
 
-def _organisation(api: Api) -> None:
-    api.call(
-        "PUT",
-        "/v1/organisation",
-        json={
-            "organisation": "Northwind Analytics Ltd",
-            "purpose": "To tell businesses like yours about Northwind's analytics software and events.",
-            "privacy_notice_url": "https://northwind.example/privacy",
-            "contact_email": "privacy@northwind.example",
-            "postal_address": "1 Harbour Street, Leeds LS1 4AB",
-        },
-    ).raise_for_status()
-
-
 def test_public_pages_in_every_state(served: tuple[Api, str], pages: dict[tuple[Scheme, int], Page]) -> None:
     api, base = served
-    _organisation(api)
+    organisation(api)
     link = api.call("POST", "/v1/unsubscribe-links", json={"email": EMAIL}).json()
 
     def preference_error(page: Page) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from api_support import Api
+from api_support import Api, organisation
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
 EMAIL = "jana.novak@firma.de"
@@ -40,20 +40,6 @@ def blocked(api: Api, channel: str) -> bool:
     contact = {"email": EMAIL, "phone": "+49 1512 3456789", "company": "Firma GmbH"}
     body = {"contact": contact, "channel": channel, "consent": {"status": "confirmed"}}
     return bool(api.call("POST", "/v1/check", json=body).json()["outcome"] == "blocked")
-
-
-def organisation(api: Api) -> None:
-    api.call(
-        "PUT",
-        "/v1/organisation",
-        json={
-            "organisation": "Northwind Analytics Ltd",
-            "purpose": "To tell businesses like yours about Northwind's analytics software and events.",
-            "privacy_notice_url": "https://northwind.example/privacy",
-            "contact_email": "privacy@northwind.example",
-            "postal_address": "1 Harbour Street, Leeds LS1 4AB",
-        },
-    ).raise_for_status()
 
 
 def test_unsubscribe_in_one_click_without_javascript(served: tuple[Api, str], page: Page, backend: str) -> None:

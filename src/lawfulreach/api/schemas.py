@@ -288,8 +288,9 @@ class RegisterOut(_Out):
 
 
 # --- campaigns -----------------------------------------------------------------------------------
-class CampaignOut(_Out):
-    id: str
+class CampaignFields(_Out):
+    """A campaign's facts (spec §2), as every campaign answer shows them."""
+
     name: str | None
     purpose: Literal["marketing", "service"]
     sender_type: Literal["commercial", "charity", "political"]
@@ -298,6 +299,10 @@ class CampaignOut(_Out):
     consent_purposes: list[str]
     lia: Literal["passed", "failed", "missing"]
     excluded_regions: list[str]
+
+
+class CampaignOut(CampaignFields):
+    id: str
     created_at: datetime
     updated_at: datetime
     version: int = Field(description="The current version's number: 1, then one more per change.")
@@ -309,7 +314,7 @@ class CampaignOut(_Out):
     )
 
 
-class CampaignVersionOut(_Out):
+class CampaignVersionOut(CampaignFields):
     """One version of a stored campaign, as it was made."""
 
     id: str
@@ -318,14 +323,6 @@ class CampaignVersionOut(_Out):
     created_at: datetime
     actor: str = Field(description="Who made the version (the API key's name, or the CLI's actor).")
     current: bool
-    name: str | None
-    purpose: Literal["marketing", "service"]
-    sender_type: Literal["commercial", "charity", "political"]
-    legal_entity: str | None
-    products: list[str]
-    consent_purposes: list[str]
-    lia: Literal["passed", "failed", "missing"]
-    excluded_regions: list[str]
 
 
 # --- privacy requests ----------------------------------------------------------------------------

@@ -11,13 +11,14 @@ check naming it is refused.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 
 from lawfulreach.api.deps import CampaignReader, CampaignWriter
 from lawfulreach.api.problem import openapi_problem
 from lawfulreach.api.schemas import CampaignOut, CampaignVersionOut
+from lawfulreach.domain.model import Campaign
 from lawfulreach.errors import ConflictError
 from lawfulreach.schema import CampaignIn
 from lawfulreach.store.campaigns import CampaignRecord, CampaignVersionRecord
@@ -27,18 +28,24 @@ router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 CampaignId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 
 
+def _fields(c: Campaign) -> dict[str, Any]:
+    """The campaign's facts as ``CampaignFields`` names them."""
+    return {
+        "name": c.name,
+        "purpose": c.purpose.value,
+        "sender_type": c.sender_type.value,
+        "legal_entity": c.legal_entity,
+        "products": list(c.products),
+        "consent_purposes": list(c.consent_purposes),
+        "lia": c.lia.value,
+        "excluded_regions": list(c.excluded_regions),
+    }
+
+
 def _out(r: CampaignRecord) -> CampaignOut:
-    c = r.campaign
     return CampaignOut(
         id=r.id,
-        name=c.name,
-        purpose=c.purpose.value,
-        sender_type=c.sender_type.value,
-        legal_entity=c.legal_entity,
-        products=list(c.products),
-        consent_purposes=list(c.consent_purposes),
-        lia=c.lia.value,
-        excluded_regions=list(c.excluded_regions),
+        **_fields(r.campaign),
         created_at=r.created_at,
         updated_at=r.updated_at,
         version=r.version,
@@ -48,7 +55,6 @@ def _out(r: CampaignRecord) -> CampaignOut:
 
 
 def _version_out(v: CampaignVersionRecord) -> CampaignVersionOut:
-    c = v.campaign
     return CampaignVersionOut(
         id=v.id,
         version=v.version,
@@ -56,14 +62,7 @@ def _version_out(v: CampaignVersionRecord) -> CampaignVersionOut:
         created_at=v.created_at,
         actor=v.actor,
         current=v.current,
-        name=c.name,
-        purpose=c.purpose.value,
-        sender_type=c.sender_type.value,
-        legal_entity=c.legal_entity,
-        products=list(c.products),
-        consent_purposes=list(c.consent_purposes),
-        lia=c.lia.value,
-        excluded_regions=list(c.excluded_regions),
+        **_fields(v.campaign),
     )
 
 
