@@ -84,6 +84,7 @@ EXAMPLES: dict[tuple[str, str], tuple[str, Any]] = {
     ("GET", "/v1/me"): ("/v1/me", None),
     ("GET", "/v1/organisation"): ("/v1/organisation", None),
     ("PUT", "/v1/organisation"): ("/v1/organisation", {"organisation": "Beta Takeover"}),
+    ("GET", "/v1/organisation/notice"): ("/v1/organisation/notice", None),
 }
 
 

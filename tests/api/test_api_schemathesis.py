@@ -32,6 +32,14 @@ LAX_CHECK = {
     "include-method": "POST",
     "checks": {"negative_data_rejection": {"enabled": False}},
 }
+#: ``DELETE /v1/campaigns/{id}`` archives, by design: evidence records name a campaign's versions, so
+#: the campaign and its versions stay readable (with ``archived_at``) and checks naming it are refused
+#: (tests/api/test_api_campaign_versions.py). Schemathesis's stateful "deleted resource still
+#: available" check expects a 404 after a DELETE, which would be wrong here.
+ARCHIVING_DELETE = {
+    "include-path-regex": "^/v1/campaigns",
+    "checks": {"use_after_free": {"enabled": False}},
+}
 
 
 @schemathesis.check
@@ -58,7 +66,7 @@ def _schema_level(message: str) -> bool:
 
 
 def test_the_api_keeps_its_published_promises(shared_api: Api) -> None:
-    config = schemathesis.Config.from_dict({"operations": [LAX_CHECK]})
+    config = schemathesis.Config.from_dict({"operations": [LAX_CHECK, ARCHIVING_DELETE]})
     schema = schemathesis.openapi.from_asgi("/v1/openapi.json", shared_api.client.app, config=config)
     schema.config.update(headers=shared_api.auth("admin"))
     schema.config.generation.update(max_examples=EXAMPLES)
