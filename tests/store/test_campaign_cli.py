@@ -121,7 +121,7 @@ class TestScreenWithAStoredCampaign:
         assert f"LIA:      passed — assessed (assessment {assessment} version 2, approved " in by_id.out
         assert "LIA:      passed — asserted, not assessed" in by_file.out
         assert "Campaign: from file q4.toml (not stored)" in by_file.out
-        assert "Rules:   rb-" in by_id.out
+        assert "Rules:    rb-" in by_id.out
         report_id = (tmp_path / "a" / "prospects-report.html").read_text(encoding="utf-8")
         report_file = (tmp_path / "b" / "prospects-report.html").read_text(encoding="utf-8")
         assert f"q4, version 1 ({fingerprint})" in report_id

@@ -111,9 +111,9 @@ def print_run(console: Console, prospects: Path, run: ScreenRun) -> None:
     _print_phone_problems(console, run)
     for line in provenance_lines(run.provenance):
         console.print(line, markup=False, highlight=False)
-    console.print(f"Rules:   {run.result.rulebase_version} (rule-base version, also in the report)", markup=False)
-    console.print(f"Results: [bold]{run.results_path}[/bold]")
-    console.print(f"Report:  [bold]{run.report_path}[/bold]")
+    console.print(f"Rules:    {run.result.rulebase_version} (rule-base version, also in the report)", markup=False)
+    console.print(f"Results:  [bold]{run.results_path}[/bold]")
+    console.print(f"Report:   [bold]{run.report_path}[/bold]")
     if run.rejects_path is not None:
         console.print(rejects_line(run.rejects_path, run.rejects_listed), markup=False, highlight=False)
     if run.evidence is not None:
