@@ -270,3 +270,37 @@ def test_models_and_migration_agree(ws: Workspace) -> None:
         diff = compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata)
     assert diff == []
     assert KEY_BYTES == 16
+
+
+def test_check_record_keeps_every_line_in_one_run(cli: RunLawfulreach, tmp_path: Path) -> None:
+    """``check --record``: one run for the input (its name and SHA-256), each decision by its line
+    number, malformed lines reported in place and not recorded; output identical to a plain check."""
+    _, campaign = _files(tmp_path)
+    lines = [
+        json.dumps({"contact": {"email": EMAIL, "country": "GB"}, "channel": "email"}),
+        "{not json",
+        "",
+        json.dumps({"contact": {"email": OTHER_EMAIL, "country": "DE"}, "channel": "email"}),
+    ]
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plain = cli("check", str(requests), "--campaign", str(campaign))
+    recorded = cli("check", str(requests), "--campaign", str(campaign), "--record")
+    assert recorded.code == plain.code == 1  # the malformed line
+
+    def rows(out: str) -> list[dict[str, Any]]:
+        return [{k: v for k, v in json.loads(x).items() if k != "decided_at"} for x in out.splitlines()]
+
+    assert rows(recorded.out) == rows(plain.out)
+    assert json.loads(recorded.out.splitlines()[1]) == {
+        "line": 2,
+        "error": json.loads(plain.out.splitlines()[1])["error"],
+    }
+    ref = recorded.err.split("evidence run ", 1)[1].split()[0]
+    run = cli("evidence", "run", ref)
+    assert run.code == 0, run.err
+    assert hashlib.sha256(requests.read_bytes()).hexdigest() in run.out
+    decisions = _evidence(cli, "--email", OTHER_EMAIL)["decisions"]
+    assert [(d["run"], d["kind"], d["input"]["name"], d["input"]["line"]) for d in decisions] == [
+        (ref, "check", "requests.jsonl", 4)
+    ]
