@@ -13,12 +13,9 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import tomllib
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pycountry
 
@@ -32,15 +29,12 @@ from lawfulreach.domain.rulebase import (
 )
 from lawfulreach.domain.versions import rulebase_fingerprint
 from lawfulreach.errors import RuleBaseError
+from lawfulreach.rules.shipped import parse_toml, shipped_text, shipped_toml
 from lawfulreach.strict_config import describe_unknown, schema_of, unknown_keys
 
 __all__ = ["default_rulebase", "load_rulebase"]
 
 VALID_COUNTRIES: frozenset[str] = frozenset(c.alpha_2 for c in pycountry.countries)
-
-
-def _data(name: str) -> str:
-    return resources.files("lawfulreach.rules").joinpath("data", name).read_text(encoding="utf-8")
 
 
 OPEN_OVERLAY_TABLES = (
@@ -102,23 +96,16 @@ def _keyed(rows: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, str]]:
     return {((r.get("country") or "").strip().upper(), (r.get("channel") or "").strip()): r for r in rows}
 
 
-def _toml(text: str, source: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleBaseError(source, None, f"not valid TOML: {exc}") from None
-
-
 def load_rulebase(overrides: Sequence[Path] = ()) -> RuleBase:
     """The shipped rule base with the tenant's override files applied, validated as a whole.
 
     Its ``version`` is computed here, once, from the merged rows and overlay document — the parsed
     content, not the files' bytes (``domain.versions``): the same rules give the same version
     wherever and however they were written."""
-    shipped_rows = _rows(_data("countries.csv"), "countries.csv")
+    shipped_rows = _rows(shipped_text("countries.csv"), "countries.csv")
     rules = parse_country_rows(shipped_rows, "countries.csv", VALID_COUNTRIES)
     current = _keyed(shipped_rows)
-    doc = _toml(_data("overlays.toml"), "overlays.toml")
+    doc = shipped_toml("overlays.toml")
     schema = schema_of(doc, OPEN_OVERLAY_TABLES)
     for path in overrides:
         try:
@@ -130,7 +117,7 @@ def load_rulebase(overrides: Sequence[Path] = ()) -> RuleBase:
             rules.update(parse_country_rows(rows, str(path), VALID_COUNTRIES))
             current.update(_keyed(rows))
         elif path.suffix.lower() == ".toml":
-            override = _toml(text, str(path))
+            override = parse_toml(text, str(path))
             refuse_moved_sections(override, str(path))
             unknown = unknown_keys(override, schema, text)
             if unknown:

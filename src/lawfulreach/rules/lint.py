@@ -6,22 +6,15 @@ change its version: it decides nothing, it only looks for what the decision requ
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
-from importlib import resources
 
 from lawfulreach.domain.lint import LintRules, parse_lint_rules
-from lawfulreach.errors import RuleBaseError
+from lawfulreach.rules.shipped import shipped_toml
 
 
 @lru_cache(maxsize=1)
 def lint_rules() -> LintRules:
-    text = resources.files("lawfulreach.rules").joinpath("data", "lint.toml").read_text(encoding="utf-8")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleBaseError("lint.toml", None, f"not valid TOML: {exc}") from None
-    return parse_lint_rules(doc, "lint.toml")
+    return parse_lint_rules(shipped_toml("lint.toml"), "lint.toml")
 
 
 __all__ = ["lint_rules"]

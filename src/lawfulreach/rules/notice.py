@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
-from importlib import resources
 
 from lawfulreach.domain.notice import Authority
 from lawfulreach.errors import RuleBaseError
+from lawfulreach.rules.shipped import shipped_toml
 
 _FILE = "supervisory_authorities.toml"
 
@@ -15,11 +14,7 @@ _FILE = "supervisory_authorities.toml"
 @lru_cache(maxsize=1)
 def supervisory_authorities() -> dict[str, Authority]:
     """Country code → the authority a notice names by default."""
-    text = resources.files("lawfulreach.rules").joinpath("data", _FILE).read_text(encoding="utf-8")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleBaseError(_FILE, None, f"not valid TOML: {exc}") from None
+    doc = shipped_toml(_FILE)
     table: dict[str, Authority] = {}
     for country, row in doc.items():
         if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not isinstance(row.get("url"), str):
