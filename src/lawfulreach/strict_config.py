@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import difflib
 import re
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from lawfulreach.errors import LawfulreachError
 
 Schema = Mapping[str, "Schema | None"]
 ANY = "*"
@@ -133,3 +137,18 @@ def schema_of(doc: Mapping[str, Any], open_tables: Sequence[str] = ()) -> dict[s
             node = node.setdefault(part, {})
         node.setdefault(table[-1], {ANY: None})
     return out
+
+
+def read_toml_file(path: Path, what: str, error: type[LawfulreachError]) -> tuple[dict[str, Any], str]:
+    """A user's TOML file (``what``: "campaign file", "the answers file"): the document and its text
+    (for ``unknown_keys``' line numbers). Unreadable, not UTF-8 or not TOML is one ``error`` line
+    naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text), text
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: not valid TOML: {exc}") from None

@@ -4,7 +4,6 @@ and the ``campaign`` commands (create, update, show, list, archive) over ``store
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +13,7 @@ from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.errors import CampaignError, InputError, NotFoundError, RequestError
 from lawfulreach.schema import CampaignIn, parse_campaign, parse_request
 from lawfulreach.store.campaigns import check_campaign_id
-from lawfulreach.strict_config import describe_unknown, unknown_keys
+from lawfulreach.strict_config import describe_unknown, read_toml_file, unknown_keys
 
 if TYPE_CHECKING:
     from lawfulreach.commands.session import Session
@@ -31,15 +30,7 @@ def load_campaign(path: Path) -> tuple[Campaign, dict[str, Any]]:
     errors naming the line and the nearest valid key, never a campaign with a default in their place.
 
     Returns the campaign and the document as written (the report shows it)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        doc = tomllib.loads(text)
-    except OSError as exc:
-        raise CampaignError(f"{path}: cannot read campaign file: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise CampaignError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CampaignError(f"{path}: not valid TOML: {exc}") from None
+    doc, text = read_toml_file(path, "campaign file", CampaignError)
     if not doc:
         raise CampaignError(f"{path}: the campaign file is empty; write its facts (purpose, legal_entity, lia, …)")
     unknown = unknown_keys(doc, CAMPAIGN_SCHEMA, text)

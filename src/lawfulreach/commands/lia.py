@@ -14,7 +14,6 @@ collects answers and hands them to ``start`` like a file's.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
@@ -26,7 +25,7 @@ from lawfulreach.domain.model import LiaAssessmentRef
 from lawfulreach.errors import CampaignError, InputError, NotFoundError
 from lawfulreach.rules.lia import default_questionnaire
 from lawfulreach.store.lia import DEFAULT_REVIEW_MONTHS, AssessmentRecord, LiaProblem, LiaRepo
-from lawfulreach.strict_config import describe_unknown, key_lines, unknown_keys
+from lawfulreach.strict_config import describe_unknown, key_lines, read_toml_file, unknown_keys
 
 if TYPE_CHECKING:
     from lawfulreach.commands.session import Session
@@ -88,15 +87,7 @@ def parse_answers(doc: Mapping[str, Any], text: str, source: str, q: Questionnai
 
 def load_answers(path: Path, q: Questionnaire | None = None) -> dict[str, Answer]:
     q = q or questionnaire()
-    try:
-        text = path.read_text(encoding="utf-8")
-        doc = tomllib.loads(text)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the answers file: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    doc, text = read_toml_file(path, "the answers file", InputError)
     return parse_answers(doc, text, str(path), q)
 
 
