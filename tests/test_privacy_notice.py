@@ -26,6 +26,8 @@ FULL = Profile(
     recipients="Our email service provider (Postmark, processor)",
     retention="24 months after our last contact with you",
     dpo_email="dpo@northwind.example",
+    data_categories="Name, job title, employer, work email address and work phone number",
+    transfers="None: we keep your data in the UK",
 )
 INTAKE = "https://optout.northwind.example/privacy-request"
 LIA = LiaAssessmentRef(
@@ -63,6 +65,8 @@ def test_every_art_14_element_from_a_full_profile() -> None:
         "legitimate-interests assessment lia-7 (version 2): passed: B2B relevance, easy opt-out",
         "assessed and approved on 2026-11-02 by Dana Privacy; next review 2027-11-02",
         "Postmark",  # recipients
+        "Art. 14(1)(d)): Name, job title, employer",  # categories of data
+        "Art. 14(1)(f)): None: we keep your data in the UK",  # transfers
         "24 months after our last contact",  # retention
         "absolute right to object",  # Art. 21(2)-(3)
         "unsubscribe link at the bottom of any message",  # how to opt out
@@ -82,7 +86,16 @@ def test_missing_facts_are_not_provided_and_listed_never_invented() -> None:
     n = build_notice(Profile("Acme GmbH"), (), supervisory_authorities(), intake_url=None)
     text = text_of(n)
     assert text.count(NOT_PROVIDED) >= 8
-    for gap in ("postal address", "DPO contact", "source of the data", "purposes", "recipients", "retention period"):
+    for gap in (
+        "postal address",
+        "DPO contact",
+        "source of the data",
+        "categories of personal data",
+        "purposes",
+        "recipients",
+        "transfers outside the UK/EEA",
+        "retention period",
+    ):
         assert gap in n.missing, gap
     assert any("supervisory authority" in m for m in n.missing)
     assert any("legitimate interests" in m for m in n.missing)

@@ -19,6 +19,8 @@ NORTHWIND = {
     "data_source": "Company websites",
     "recipients": "Our email service provider",
     "retention": "24 months",
+    "data_categories": "Name, job title, work email",
+    "transfers": "None",
 }
 ACME = {"organisation": "Acme Handels GmbH", "country": "DE", "retention": "Bis zum Widerspruch"}
 

@@ -25,6 +25,8 @@ FULL = (
     "--recipients", "Our email service provider (processor)",
     "--retention", "24 months after our last contact",
     "--dpo-email", "dpo@northwind.example",
+    "--data-categories", "Name, job title, work email",
+    "--transfers", "none",
 )  # fmt: skip
 
 

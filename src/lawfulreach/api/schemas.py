@@ -396,6 +396,14 @@ class OrganisationIn(_In):
     dpo_email: str | None = Field(default=None, max_length=320, description="The DPO's address, if not contact_email.")
     supervisory_authority: str | None = Field(default=None, max_length=200)
     supervisory_authority_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
+    data_categories: str | None = Field(
+        default=None, max_length=2000, description="The categories of personal data held (Art. 14(1)(d))."
+    )
+    transfers: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Transfers outside the UK/EEA and their safeguard, or that there are none (Art. 14(1)(f)).",
+    )
 
 
 class OrganisationOut(_Out):
@@ -413,6 +421,8 @@ class OrganisationOut(_Out):
     dpo_email: str | None
     supervisory_authority: str | None
     supervisory_authority_url: str | None
+    data_categories: str | None
+    transfers: str | None
     missing: list[str] = Field(
         description="What lawful messages, the public pages and the generated privacy notice still lack."
     )

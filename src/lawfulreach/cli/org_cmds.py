@@ -35,6 +35,8 @@ _LABELS = {
     "dpo_email": "DPO",
     "supervisory_authority": "Authority",
     "supervisory_authority_url": "Authority URL",
+    "data_categories": "Data categories",
+    "transfers": "Transfers",
 }
 
 
@@ -67,6 +69,17 @@ def org_set(
     dpo_email: str | None = typer.Option(
         None, "--dpo-email", help="The data protection officer's address, if not --contact-email."
     ),
+    data_categories: str | None = typer.Option(
+        None,
+        "--data-categories",
+        help="The categories of personal data you hold on recipients, e.g. name, job title, work email "
+        "(privacy notice, Art. 14(1)(d)).",
+    ),
+    transfers: str | None = typer.Option(
+        None,
+        "--transfers",
+        help="Transfers outside the UK/EEA and their safeguard, or 'none' (privacy notice, Art. 14(1)(f)).",
+    ),
     authority: str | None = typer.Option(
         None, "--supervisory-authority", help="The supervisory authority, if not the default for --country."
     ),
@@ -91,6 +104,8 @@ def org_set(
         "dpo_email": dpo_email,
         "supervisory_authority": authority,
         "supervisory_authority_url": authority_url,
+        "data_categories": data_categories,
+        "transfers": transfers,
     }
     changes = {k: v for k, v in given.items() if v is not None}
     if not changes:

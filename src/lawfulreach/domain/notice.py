@@ -51,6 +51,10 @@ class NoticeFacts(Protocol):
     def supervisory_authority(self) -> str | None: ...
     @property
     def supervisory_authority_url(self) -> str | None: ...
+    @property
+    def data_categories(self) -> str | None: ...
+    @property
+    def transfers(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +212,14 @@ def build_notice(
             f"{_or_missing(org.data_source, 'source of the data', missing)}.",
         ),
     )
+    categories = Section(
+        "categories",
+        "What data we hold about you",
+        (
+            "The categories of personal data we hold (Art. 14(1)(d)): "
+            f"{_or_missing(org.data_categories, 'categories of personal data', missing)}.",
+        ),
+    )
     active = [c for c in campaigns if c.archived_at is None]
     purposes = Section(
         "purposes",
@@ -239,6 +251,14 @@ def build_notice(
         "recipients",
         "Who receives your data",
         (f"Recipients or categories of recipients: {_or_missing(org.recipients, 'recipients', missing)}.",),
+    )
+    transfers = Section(
+        "transfers",
+        "Transfers outside the UK and the EEA",
+        (
+            "Transfers to a third country or an international organisation, and the safeguards relied on "
+            f"(Art. 14(1)(f)): {_or_missing(org.transfers, 'transfers outside the UK/EEA', missing)}.",
+        ),
     )
     retention = Section(
         "retention",
@@ -292,5 +312,5 @@ def build_notice(
     complaint = Section(
         "authority", "Complaints to the supervisory authority", tuple(paragraphs), links=tuple(complaint_links)
     )
-    sections = (who, dpo, source, purposes, interests, recipients, retention, rights, complaint)
+    sections = (who, dpo, source, categories, purposes, interests, recipients, transfers, retention, rights, complaint)
     return PrivacyNotice(name, sections, tuple(missing), url=url, effective=effective)

@@ -55,6 +55,8 @@ class TenantProfile(TenantScoped, Base):
     dpo_email: Mapped[str | None] = mapped_column(String(320))
     supervisory_authority: Mapped[str | None] = mapped_column(String(200))
     supervisory_authority_url: Mapped[str | None] = mapped_column(String(500))
+    data_categories: Mapped[str | None] = mapped_column(Text)
+    transfers: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -74,8 +76,10 @@ NOTICE_NEEDED = {
     "contact_email": "privacy notice: privacy contact (contact email)",
     "purpose": "privacy notice: purposes",
     "data_source": "privacy notice: source of the data",
+    "data_categories": "privacy notice: categories of personal data",
     "recipients": "privacy notice: recipients",
     "retention": "privacy notice: retention period",
+    "transfers": "privacy notice: transfers outside the UK/EEA (or that there are none)",
     "country": "privacy notice: the organisation's country (for the supervisory authority)",
 }
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -145,6 +149,11 @@ class Profile:
     #: the supervisory authority to complain to, when not the default for ``country``
     supervisory_authority: str | None = None
     supervisory_authority_url: str | None = None
+    #: the categories of personal data concerned (Art. 14(1)(d)): a prospect cannot know them, since
+    #: the data was not collected from them
+    data_categories: str | None = None
+    #: transfers to a third country and the safeguard relied on, or that there are none (Art. 14(1)(f))
+    transfers: str | None = None
 
     def validated(self) -> Profile:
         """The profile with every value checked (``InputError`` naming the field) and trimmed."""
@@ -176,6 +185,8 @@ class Profile:
                 if self.supervisory_authority_url
                 else None
             ),
+            data_categories=_optional("data categories", self.data_categories, 2000, lines=True),
+            transfers=_optional("transfers", self.transfers, 2000, lines=True),
         )
 
     def missing(self) -> list[str]:
