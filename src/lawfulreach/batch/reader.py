@@ -498,7 +498,19 @@ def read_prospects(
     path: Path, preset: str = "auto", explicit: dict[str, str] | None = None, *, sheet: str | None = None
 ) -> ProspectFile:
     """Read a prospect list into canonical String columns; never drop a row silently."""
-    table = read_table(path, sheet=sheet)
+    return prospects_from_table(read_table(path, sheet=sheet), preset, explicit)
+
+
+def frame_table(frame: pl.DataFrame, lines: pl.Series, kind: str = "parquet") -> Table:
+    """A frame that was never a file (a Spark partition, a typed Parquet file): every value as text,
+    trimmed, blank as null — what the CSV reader gives for the same cells."""
+    text = frame.with_columns(pl.all().cast(pl.String).str.strip_chars().replace("", None))
+    return Table(text, lines.cast(pl.Int64).alias("line"), empty_rejects(), FileFormat(kind))
+
+
+def prospects_from_table(table: Table, preset: str = "auto", explicit: dict[str, str] | None = None) -> ProspectFile:
+    """The canonical columns of a table already read (from a file, or a Spark partition's rows):
+    columns recognised, flags and closed vocabularies checked, unreadable rows moved to the rejects."""
     raw = table.frame
     mapping = resolve_columns(raw.columns, preset, explicit)
     flag_sources: dict[str, list[str]] = {}

@@ -71,14 +71,17 @@ def screen_frame(
     default_source: Source = Source.THIRD_PARTY,
     on_stage: Callable[[str], object] | None = None,
     conformed: bool = False,
+    cache: dict[Facts, Decision] | None = None,
 ) -> ScreenResult:
     """Decide every contact × channel of a frame; the rules run once per distinct fact tuple.
 
     The whole frame is processed at once (a million contacts take a few hundred MB); ``on_stage``
     is told when each stage finishes, for a progress bar: ``facts`` then one call per channel.
-    ``conformed``: the frame comes from ``read_prospects`` (see ``contact_facts``).
+    ``conformed``: the frame comes from ``read_prospects`` (see ``contact_facts``). ``cache`` is the
+    decision per fact tuple to start from and add to: a caller deciding one list in several frames
+    (the Spark path, batch by batch within a partition) passes the same dict to decide each tuple once.
     """
-    cache: dict[Facts, Decision] = {}
+    cache = {} if cache is None else cache
     enriched = contact_facts(contacts, snapshot, campaign, now.date(), rulebase, default_source, conformed=conformed)
     if on_stage is not None:
         on_stage("facts")

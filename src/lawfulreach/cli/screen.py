@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -20,12 +21,77 @@ from rich.table import Table
 from lawfulreach import commands
 from lawfulreach.cli.context import CliContext
 from lawfulreach.cli.files import SHEET_HELP, STRICT_HELP, describe_columns, describe_read, rejects_line
+from lawfulreach.commands.outputs import OUT_DIR
 from lawfulreach.commands.screen import ScreenRun
 from lawfulreach.domain.vocabulary import Source
 from lawfulreach.report.campaign import provenance_lines
 
 #: Files larger than this many rows get a progress bar.
 PROGRESS_THRESHOLD = 50_000
+
+
+class Engine(StrEnum):
+    """Where ``screen`` runs: this process, or Apache Spark (``lawfulreach.spark``)."""
+
+    LOCAL = "local"
+    SPARK = "spark"
+
+
+def _screen_on_spark(
+    cli: CliContext,
+    console: Console,
+    prospects: Path,
+    campaign: str,
+    channels: str,
+    out: Path | None,
+    preset: str,
+    mapping: list[str],
+    source: Source,
+    master: str,
+    as_json: bool,
+) -> None:
+    from lawfulreach.batch.columns import parse_mapping
+    from lawfulreach.spark.job import screen_on_spark
+
+    run = screen_on_spark(
+        cli,
+        prospects,
+        campaign,
+        out or OUT_DIR / f"{prospects.stem}-screened",
+        channels=commands.parse_channels(channels),
+        master=master,
+        preset=preset,
+        mapping=parse_mapping(mapping) or None,
+        source=source,
+    )
+    if as_json:
+        summary = {
+            "engine": "spark",
+            "results": str(run.out),
+            "rows": run.rows,
+            "rejected": run.rejected,
+            "rulebase_version": run.rulebase_version,
+            "campaign": {
+                "id": run.campaign.id,
+                "version": run.campaign.version,
+                "revision": run.campaign.revision,
+                "name": run.campaign.name,
+            },
+            "outcomes": run.outcomes,
+        }
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Screened {run.rows:,} contacts on Spark ({run.rejected:,} rows not readable)")
+    table.add_column("Channel")
+    for outcome in ("allowed", "review", "blocked"):
+        table.add_column(outcome.capitalize(), justify="right")
+    for ch, counts in run.outcomes.items():
+        table.add_row(ch, *(f"{counts.get(o, 0):,}" for o in ("allowed", "review", "blocked")))
+    console.print(table)
+    if run.rejected:
+        console.print(f"Unreadable rows: {run.rejected:,}, not decided; screen_error in the results says why")
+    console.print(f"Rules:    {run.rulebase_version} (rule-base version)", markup=False)
+    console.print(f"Results:  [bold]{run.out}[/bold] (Parquet)")
 
 
 def screen(
@@ -56,10 +122,42 @@ def screen(
         help="Keep the decisions as evidence (campaign version, LIA, rule-base version, input hash; "
         "contacts by blind index). --save records too. Prints the run id.",
     ),
+    engine: Engine = typer.Option(
+        Engine.LOCAL,
+        "--engine",
+        help="local: this process (Polars). spark: Apache Spark, for lists beyond one machine — PROSPECTS may "
+        "be a directory of Parquet or CSV parts, --out is a new directory of Parquet files (docs/spark.md).",
+    ),
+    master: str = typer.Option(
+        "local[*]", "--master", help="With --engine spark: the Spark master (local[2], yarn, spark://host:7077)."
+    ),
 ) -> None:
     """Screen a prospect list for a campaign: allowed / blocked / review per channel, with reasons."""
     cli: CliContext = ctx.obj
     console = Console(stderr=False)
+    if engine is Engine.SPARK:
+        unsupported = [
+            name
+            for name, given in (
+                ("--report", report),
+                ("--rejects", rejects_out),
+                ("--save", save),
+                ("--provider", provider),
+                ("--strict", strict),
+                ("--sheet", sheet),
+                ("--record", record),
+            )
+            if given
+        ]
+        if unsupported:
+            raise typer.BadParameter(
+                f"{', '.join(unsupported)} cannot be used with --engine spark (unreadable rows are in the results, "
+                "with screen_error; see docs/spark.md)"
+            )
+        _screen_on_spark(
+            cli, console, prospects, campaign_file, channels, out, preset, mapping, source, master, as_json
+        )
+        return
     run = commands.screen(
         cli,
         prospects,
