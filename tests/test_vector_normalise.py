@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from lawfulreach.batch import _phone_plan
+from lawfulreach.batch._phone_plan import mirrors_installed
 from lawfulreach.batch.vector_email import EMAIL_COLUMNS, email_fallback_mask, normalise_emails
 from lawfulreach.batch.vector_phone import PHONE_COLUMNS, normalise_phones, phone_fallback_count
 from lawfulreach.domain.normalise import normalise_email, normalise_phone
@@ -518,8 +519,42 @@ def test_phones_realistic_mostly_take_the_fast_path() -> None:
         pairs.append((written(number, rng.choice([0, 1, 2, 3]), rng), region))
     phones = pl.Series([p for p, _ in pairs])
     countries = pl.Series([c for _, c in pairs])
-    assert phone_fallback_count(phones, countries, min_group_rows=0) == 0
+    # All on the fast path while the installed phonenumbers is the one the plan mirrors; after an
+    # upgrade that changed the parser, all on the reference (and still agreeing: below).
+    expected = 0 if mirrors_installed() else len(pairs)
+    assert phone_fallback_count(phones, countries, min_group_rows=0) == expected
     assert_phones_agree(pairs, min_group_rows=64)
+
+
+def test_a_changed_parser_sends_every_number_to_the_reference(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An upgrade of phonenumbers that changes a function the plan mirrors must not make the fast path
+    disagree silently: every number goes to ``normalise_phone`` and the log says why, once."""
+    rng = random.Random(5)
+    pairs = [example_pair(rng) for _ in range(300)]
+    monkeypatch.setitem(_phone_plan.MIRRORED_SOURCE, "_number_type_helper", "0000000000000000")
+    _phone_plan.mirrors_installed.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="lawfulreach.batch"):
+            phones = pl.Series([p for p, _ in pairs])
+            countries = pl.Series([c for _, c in pairs])
+            assert phone_fallback_count(phones, countries, min_group_rows=0) == len(pairs)
+            assert_phones_agree(pairs, min_group_rows=0)
+        warnings = [r for r in caplog.records if "_number_type_helper" in r.getMessage()]
+        assert len(warnings) == 1
+    finally:
+        _phone_plan.mirrors_installed.cache_clear()
+
+
+def test_the_mirrored_functions_are_found_in_the_installed_phonenumbers() -> None:
+    """Every function the plan mirrors exists and its source can be read (a digest mismatch is allowed:
+    it only costs speed; a missing source would silently always cost it)."""
+    from phonenumbers import phonenumberutil
+
+    for name in _phone_plan.MIRRORED_SOURCE:
+        assert _phone_plan.source_digest(getattr(phonenumbers.phonenumberutil, name)) is not None, name
+    assert all(hasattr(phonenumberutil, name) for name in _phone_plan.MIRRORED_CONSTANTS)
 
 
 def test_phone_default_country_broadcast_and_errors() -> None:

@@ -21,6 +21,9 @@ region); Polars caches a compiled pattern, so each is compiled once per process.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import logging
 import operator
 import re
 from dataclasses import dataclass
@@ -135,6 +138,60 @@ def _desc(raw: object) -> Desc:
     pattern = getattr(raw, "national_number_pattern", None)
     lengths = tuple(int(n) for n in (getattr(raw, "possible_length", None) or ()))
     return Desc(pattern or None, lengths)
+
+
+#: The ``phonenumbers.phonenumberutil`` functions and constants this module mirrors, as they were when it
+#: was written (phonenumbers 9.0.43): the first 16 hex digits of the SHA-256 of each function's source.
+#: Metadata updates (new number ranges) change nothing here — the plans compile from the metadata at run
+#: time; a change to one of these functions could make the mirror disagree with ``normalise_phone``.
+MIRRORED_SOURCE = {
+    "_is_number_matching_desc": "67f60669b1e09062",
+    "_match_national_number": "be997ae44a4beac3",
+    "_number_type_helper": "6dbc09bac296be92",
+    "_maybe_strip_national_prefix_carrier_code": "462428c534345d07",
+    "_test_number_length": "0fae643cf4d36620",
+    "_maybe_extract_country_code": "57b28e3098d96db7",
+    "_maybe_strip_i18n_prefix_and_normalize": "b53e0190dd4d0e40",
+    "_parse_prefix_as_idd": "fe62f067f748953f",
+    "_extract_possible_number": "102c591aa7ba1c74",
+    "_is_viable_phone_number": "2b4cb36ff0c4f59a",
+    "parse": "6e48c9961d117feb",
+}
+MIRRORED_CONSTANTS = {
+    "_MIN_LENGTH_FOR_NSN": MIN_LENGTH_FOR_NSN,
+    "_MAX_LENGTH_FOR_NSN": MAX_LENGTH_FOR_NSN,
+    "_MAX_INPUT_STRING_LENGTH": MAX_INPUT_STRING_LENGTH,
+}
+
+
+def source_digest(function: object) -> str | None:
+    """The 16-hex-digit SHA-256 of a function's source; None when the source cannot be read."""
+    try:
+        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return None
+
+
+@cache
+def mirrors_installed() -> bool:
+    """Whether the installed ``phonenumbers`` still has the code this module mirrors. When it does not (an
+    upgrade changed the parser), the vectorised path hands every number to ``normalise_phone`` — the
+    same answers, one distinct value at a time — and says so once in the log, rather than risk a
+    silent disagreement (a number read as valid that is not, or placed in the wrong country)."""
+    from phonenumbers import phonenumberutil as util
+
+    changed = [
+        name for name, digest in MIRRORED_SOURCE.items() if source_digest(getattr(util, name, None)) != digest
+    ] + [name for name, value in MIRRORED_CONSTANTS.items() if getattr(util, name, None) != value]
+    if changed:
+        logging.getLogger("lawfulreach.batch").warning(
+            "phonenumbers %s changed %s since the vectorised phone path was written against 9.0.43: phone "
+            "numbers are normalised one distinct value at a time (same results, slower) until "
+            "batch/_phone_plan.py is checked against it",
+            getattr(phonenumbers, "__version__", "?"),
+            ", ".join(changed),
+        )
+    return not changed
 
 
 def meta_key(country_code: int, region: str) -> str:

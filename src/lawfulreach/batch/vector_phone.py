@@ -57,6 +57,7 @@ from lawfulreach.batch._phone_plan import (
     keeps_stripped,
     main_key,
     meta_key,
+    mirrors_installed,
     others_match,
     others_pattern,
     plan_for,
@@ -385,6 +386,9 @@ def _number_and_type(part: pl.DataFrame, plan: Plan, work: _Work, min_rows: int)
 
 def _fast_path(frame: pl.DataFrame, min_group_rows: int) -> _Work:
     work = _Work()
+    if not mirrors_installed():  # an upgraded parser: every row to the reference (see _phone_plan)
+        work.defer(frame)
+        return work
     groups = _route(frame).partition_by("key", as_dict=True, include_key=False)
     moved: list[pl.DataFrame] = []
     for (key,), part in groups.items():
