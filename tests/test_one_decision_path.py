@@ -31,7 +31,7 @@ from lawfulreach.api.app import create_app
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.config import ApiConfig
 from lawfulreach.batch.snapshot import BatchSnapshot
-from lawfulreach.cli.app import _register, app
+from lawfulreach.cli.app import app
 from lawfulreach.cli.context import CliContext
 from lawfulreach.domain.state import InMemoryState
 from lawfulreach.domain.vocabulary import Channel
@@ -102,7 +102,6 @@ def _cli_check(lines: list[dict[str, Any]], env: dict[str, str], monkeypatch: py
 
     monkeypatch.setattr(CliContext, "service", frozen)
     stdin = "\n".join(json.dumps(r) for r in lines) + "\n"
-    _register()  # as ``main`` does: the commands are added explicitly, not by importing a module
     result = CliRunner().invoke(app, ["check", "-"], input=stdin, env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines()]

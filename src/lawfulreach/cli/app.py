@@ -7,13 +7,192 @@ becomes one readable line on stderr with a non-zero exit code; ``--debug`` shows
 
 from __future__ import annotations
 
+import importlib
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import typer
+from typer import _click as click  # typer's own (vendored) click: its groups are built on it
+from typer.core import TyperCommand, TyperGroup
 
-from lawfulreach.cli.context import CliContext
 from lawfulreach.errors import LawfulreachError
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One command or group of the root: where it lives and the line ``--help`` shows for it."""
+
+    name: str
+    module: str
+    attribute: str
+    help: str
+
+
+#: Every command and group, in the order ``--help`` lists them — the one place a command is found. Grouped
+#: as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``), the server
+#: (``serve``), a person's rights (``optout``, ``erase``; ``dsar``; ``consent``), rules and campaigns, lists and
+#: registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``, ``org``, ``settings``,
+#: ``audit``) and every key (``keys status|rotate``, ``keys api …``). A module is imported only when its command
+#: runs: ``lawfulreach --help`` imports none of them (``tests/test_cli_startup.py`` keeps ``help`` equal to the
+#: command's own).
+ENTRIES: tuple[Entry, ...] = (
+    Entry(
+        "check",
+        "lawfulreach.cli.check",
+        "check",
+        "Decide each request: allowed / blocked / review, with every reason and its citation.",
+    ),
+    Entry(
+        "columns",
+        "lawfulreach.cli.columns_cmd",
+        "columns",
+        "Show how a list's columns are read: format, encoding, column → field, unused columns.",
+    ),
+    Entry(
+        "screen",
+        "lawfulreach.cli.screen",
+        "screen",
+        "Screen a prospect list for a campaign: allowed / blocked / review per channel, with reasons.",
+    ),
+    Entry(
+        "lint",
+        "lawfulreach.cli.lint",
+        "lint",
+        "Check a message against what the decision requires: opt-out, sender, privacy notice, address, …",
+    ),
+    Entry(
+        "demo",
+        "lawfulreach.cli.demo",
+        "demo",
+        "Screen the bundled 2,000 sample prospects (31 countries) for the bundled sample campaign.",
+    ),
+    Entry(
+        "serve",
+        "lawfulreach.cli.serve",
+        "serve",
+        "Serve the HTTP API (/v1, OpenAPI at /v1/openapi.json) and the public pages.",
+    ),
+    Entry(
+        "unsubscribe-headers",
+        "lawfulreach.cli.serve",
+        "unsubscribe_headers",
+        "The List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058) for one recipient.",
+    ),
+    Entry(
+        "optout",
+        "lawfulreach.cli.rights_cmds",
+        "optout",
+        "Record an opt-out; it applies to the very next decision.",
+    ),
+    Entry(
+        "erase",
+        "lawfulreach.cli.rights_cmds",
+        "erase",
+        "Erase a person: delete everything held on them, keep only keyed hashes so they stay blocked.",
+    ),
+    Entry("rules", "lawfulreach.cli.rules", "rules_app", "Show the rule base and explain decisions."),
+    Entry(
+        "campaign",
+        "lawfulreach.cli.campaign_cmds",
+        "campaign_app",
+        "Stored campaigns: versioned, on the audit trail, archived rather than deleted.",
+    ),
+    Entry("keys", "lawfulreach.cli.keys_cmds", "keys_app", "The workspace key ring: status and rotation."),
+    Entry(
+        "sample",
+        "lawfulreach.cli.sample",
+        "sample_app",
+        "Generate synthetic B2B prospect lists (deterministic: the same N and seed give the same file).",
+    ),
+    Entry(
+        "audit", "lawfulreach.cli.audit_cmds", "audit_app", "The audit trail: who changed what, when (hash-chained)."
+    ),
+    Entry(
+        "lia",
+        "lawfulreach.cli.lia_cmds",
+        "lia_app",
+        "Legitimate interests assessments: answer the ICO-style questionnaire, approve, render, verify.",
+    ),
+    Entry("contacts", "lawfulreach.cli.contacts_cmds", "contacts_app", "Stored prospects and where they came from."),
+    Entry("dnc", "lawfulreach.cli.dnc_cmds", "dnc_app", "National do-not-call registers (TPS, CTPS, DNCM, …)."),
+    Entry(
+        "dsar",
+        "lawfulreach.cli.dsar_cmds",
+        "dsar_app",
+        "Data subject requests: access, portability, erasure, rectification, objection, CCPA.",
+    ),
+    Entry(
+        "evidence",
+        "lawfulreach.cli.evidence_cmds",
+        "evidence_app",
+        "Evidence: every recorded decision and ledger event about a person (--email / --phone), or a run.",
+    ),
+    Entry("consent", "lawfulreach.cli.ledger_cmds", "consent_app", "The consent and opt-out ledger (append-only)."),
+    Entry(
+        "org",
+        "lawfulreach.cli.org_cmds",
+        "org_app",
+        "The organisation behind the tenant: name, address, privacy notice, sender.",
+    ),
+    Entry(
+        "settings",
+        "lawfulreach.cli.settings_cmds",
+        "settings_app",
+        "The tenant's stored settings (e.g. subscriber_policy).",
+    ),
+    Entry(
+        "suppress",
+        "lawfulreach.cli.suppress_cmds",
+        "suppress_app",
+        "Exclusion lists: emails, domains (with subdomains), phones.",
+    ),
+    Entry("db", "lawfulreach.cli.workspace_cmds", "db_app", "The workspace database: create, migrate, inspect."),
+    Entry("tenant", "lawfulreach.cli.workspace_cmds", "tenant_app", "Tenants (clients) sharing one workspace."),
+)
+_BY_NAME = {e.name: e for e in ENTRIES}
+
+
+def load(entry: Entry) -> click.Command:
+    """The real click command of ``entry``: its module imported, the function or Typer group converted
+    as ``app.command`` / ``app.add_typer`` would."""
+    target = getattr(importlib.import_module(entry.module), entry.attribute)
+    holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    holder.callback()(lambda: None)  # a group, whatever it holds
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=entry.name)
+    else:
+        holder.command(entry.name)(target)
+    group = typer.main.get_group(holder)
+    return group.commands[entry.name]
+
+
+class LazyGroup(TyperGroup):
+    """The root group: every command listed from ``ENTRIES``, imported only when it runs.
+
+    ``--help`` renders each entry's line from the table (a stand-in command, nothing imported); resolving
+    a command to run it — or to show its own ``--help`` — imports its module and caches the real command."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [e.name for e in ENTRIES if e.name not in self.commands] + list(self.commands)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = _BY_NAME.get(cmd_name)
+        if entry is None:
+            return None
+        # for the listing only (see resolve_command); short_help: the whole line, never cut at 45 characters
+        return TyperCommand(name=entry.name, help=entry.help, short_help=entry.help)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else None
+        if name in _BY_NAME and name not in self.commands:
+            self.add_command(load(_BY_NAME[name]), name)
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
     name="lawfulreach",
@@ -21,9 +200,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LazyGroup,
+    # The root's help and usage errors in plain text: Rich's renderer costs more to import (~0.2 s) than
+    # everything else ``lawfulreach --help`` does. Each command's own --help keeps Rich.
+    rich_markup_mode=None,
 )
-
-_DEBUG = {"on": False}
 
 
 @app.callback()
@@ -46,82 +227,24 @@ def _root(
     # ``main`` reads --debug from the arguments itself, so that errors while parsing are covered too.
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
 ) -> None:
+    from lawfulreach.cli.context import CliContext  # the workspace and service: only for a command that runs
+
     ctx.obj = CliContext(db_url=db, tenant=tenant, rule_files=tuple(rules), policy_name=policy)
     ctx.call_on_close(ctx.obj.close)
 
 
-def _register() -> None:
-    """Add every command and group to ``app``, in the order ``--help`` lists them; once per process.
-
-    Explicit rather than by import side effect, so this list is where a command is found. The modules
-    are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``, ``rules``,
-    ``campaign``), the server (``serve``), a person's rights (``rights_cmds``: ``optout``, ``erase``; ``dsar``;
-    ``consent``), lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``, ``org``,
-    ``settings``, ``audit``) and every key (``keys_cmds``: ``keys status|rotate``, ``keys api …``).
-    """
-    if app.registered_commands:
-        return
-    from lawfulreach.cli import (
-        audit_cmds,
-        campaign_cmds,
-        check,
-        columns_cmd,
-        contacts_cmds,
-        demo,
-        dnc_cmds,
-        dsar_cmds,
-        evidence_cmds,
-        keys_cmds,
-        ledger_cmds,
-        lia_cmds,
-        lint,
-        org_cmds,
-        rights_cmds,
-        rules,
-        screen,
-        serve,
-        settings_cmds,
-        suppress_cmds,
-        workspace_cmds,
-    )
-    from lawfulreach.cli.sample import sample_app
-
-    for name, command in (
-        ("check", check.check),
-        ("columns", columns_cmd.columns),
-        ("screen", screen.screen),
-        ("lint", lint.lint),
-        ("demo", demo.demo),
-        ("serve", serve.serve),
-        ("unsubscribe-headers", serve.unsubscribe_headers),
-        ("optout", rights_cmds.optout),
-        ("erase", rights_cmds.erase),
-    ):
-        app.command(name)(command)
-    for name, group in (
-        ("rules", rules.rules_app),
-        ("campaign", campaign_cmds.campaign_app),
-        ("keys", keys_cmds.keys_app),
-        ("sample", sample_app),
-        ("audit", audit_cmds.audit_app),
-        ("lia", lia_cmds.lia_app),
-        ("contacts", contacts_cmds.contacts_app),
-        ("dnc", dnc_cmds.dnc_app),
-        ("dsar", dsar_cmds.dsar_app),
-        ("evidence", evidence_cmds.evidence_app),
-        ("consent", ledger_cmds.consent_app),
-        ("org", org_cmds.org_app),
-        ("settings", settings_cmds.settings_app),
-        ("suppress", suppress_cmds.suppress_app),
-        ("db", workspace_cmds.db_app),
-        ("tenant", workspace_cmds.tenant_app),
-    ):
-        app.add_typer(group, name=name)
+def loaded_root() -> TyperGroup:
+    """The root group with every command imported (the CLI reference and the tests walk it)."""
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    for entry in ENTRIES:
+        if entry.name not in root.commands:
+            root.add_command(load(entry), entry.name)
+    return root
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, render errors as one line."""
-    _register()
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         # With standalone_mode=False click returns the exit code of ``typer.Exit`` instead of raising.

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import typer
-
-from lawfulreach.cli.app import _register, app
+from lawfulreach.cli.app import loaded_root
 
 HEADER = """# Command-line reference
 
@@ -50,8 +48,7 @@ def _walk(cmd: Any, path: list[str], out: list[str]) -> None:
 
 
 def render() -> str:
-    _register()
-    root = typer.main.get_command(app)
+    root = loaded_root()
     out = [HEADER]
     _walk(root, ["lawfulreach"], out)
     return "\n".join(out).rstrip() + "\n"
