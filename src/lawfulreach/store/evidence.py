@@ -240,6 +240,8 @@ class RunInput:
     channels: Sequence[str]
     input_name: str | None = None
     input_sha256: str | None = None
+    #: the run's id when the caller chose it beforehand (``send`` names it in the send log as it goes)
+    ref: str | None = None
 
 
 def lia_of(campaign: Campaign) -> tuple[str, str, str | None, int | None]:
@@ -418,7 +420,7 @@ class EvidenceRepo:
         campaign = run.campaign
         row = EvidenceRun(
             tenant_id=scope.tenant_id,
-            ref=new_ref(),
+            ref=run.ref or new_ref(),
             kind=run.kind,
             recorded_at=scope.clock(),
             actor=scope.actor[:100],

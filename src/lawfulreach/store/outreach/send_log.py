@@ -293,22 +293,47 @@ class SendLog:
         *,
         detail: str | None = None,
         attempts: int = 0,
+        message_id: str | None = None,
+        run_ref: str | None = None,
     ) -> None:
-        """Record the outcome of a claimed send: ``sent``, ``failed`` or ``deferred`` (with the
-        server's answer as ``detail``); ``attempts`` adds the retries made within the run."""
+        """Record the outcome of a send: ``sent``, ``failed`` or ``deferred`` (with the server's
+        answer as ``detail``); ``attempts`` adds the retries made within the run.
+
+        Normally the row was claimed; a message refused before ``DATA`` (a 5xx to ``RCPT TO``) never
+        was, and is recorded here with its ``message_id`` (``InputError`` without one)."""
         if status not in ("sent", "failed", "deferred"):
             raise InputError(f"a send is marked sent, failed or deferred, not {status!r}")
+        _check(campaign_id, campaign_version)
         address = email_key(email)
         recipient = self._scope.index(address)
         now = self._scope.clock()
         with self._scope.writing() as session:
             row = self._find(session, campaign_id, campaign_version, recipient)
             if row is None:
-                raise InputError("no claimed send log entry to mark")
-            fields = self._scope.unseal(_context(recipient), row.sealed)
+                if message_id is None:
+                    raise InputError("no claimed send log entry to mark")
+                row = SendLogRow(
+                    tenant_id=self._scope.tenant_id,
+                    campaign_id=campaign_id,
+                    campaign_version=campaign_version,
+                    recipient_index=recipient,
+                    status=status,
+                    attempts=0,
+                    message_index=self.message_index(message_id),
+                    run_ref=run_ref,
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(row)
+                fields: dict[str, Any] = {"message_id": normalise_message_id(message_id)}
+                attempts += 1
+            else:
+                fields = self._scope.unseal(_context(recipient), row.sealed)
             row.status = status
             row.attempts += attempts
             row.updated_at = now
+            if run_ref is not None:
+                row.run_ref = run_ref
             if status == "sent":
                 row.sent_at = now
             self._seal(row, address, fields.get("message_id"), detail)
@@ -387,7 +412,7 @@ class SendLog:
                     SendLogRow.campaign_id == campaign_id, SendLogRow.campaign_version == campaign_version
                 )
             )
-            return dict(rows)
+            return {index: status for index, status in rows.all()}  # noqa: C416 - rows are Row objects
 
     def counts(self, campaign_id: str, campaign_version: str) -> dict[str, int]:
         with self._scope.reading() as session:

@@ -1,0 +1,622 @@
+"""``lawfulreach send`` and ``POST /v1/sends``: a screened list, a template and a stored campaign → mail.
+
+For each ``allowed`` row of a screened file (the output of ``screen``), in file order:
+
+1. **Skip what is done.** The send log (``store.outreach.send_log``) is keyed by campaign version and
+   recipient: a recipient already ``sent`` is skipped; one left ``in_flight`` by a crash (the server
+   may or may not have accepted it) is skipped unless ``retry_uncertain``; one that ``failed`` (5xx)
+   unless ``retry_failed``. So a re-run — after a crash, a stop, a deferral — sends each remaining
+   recipient once, and nobody twice.
+2. **Decide again**, now, through the one decision path (``service.Lawfulreach.decide``) over the
+   recipient's current state, read with one statement (``store.lookup``): an opt-out, an exclusion or
+   an erasure recorded since the screen stops the message; it is logged ``refused`` with the reasons.
+3. **Compose** the template for the row, with the footer and headers the decision requires
+   (``outreach.compose``), sign it (DKIM, ``outreach.dkim``). The first message of each distinct
+   decision is run through the message check (``domain.lint``) against that decision; a template
+   whose message fails it is refused with the findings (``LintRefusedError``). Before anything is sent, a
+   pre-flight checks the first row of every country in the file the same way.
+4. **Deliver** over one SMTP connection (``outreach.smtp``), within the rate limits: the send log row
+   is claimed (``in_flight``) after the server accepted sender and recipient and just before
+   ``DATA``, and marked ``sent`` / ``failed`` / ``deferred`` after its answer.
+
+Every decision made at send time is kept as evidence: one run (kind ``send``) per invocation, written
+when the run ends — also when it stops on an error; the send log rows name it. ``dry_run`` writes
+each message as an ``.eml`` file (0600) into a directory instead of sending, and records nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from lawfulreach.batch.columns import FIELDS, fold
+from lawfulreach.batch.reader import read_prospects
+from lawfulreach.batch.rows import request_from_row
+from lawfulreach.commands.campaigns import resolve_campaign
+from lawfulreach.commands.evidence import EvidenceRecorder, file_sha256
+from lawfulreach.commands.lint import sender_for
+from lawfulreach.commands.notice import privacy_link
+from lawfulreach.domain.extract import contact_keys
+from lawfulreach.domain.lint import Audience, Finding, check_message
+from lawfulreach.domain.model import Campaign, Decision, Request
+from lawfulreach.domain.places import normalise_country
+from lawfulreach.domain.vocabulary import Channel, Outcome, SubscriberType
+from lawfulreach.errors import ConfigError, InputError, LintRefusedError
+from lawfulreach.messages.eml import parse_eml
+from lawfulreach.messaging.smtp import SmtpTransport
+from lawfulreach.outreach.compose import SenderInfo, as_bytes, build_message, new_message_id
+from lawfulreach.outreach.dkim import DkimSigner
+from lawfulreach.outreach.ratelimit import RateLimit
+from lawfulreach.outreach.smtp import DEFERRED, FAILED, SENT, SKIPPED, UNCERTAIN, SmtpSession
+from lawfulreach.outreach.template import MessageTemplate, load_template
+from lawfulreach.rules.lint import lint_rules
+from lawfulreach.store import audit
+from lawfulreach.store.evidence import new_ref
+from lawfulreach.store.lookup import ContactKeys, lookup_state
+from lawfulreach.store.profiles import Profile, ProfileRepo
+from lawfulreach.store.subjects import email_key
+from lawfulreach.store.tenancy import workspace_key
+from lawfulreach.unsubscribe import HeaderValueError, Recipient, TokenCodec, mailto_uri, unsubscribe_url
+
+if TYPE_CHECKING:
+    from lawfulreach.commands.session import Session
+    from lawfulreach.store import Workspace
+
+OUTCOME_COLUMN = "email_outcome"
+#: rows of the pre-flight lint: the first row of each country, at most this many
+_PREFLIGHT = 25
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """What a send is asked to do (the CLI's options, the API's body)."""
+
+    campaign: str
+    template: Path
+    #: write .eml files here instead of sending
+    dry_run: Path | None = None
+    per_second: float | None = None
+    per_hour: int | None = None
+    retry_uncertain: bool = False
+    retry_failed: bool = False
+    #: send at most this many messages in this run (the rest stay for the next)
+    limit: int | None = None
+    #: the mailto: of List-Unsubscribe (default: the profile's mail_from)
+    unsubscribe_mailto: str | None = None
+
+
+@dataclass
+class SendReport:
+    campaign_id: str
+    campaign_version: str
+    input_name: str
+    #: rows of the file screened ``allowed`` for email
+    considered: int = 0
+    sent: int = 0
+    refused: int = 0
+    failed: int = 0
+    deferred: int = 0
+    #: connection lost during DATA: left in flight, not retried without ``retry_uncertain``
+    uncertain: int = 0
+    already_sent: int = 0
+    skipped_uncertain: int = 0
+    skipped_failed: int = 0
+    #: claimed by another sender between our read and our claim
+    skipped_claimed: int = 0
+    duplicates: int = 0
+    written: int = 0
+    #: not reached because of ``limit``
+    left: int = 0
+    refusal_reasons: Counter[str] = field(default_factory=Counter)
+    run: str | None = None
+    dry_run: str | None = None
+    seconds: float = 0.0
+    connections: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def handed_over(self) -> int:
+        return self.written if self.dry_run else self.sent
+
+    @property
+    def rate(self) -> float:
+        return self.handed_over / self.seconds if self.seconds > 0 else 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "campaign": {"id": self.campaign_id, "version": self.campaign_version},
+            "input": self.input_name,
+            "run": self.run,
+            "dry_run": self.dry_run,
+            "considered": self.considered,
+            "sent": self.sent,
+            "written": self.written,
+            "refused": self.refused,
+            "refusal_reasons": dict(self.refusal_reasons),
+            "failed": self.failed,
+            "deferred": self.deferred,
+            "uncertain": self.uncertain,
+            "already_sent": self.already_sent,
+            "skipped_uncertain": self.skipped_uncertain,
+            "skipped_failed": self.skipped_failed,
+            "skipped_claimed": self.skipped_claimed,
+            "duplicates": self.duplicates,
+            "left": self.left,
+            "seconds": round(self.seconds, 3),
+            "messages_per_second": round(self.rate, 1),
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    email: str
+    fields: dict[str, str | None]
+    raw: dict[str, Any]
+
+
+def screened_rows(path: Path) -> tuple[list[Row], int]:
+    """The rows of a screened file whose email outcome is ``allowed`` (and the number of rows read).
+
+    ``InputError`` when the file is not the output of ``screen`` (no ``email_outcome`` column)."""
+    prospects = read_prospects(path)
+    columns = {fold(c): c for c in prospects.raw.columns}
+    outcome = columns.get(OUTCOME_COLUMN)
+    if outcome is None:
+        raise InputError(
+            f"{path}: no {OUTCOME_COLUMN} column; send reads the output of `lawfulreach screen` "
+            "(screen the list for email first)"
+        )
+    raw = prospects.raw
+    allowed = raw[outcome].cast(pl.String).str.strip_chars().str.to_lowercase() == Outcome.ALLOWED.value
+    frame = prospects.frame.filter(allowed)
+    raws = raw.filter(allowed)
+    rows = []
+    for canonical, original in zip(frame.iter_rows(named=True), raws.iter_rows(named=True), strict=True):
+        email = canonical.get("email")
+        if not email:
+            continue
+        rows.append(Row(int(canonical["line"]), str(email), {f: canonical.get(f) for f in FIELDS}, original))
+    return rows, raw.height
+
+
+def check_profile(profile: Profile | None, tenant: str) -> tuple[Profile, list[str]]:
+    """The profile a send needs (``ConfigError`` naming what is missing) and warnings for the rest.
+
+    Without a name, a sender address and an https public URL (where the unsubscribe link points) no
+    message can be lawful; the other gaps are warnings — the message check refuses the template if
+    the decision requires what is missing."""
+    hint = "set it with `lawfulreach org set`"
+    if profile is None:
+        raise ConfigError(f"tenant {tenant!r} has no organisation profile; {hint} (name, mail from, public URL)")
+    needed = [
+        words
+        for name, words in (
+            ("mail_from", "the sender address (--mail-from)"),
+            ("public_url", "the public URL of the unsubscribe pages (--public-url)"),
+        )
+        if not getattr(profile, name)
+    ]
+    if needed:
+        raise ConfigError(f"tenant {tenant!r}'s organisation profile lacks {' and '.join(needed)}; {hint}")
+    if not (profile.public_url or "").startswith("https://"):
+        raise ConfigError(
+            f"the public URL {profile.public_url!r} is not https: mailbox providers ignore a one-click "
+            f"unsubscribe over http; {hint}"
+        )
+    warnings = []
+    missing = profile.missing()
+    if missing:
+        warnings.append(
+            f"tenant {tenant!r}'s organisation profile is incomplete (missing {', '.join(missing)}): "
+            f"messages that require it will be refused by the message check; {hint}"
+        )
+    return profile, warnings
+
+
+def _variables(row: Row, sender: SenderInfo, unsubscribe: str) -> dict[str, Any]:
+    out: dict[str, Any] = {k: ("" if v is None else v) for k, v in row.fields.items()}
+    if not out.get("name"):
+        out["name"] = " ".join(p for p in (out.get("first_name"), out.get("last_name")) if p)
+    out["row"] = {k: ("" if v is None else v) for k, v in row.raw.items()}
+    out["organisation"] = sender.organisation
+    out["unsubscribe_url"] = unsubscribe
+    out["privacy_url"] = sender.privacy_url or ""
+    return out
+
+
+def _audience(request: Request, decision: Decision) -> Audience:
+    _, _, country = contact_keys(request)
+    code = country or normalise_country((decision.jurisdiction or "")[:2]) or "GB"
+    region = request.contact.region if request.contact.region and request.contact.region.startswith(code) else None
+    sub = request.contact.subscriber_type
+    return Audience(Channel.EMAIL, code, region, request.consent is not None, sub or SubscriberType.CORPORATE)
+
+
+def _shape(decision: Decision, audience: Audience) -> tuple[Any, ...]:
+    return (decision.requirements, decision.regimes, audience.country, audience.region)
+
+
+def _lint_line(findings: list[Finding]) -> str:
+    parts = [f"{f.requirement.value} ({f.check}): {f.detail}" for f in findings[:4]]
+    more = f"; and {len(findings) - 4} more" if len(findings) > 4 else ""
+    return "; ".join(parts) + more
+
+
+@dataclass
+class _Sender:
+    """One send invocation's fixed parts."""
+
+    workspace: Workspace
+    campaign: Campaign
+    template: MessageTemplate
+    sender: SenderInfo
+    lint_sender: Any
+    codec: TokenCodec
+    public_url: str
+    signer: DkimSigner | None
+    clock: Callable[[], datetime]
+    linted: dict[tuple[Any, ...], bool] = field(default_factory=dict)
+
+    def unsubscribe(self, email: str) -> str:
+        token = self.codec.issue(Recipient(self.workspace.scope.tenant_id, "email", email_key(email), "email"))
+        return unsubscribe_url(self.public_url, token)
+
+    def compose(self, row: Row, decision: Decision, message_id: str) -> bytes:
+        link = self.unsubscribe(row.email)
+        rendered = self.template.render(_variables(row, self.sender, link))
+        message = build_message(self.sender, row.email, rendered, decision.requirements, link, message_id, self.clock())
+        data = as_bytes(message)
+        return self.signer.signed(data) if self.signer is not None else data
+
+    def lint(self, request: Request, decision: Decision, data: bytes) -> None:
+        """The message check for the first message of each distinct decision (``LintRefusedError``)."""
+        audience = _audience(request, decision)
+        shape = _shape(decision, audience)
+        if shape in self.linted:
+            return
+        report = check_message(
+            parse_eml(data, "the rendered message"), decision, audience, self.lint_sender, lint_rules()
+        )
+        if report.missing:
+            raise LintRefusedError(
+                f"the template {self.template.source} fails the message check for {audience.describe()}: "
+                f"{_lint_line(list(report.missing))} — nothing more is sent; fix the template or the "
+                "organisation profile (`lawfulreach lint` shows the full report)",
+                report.missing,
+            )
+        self.linted[shape] = True
+
+
+def _decide(workspace: Workspace, service: Any, request: Request) -> Decision:
+    email, _phone, _ = contact_keys(request)
+    keys = ContactKeys(email.address, email.domain, None)
+    lookup = lookup_state(workspace.scope, [keys], with_registers=False)
+    decision: Decision = service.decide([request], states=[lookup.state_for(keys)])[0]
+    return decision
+
+
+def _write_eml(directory: Path, line: int, data: bytes) -> None:
+    path = directory / f"line-{line:07d}.eml"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _dry_run_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise InputError(f"--dry-run {path}: cannot create the directory ({exc.strerror or exc})") from None
+    if not path.is_dir():
+        raise InputError(f"--dry-run {path}: not a directory")
+    return path
+
+
+def send(
+    session: Session,
+    path: Path,
+    options: SendOptions,
+    *,
+    transport: SmtpTransport | None = None,
+    signer: DkimSigner | None = None,
+    require_dkim: bool = True,
+    on_start: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    smtp_retries: int = 3,
+    smtp_backoff: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+    before_message: Callable[[int], None] | None = None,
+) -> SendReport:
+    """Send (or write, with ``options.dry_run``) the screened file's allowed rows; see the module
+    docstring. ``transport`` names the SMTP server (required unless dry-running); ``signer`` the
+    DKIM key (required unless ``require_dkim`` is False: a relay that signs itself).
+
+    ``on_start(n)`` is told how many rows will be considered, ``on_progress(k)`` after each.
+    ``before_message(i)`` is called before the i-th row is handled (tests inject a crash there)."""
+    started = time.perf_counter()
+    template = load_template(options.template)
+    campaign, _doc = resolve_campaign(options.campaign, session)
+    if not campaign.id or not campaign.version:
+        raise InputError(
+            f"--campaign {options.campaign!r}: send needs a stored campaign (`lawfulreach campaign create`), "
+            "so the send log can key each recipient by the campaign's version"
+        )
+    if options.dry_run is None and transport is None:
+        raise ConfigError("no mail server to send through: give --smtp-host (or --dry-run DIR to write files)")
+    if options.dry_run is None and signer is None and require_dkim:
+        raise ConfigError(
+            "no DKIM key: give --dkim-key and --dkim-selector (mailbox providers reject unsigned bulk mail), "
+            "or --no-dkim when the relay signs"
+        )
+    rows, _read = screened_rows(path)
+    workspace = session.workspace()
+    profile, warnings = check_profile(ProfileRepo(workspace.scope).get(), workspace.tenant)
+    assert profile.mail_from is not None
+    assert profile.public_url is not None
+    if signer is not None and not profile.mail_from.lower().endswith(("@" + signer.domain, "." + signer.domain)):
+        warnings.append(
+            f"the DKIM domain {signer.domain} is not the sender's domain ({profile.mail_from.rpartition('@')[2]}): "
+            "DMARC needs them aligned"
+        )
+    mailto = options.unsubscribe_mailto or profile.mail_from
+    try:
+        mailto_uri(mailto)
+    except HeaderValueError as exc:
+        raise ConfigError(f"the unsubscribe mailto address: {exc}") from None
+    sender = SenderInfo(
+        mail_from=profile.mail_from,
+        organisation=profile.organisation,
+        legal_entity=campaign.legal_entity,
+        postal_address=profile.postal_address,
+        privacy_url=privacy_link(profile, workspace.tenant),
+        unsubscribe_mailto=mailto,
+        reply_to=template.reply_to,
+        campaign_id=campaign.id,
+    )
+    service = replace(session.service(), sinks=())
+    parts = _Sender(
+        workspace,
+        campaign,
+        template,
+        sender,
+        sender_for(campaign, profile, workspace.tenant),
+        TokenCodec(workspace_key(workspace.settings)),
+        profile.public_url,
+        signer,
+        workspace.scope.clock,
+    )
+    report = SendReport(campaign.id, campaign.version, str(path), considered=len(rows), warnings=warnings)
+    _preflight(parts, service, rows)
+    if options.dry_run is not None:
+        report.dry_run = str(_dry_run_dir(options.dry_run))
+        _write_all(parts, service, rows, options, report, on_start, on_progress, before_message)
+    else:
+        assert transport is not None
+        _send_all(
+            parts, service, rows, options, report, path, transport,
+            smtp_retries, smtp_backoff, sleep, on_start, on_progress, before_message,
+        )  # fmt: skip
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _preflight(parts: _Sender, service: Any, rows: list[Row]) -> None:
+    """The message check on the first allowed row of each country, before anything leaves."""
+    seen: set[str | None] = set()
+    for row in rows:
+        country = row.fields.get("country")
+        if country in seen:
+            continue
+        seen.add(country)
+        request = request_from_row(row.fields, Channel.EMAIL, parts.campaign)
+        decision = _decide(parts.workspace, service, request)
+        if decision.outcome is Outcome.ALLOWED:
+            parts.lint(request, decision, parts.compose(row, decision, new_message_id(parts.sender)))
+        if len(seen) >= _PREFLIGHT:
+            return
+
+
+def _candidates(rows: list[Row], report: SendReport) -> Iterator[tuple[int, Row]]:
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        try:
+            key = email_key(row.email)
+        except InputError:
+            key = row.email.strip().lower()
+        if key in seen:
+            report.duplicates += 1
+            continue
+        seen.add(key)
+        yield i, row
+
+
+def _write_all(
+    parts: _Sender,
+    service: Any,
+    rows: list[Row],
+    options: SendOptions,
+    report: SendReport,
+    on_start: Callable[[int], None] | None,
+    on_progress: Callable[[int], None] | None,
+    before_message: Callable[[int], None] | None,
+) -> None:
+    assert options.dry_run is not None
+    if on_start:
+        on_start(len(rows))
+    for i, row in _candidates(rows, report):
+        if before_message:
+            before_message(i)
+        if options.limit is not None and report.written >= options.limit:
+            report.left += 1
+            continue
+        request = request_from_row(row.fields, Channel.EMAIL, parts.campaign)
+        decision = _decide(parts.workspace, service, request)
+        if decision.outcome is not Outcome.ALLOWED:
+            report.refused += 1
+            report.refusal_reasons.update(decision.reason_codes)
+        else:
+            data = parts.compose(row, decision, new_message_id(parts.sender))
+            parts.lint(request, decision, data)
+            _write_eml(options.dry_run, row.line, data)
+            report.written += 1
+        if on_progress:
+            on_progress(1)
+
+
+def _send_all(
+    parts: _Sender,
+    service: Any,
+    rows: list[Row],
+    options: SendOptions,
+    report: SendReport,
+    path: Path,
+    transport: SmtpTransport,
+    retries: int,
+    backoff: float,
+    sleep: Callable[[float], None],
+    on_start: Callable[[int], None] | None,
+    on_progress: Callable[[int], None] | None,
+    before_message: Callable[[int], None] | None,
+) -> None:
+    workspace = parts.workspace
+    scope = workspace.scope
+    log = workspace.send_log
+    campaign = parts.campaign
+    cid, version = campaign.id or "", campaign.version or ""
+    statuses = log.statuses(cid, version)
+    ref = new_ref()
+    report.run = ref
+    recorder = EvidenceRecorder(scope, "send", path.name, file_sha256(path), ref=ref)
+    requests: list[Request] = []
+    decisions: list[Decision] = []
+    lines: list[int] = []
+    limiter = RateLimit(options.per_second, options.per_hour, sleep=sleep)
+    smtp = SmtpSession(transport, retries=retries, backoff=backoff, sleep=sleep)
+    if on_start:
+        on_start(len(rows))
+    try:
+        for i, row in _candidates(rows, report):
+            if before_message:
+                before_message(i)
+            status = statuses.get(scope.index(email_key(row.email)))
+            if status == "sent":
+                report.already_sent += 1
+            elif status == "in_flight" and not options.retry_uncertain:
+                report.skipped_uncertain += 1
+            elif status == "failed" and not options.retry_failed:
+                report.skipped_failed += 1
+            elif options.limit is not None and report.sent >= options.limit:
+                report.left += 1
+            else:
+                request = request_from_row(row.fields, Channel.EMAIL, campaign)
+                decision = _decide(workspace, service, request)
+                requests.append(request)
+                decisions.append(decision)
+                lines.append(row.line)
+                _one(parts, log, smtp, limiter, row, request, decision, status, ref, report)
+            if on_progress:
+                on_progress(1)
+    finally:
+        smtp.close()
+        report.connections = smtp.connections
+        if requests:
+            recorder.lines = lines
+            recorder.record_requests(requests, decisions)
+        else:
+            report.run = None
+        with scope.writing() as session:
+            audit.record(session, scope, "send.run", details=_audit_details(report))
+
+
+def _one(
+    parts: _Sender,
+    log: Any,
+    smtp: SmtpSession,
+    limiter: RateLimit,
+    row: Row,
+    request: Request,
+    decision: Decision,
+    status: str | None,
+    ref: str,
+    report: SendReport,
+) -> None:
+    cid, version = parts.campaign.id or "", parts.campaign.version or ""
+    if decision.outcome is not Outcome.ALLOWED:
+        log.record_refused(cid, version, row.email, decision.reason_codes, run_ref=ref)
+        report.refused += 1
+        report.refusal_reasons.update(decision.reason_codes)
+        return
+    message_id = new_message_id(parts.sender)
+    if status in ("in_flight", "deferred", "failed"):  # a retry keeps the Message-ID it was given
+        entry = log.entry(cid, version, row.email)
+        if entry is not None and entry.message_id:
+            message_id = entry.message_id
+    data = parts.compose(row, decision, message_id)
+    parts.lint(request, decision, data)
+    limiter.acquire()
+
+    def claim() -> bool:
+        granted: bool = log.claim(
+            cid,
+            version,
+            row.email,
+            message_id,
+            run_ref=ref,
+            retry_uncertain=True,  # the statuses read at the start already applied the options
+            retry_failed=True,
+        ).granted
+        return granted
+
+    delivery = smtp.deliver(parts.sender.mail_from, row.email, data, claim)
+    retries = delivery.attempts - 1
+    if delivery.status in (SENT, FAILED, DEFERRED):
+        detail = f"{delivery.code or ''} {delivery.reply}".strip()
+        log.mark(
+            cid,
+            version,
+            row.email,
+            delivery.status,
+            detail=detail,
+            attempts=retries,
+            message_id=message_id,
+            run_ref=ref,
+        )
+    if delivery.status == SENT:
+        report.sent += 1
+    elif delivery.status == FAILED:
+        report.failed += 1
+    elif delivery.status == DEFERRED:
+        report.deferred += 1
+    elif delivery.status == UNCERTAIN:
+        report.uncertain += 1
+    elif delivery.status == SKIPPED:
+        report.skipped_claimed += 1
+
+
+def _audit_details(report: SendReport) -> dict[str, Any]:
+    return {
+        "run": report.run,
+        "campaign": report.campaign_id,
+        "campaign_version": report.campaign_version,
+        "sent": report.sent,
+        "refused": report.refused,
+        "failed": report.failed,
+        "deferred": report.deferred,
+        "uncertain": report.uncertain,
+    }
+
+
+__all__ = ["OUTCOME_COLUMN", "SendOptions", "SendReport", "check_profile", "screened_rows", "send"]
