@@ -3,7 +3,8 @@ AUTH and a self-signed certificate made for the test — shared by the transport
 
 ``Received`` records what the server was given and can answer as a real server does when asked:
 ``rcpt_replies`` / ``data_replies`` (recipient → replies to give, in order, before accepting: a
-``451`` then success, a ``550``), and ``on_mail`` (called at each ``MAIL FROM``: the crash test
+``451`` then success, a ``550``; ``DROP`` for DATA keeps the message and drops the connection before
+answering), and ``on_mail`` (called at each ``MAIL FROM``: the crash test
 kills the sending process there).
 """
 
@@ -42,17 +43,6 @@ class Received:
     data_replies: dict[str, list[str]] = field(default_factory=dict)
     #: called with the number of messages accepted so far, at each MAIL FROM
     on_mail: Callable[[int], None] | None = None
-    #: SMTP sessions opened (connections)
-    sessions: int = 0
-
-    async def handle_EHLO(  # noqa: N802 - aiosmtpd hook
-        self, server: Any, session: Any, envelope: Envelope, hostname: str, responses: list[str]
-    ) -> list[str]:
-        session.host_name = hostname
-        if not getattr(session, "counted", False):
-            session.counted = True
-            self.sessions += 1
-        return responses
 
     async def handle_MAIL(self, server: Any, session: Any, envelope: Envelope, address: str, options: list[str]) -> str:  # noqa: N802 - aiosmtpd hook
         if self.on_mail is not None:
@@ -71,7 +61,13 @@ class Received:
     async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd hook
         pending = [r for r in (self.data_replies.get(a) for a in envelope.rcpt_tos) if r]
         if pending:
-            return pending[0].pop(0)
+            reply = pending[0].pop(0)
+            if reply != "DROP":
+                return reply
+            # accepted, but the connection drops before the reply: the sender cannot know
+            self.envelopes.append(envelope)
+            server.transport.abort()
+            return "250 never seen"
         self.envelopes.append(envelope)
         self.tls.append(server.transport.get_extra_info("ssl_object") is not None)
         return "250 Message accepted for delivery"
