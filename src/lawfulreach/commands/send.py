@@ -52,7 +52,7 @@ from lawfulreach.domain.vocabulary import Channel, Outcome, SubscriberType
 from lawfulreach.errors import ConfigError, InputError, LintRefusedError
 from lawfulreach.messages.eml import parse_eml
 from lawfulreach.messaging.smtp import SmtpTransport
-from lawfulreach.outreach.compose import SenderInfo, as_bytes, build_message, new_message_id
+from lawfulreach.outreach.compose import SenderInfo, message_bytes, new_message_id
 from lawfulreach.outreach.dkim import DkimSigner
 from lawfulreach.outreach.ratelimit import RateLimit
 from lawfulreach.outreach.smtp import DEFERRED, FAILED, SENT, SKIPPED, UNCERTAIN, SmtpSession
@@ -274,8 +274,7 @@ class _Sender:
     def compose(self, row: Row, decision: Decision, message_id: str) -> bytes:
         link = self.unsubscribe(row.email)
         rendered = self.template.render(_variables(row, self.sender, link))
-        message = build_message(self.sender, row.email, rendered, decision.requirements, link, message_id, self.clock())
-        data = as_bytes(message)
+        data = message_bytes(self.sender, row.email, rendered, decision.requirements, link, message_id, self.clock())
         return self.signer.signed(data) if self.signer is not None else data
 
     def lint(self, request: Request, decision: Decision, data: bytes) -> None:

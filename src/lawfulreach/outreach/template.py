@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from jinja2 import StrictUndefined, Template
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -101,7 +102,13 @@ def load_template(path: Path) -> MessageTemplate:
     for key in ("html", "reply_to"):
         if key in doc and not isinstance(doc[key], str):
             raise TemplateError(f"{path}: {key!r} must be a string")
-    return MessageTemplate(str(path), doc["subject"], doc["text"], doc.get("html"), doc.get("reply_to"))
+    reply_to = doc.get("reply_to")
+    if reply_to is not None:
+        try:
+            reply_to = validate_email(reply_to.strip(), check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise TemplateError(f"{path}: reply_to is not an email address: {exc}") from None
+    return MessageTemplate(str(path), doc["subject"], doc["text"], doc.get("html"), reply_to)
 
 
 __all__ = ["TEMPLATE_KEYS", "MessageTemplate", "Rendered", "load_template"]

@@ -44,14 +44,16 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     func,
+    insert,
     select,
+    update,
 )
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lawfulreach.errors import InputError
 from lawfulreach.store import subject_data
 from lawfulreach.store.coltypes import UtcDateTime
+from lawfulreach.store.db import insert_ignoring_duplicates
 from lawfulreach.store.models import INDEX_LENGTH, Base, TenantScoped, one_of
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subject_data import SubjectKeys
@@ -202,6 +204,39 @@ class SendLog:
             query = query.with_for_update()
         return session.scalar(query)
 
+    def _new_row(
+        self,
+        recipient: str,
+        campaign_id: str,
+        campaign_version: str,
+        status: str,
+        attempts: int,
+        address: str,
+        message_id: str | None,
+        run_ref: str | None,
+        now: datetime,
+        detail: str | None = None,
+    ) -> dict[str, Any]:
+        sealed, key_version = self._scope.seal(
+            _context(recipient), {"email": address, "message_id": message_id, "detail": detail}
+        )
+        return {
+            "tenant_id": self._scope.tenant_id,
+            "campaign_id": campaign_id,
+            "campaign_version": campaign_version,
+            "recipient_index": recipient,
+            "status": status,
+            "attempts": attempts,
+            "message_index": self.message_index(message_id) if message_id else None,
+            "reasons": None,
+            "run_ref": run_ref,
+            "sealed": sealed,
+            "key_version": key_version,
+            "created_at": now,
+            "updated_at": now,
+            "sent_at": now if status == "sent" else None,
+        }
+
     def _seal(self, row: SendLogRow, email: str, message_id: str | None, detail: str | None) -> None:
         row.sealed, row.key_version = self._scope.seal(
             _context(row.recipient_index), {"email": email, "message_id": message_id, "detail": detail}
@@ -245,44 +280,30 @@ class SendLog:
         address = email_key(email)
         recipient = self._scope.index(address)
         now = self._scope.clock()
-        try:
-            with self._scope.writing() as session:
-                row = self._find(session, campaign_id, campaign_version, recipient)
-                if row is None:
-                    row = SendLogRow(
-                        tenant_id=self._scope.tenant_id,
-                        campaign_id=campaign_id,
-                        campaign_version=campaign_version,
-                        recipient_index=recipient,
-                        status="in_flight",
-                        attempts=1,
-                        message_index=self.message_index(message_id),
-                        run_ref=run_ref,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    self._seal(row, address, normalise_message_id(message_id), None)
-                    session.add(row)
-                    return Claim(True, None, normalise_message_id(message_id))
-                previous = row.status
-                allowed = previous in ("deferred", "refused")
-                allowed = allowed or (previous == "in_flight" and retry_uncertain)
-                allowed = allowed or (previous == "failed" and retry_failed)
-                fields = self._scope.unseal(_context(recipient), row.sealed)
-                use = fields.get("message_id") or normalise_message_id(message_id)
-                if not allowed:
-                    return Claim(False, previous, use)
-                row.status = "in_flight"
-                row.attempts += 1
-                row.reasons = None
-                row.run_ref = run_ref
-                row.updated_at = now
-                row.message_index = self.message_index(use)
-                self._seal(row, address, use, fields.get("detail"))
-                return Claim(True, previous, use)
-        except IntegrityError:
-            # another sender claimed the same recipient between our read and our insert
-            return Claim(False, "in_flight", normalise_message_id(message_id))
+        mid = normalise_message_id(message_id)
+        with self._scope.writing() as session:
+            fresh = self._new_row(recipient, campaign_id, campaign_version, "in_flight", 1, address, mid, run_ref, now)
+            if insert_ignoring_duplicates(session, SendLogRow, [fresh]):
+                return Claim(True, None, mid)  # the common case: one statement
+            row = self._find(session, campaign_id, campaign_version, recipient)
+            if row is None:  # pragma: no cover - erased between the two statements
+                return Claim(False, None, mid)
+            previous = row.status
+            allowed = previous in ("deferred", "refused")
+            allowed = allowed or (previous == "in_flight" and retry_uncertain)
+            allowed = allowed or (previous == "failed" and retry_failed)
+            fields = self._scope.unseal(_context(recipient), row.sealed)
+            use = fields.get("message_id") or mid
+            if not allowed:
+                return Claim(False, previous, use)
+            row.status = "in_flight"
+            row.attempts += 1
+            row.reasons = None
+            row.run_ref = run_ref
+            row.updated_at = now
+            row.message_index = self.message_index(use)
+            self._seal(row, address, use, fields.get("detail"))
+            return Claim(True, previous, use)
 
     def mark(
         self,
@@ -308,27 +329,52 @@ class SendLog:
         recipient = self._scope.index(address)
         now = self._scope.clock()
         with self._scope.writing() as session:
+            if message_id is not None:
+                mid = normalise_message_id(message_id)
+                sealed, key_version = self._scope.seal(
+                    _context(recipient), {"email": address, "message_id": mid, "detail": detail}
+                )
+                values: dict[str, Any] = {
+                    "status": status,
+                    "attempts": SendLogRow.attempts + attempts,
+                    "updated_at": now,
+                    "sealed": sealed,
+                    "key_version": key_version,
+                    "message_index": self.message_index(mid),
+                }
+                if status == "sent":
+                    values["sent_at"] = now
+                if run_ref is not None:
+                    values["run_ref"] = run_ref
+                done = session.execute(
+                    update(SendLogRow)
+                    .where(
+                        SendLogRow.campaign_id == campaign_id,
+                        SendLogRow.campaign_version == campaign_version,
+                        SendLogRow.recipient_index == recipient,
+                    )
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+                if int(getattr(done, "rowcount", 0) or 0) == 0:  # refused before DATA: never claimed
+                    row_values = self._new_row(
+                        recipient,
+                        campaign_id,
+                        campaign_version,
+                        status,
+                        attempts + 1,
+                        address,
+                        mid,
+                        run_ref,
+                        now,
+                        detail,
+                    )
+                    session.execute(insert(SendLogRow), [row_values])
+                return
             row = self._find(session, campaign_id, campaign_version, recipient)
             if row is None:
-                if message_id is None:
-                    raise InputError("no claimed send log entry to mark")
-                row = SendLogRow(
-                    tenant_id=self._scope.tenant_id,
-                    campaign_id=campaign_id,
-                    campaign_version=campaign_version,
-                    recipient_index=recipient,
-                    status=status,
-                    attempts=0,
-                    message_index=self.message_index(message_id),
-                    run_ref=run_ref,
-                    created_at=now,
-                    updated_at=now,
-                )
-                session.add(row)
-                fields: dict[str, Any] = {"message_id": normalise_message_id(message_id)}
-                attempts += 1
-            else:
-                fields = self._scope.unseal(_context(recipient), row.sealed)
+                raise InputError("no claimed send log entry to mark")
+            fields = self._scope.unseal(_context(recipient), row.sealed)
             row.status = status
             row.attempts += attempts
             row.updated_at = now
