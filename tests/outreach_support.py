@@ -85,7 +85,7 @@ class Setup:
             transport=self.transport(port) if port is not None else None,
             signer=self.signer,
             smtp_backoff=0.0,
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
 
     def dns(self) -> Callable[..., bytes]:

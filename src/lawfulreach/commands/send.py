@@ -51,7 +51,7 @@ from lawfulreach.domain.lint import Audience, Finding, check_message
 from lawfulreach.domain.model import Campaign, Decision, Request
 from lawfulreach.domain.places import normalise_country
 from lawfulreach.domain.vocabulary import Channel, Outcome, SubscriberType
-from lawfulreach.errors import ConfigError, InputError, LintRefusedError
+from lawfulreach.errors import ConfigError, ConflictError, InputError, LintRefusedError
 from lawfulreach.messages.eml import parse_eml
 from lawfulreach.messaging.smtp import SmtpTransport
 from lawfulreach.outreach.compose import SenderInfo, message_bytes, new_message_id
@@ -81,8 +81,10 @@ _PREFLIGHT = 25
 class SendOptions:
     """What a send is asked to do (the CLI's options, the API's body)."""
 
+    #: a stored campaign's id (the CLI; the API passes the campaign it looked up to ``send_rows``)
     campaign: str
-    template: Path
+    #: the template file, or a template already read (the API's body)
+    template: Path | MessageTemplate
     #: write .eml files here instead of sending
     dry_run: Path | None = None
     per_second: float | None = None
@@ -192,14 +194,14 @@ def screened_rows(path: Path) -> tuple[list[Row], int]:
 
 
 def check_profile(profile: Profile | None, tenant: str) -> tuple[Profile, list[str]]:
-    """The profile a send needs (``ConfigError`` naming what is missing) and warnings for the rest.
+    """The profile a send needs (``ConflictError`` naming what is missing) and warnings for the rest.
 
     Without a name, a sender address and an https public URL (where the unsubscribe link points) no
     message can be lawful; the other gaps are warnings — the message check refuses the template if
     the decision requires what is missing."""
     hint = "set it with `lawfulreach org set`"
     if profile is None:
-        raise ConfigError(f"tenant {tenant!r} has no organisation profile; {hint} (name, mail from, public URL)")
+        raise ConflictError(f"tenant {tenant!r} has no organisation profile; {hint} (name, mail from, public URL)")
     needed = [
         words
         for name, words in (
@@ -209,9 +211,9 @@ def check_profile(profile: Profile | None, tenant: str) -> tuple[Profile, list[s
         if not getattr(profile, name)
     ]
     if needed:
-        raise ConfigError(f"tenant {tenant!r}'s organisation profile lacks {' and '.join(needed)}; {hint}")
+        raise ConflictError(f"tenant {tenant!r}'s organisation profile lacks {' and '.join(needed)}; {hint}")
     if not (profile.public_url or "").startswith("https://"):
-        raise ConfigError(
+        raise ConflictError(
             f"the public URL {profile.public_url!r} is not https: mailbox providers ignore a one-click "
             f"unsubscribe over http; {hint}"
         )
@@ -341,6 +343,43 @@ def send(
     session: Session,
     path: Path,
     options: SendOptions,
+    **kwargs: Any,
+) -> SendReport:
+    """``lawfulreach send``: the screened file's allowed rows (``screened_rows``) for the stored
+    campaign ``options.campaign``; see ``send_rows`` for the rest. The template is read before
+    anything else is opened; the file's SHA-256 goes into the evidence run."""
+    template = options.template if isinstance(options.template, MessageTemplate) else load_template(options.template)
+    campaign, _doc = resolve_campaign(options.campaign, session)
+    if not campaign.id or not campaign.version:
+        raise InputError(
+            f"--campaign {options.campaign!r}: send needs a stored campaign (`lawfulreach campaign create`), "
+            "so the send log can key each recipient by the campaign's version"
+        )
+    rows, _read = screened_rows(path)
+    return send_rows(session, rows, campaign, template, options, str(path), lambda: file_sha256(path), **kwargs)
+
+
+def contact_rows(contacts: list[dict[str, Any]]) -> list[Row]:
+    """Rows from JSON objects (``POST /v1/sends``): the prospect fields by their names, numbered from 1;
+    an object without an email is skipped."""
+    rows = []
+    for n, item in enumerate(contacts, start=1):
+        email = str(item.get("email") or "").strip()
+        if not email:
+            continue
+        fields = {f: (str(item[f]).strip() or None) if item.get(f) is not None else None for f in FIELDS}
+        rows.append(Row(n, email, fields, dict(item)))
+    return rows
+
+
+def send_rows(
+    session: Session,
+    rows: list[Row],
+    campaign: Campaign,
+    template: MessageTemplate,
+    options: SendOptions,
+    input_name: str,
+    input_sha256: Callable[[], str | None],
     *,
     transport: SmtpTransport | None = None,
     signer: DkimSigner | None = None,
@@ -351,29 +390,26 @@ def send(
     smtp_backoff: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
     before_message: Callable[[int], None] | None = None,
+    write: Callable[[int, bytes], None] | None = None,
 ) -> SendReport:
-    """Send (or write, with ``options.dry_run``) the screened file's allowed rows; see the module
-    docstring. ``transport`` names the SMTP server (required unless dry-running); ``signer`` the
-    DKIM key (required unless ``require_dkim`` is False: a relay that signs itself).
+    """Send (or, with ``options.dry_run``, write) ``rows`` for a stored ``campaign``; see the module
+    docstring. ``transport`` names the SMTP server (required unless dry-running); ``signer`` the DKIM
+    key (required unless ``require_dkim`` is False: a relay that signs itself). ``write(line, data)``
+    receives the messages of a dry run instead of files (the API returns them).
 
     ``on_start(n)`` is told how many rows will be considered, ``on_progress(k)`` after each.
-    ``before_message(i)`` is called before the i-th row is handled (tests inject a crash there)."""
+    ``before_message(i)`` is called before the i-th row is sent (tests inject a crash there)."""
     started = time.perf_counter()
-    template = load_template(options.template)
-    campaign, _doc = resolve_campaign(options.campaign, session)
     if not campaign.id or not campaign.version:
-        raise InputError(
-            f"--campaign {options.campaign!r}: send needs a stored campaign (`lawfulreach campaign create`), "
-            "so the send log can key each recipient by the campaign's version"
-        )
-    if options.dry_run is None and transport is None:
+        raise InputError("send needs a stored campaign, so the send log can key each recipient by its version")
+    dry_run = options.dry_run is not None or write is not None
+    if not dry_run and transport is None:
         raise ConfigError("no mail server to send through: give --smtp-host (or --dry-run DIR to write files)")
-    if options.dry_run is None and signer is None and require_dkim:
+    if not dry_run and signer is None and require_dkim:
         raise ConfigError(
             "no DKIM key: give --dkim-key and --dkim-selector (mailbox providers reject unsigned bulk mail), "
             "or --no-dkim when the relay signs"
         )
-    rows, _read = screened_rows(path)
     workspace = session.workspace()
     profile, warnings = check_profile(ProfileRepo(workspace.scope).get(), workspace.tenant)
     assert profile.mail_from is not None
@@ -410,15 +446,24 @@ def send(
         signer,
         workspace.scope.clock,
     )
-    report = SendReport(campaign.id, campaign.version, str(path), considered=len(rows), warnings=warnings)
+    report = SendReport(campaign.id, campaign.version, input_name, considered=len(rows), warnings=warnings)
     _preflight(parts, service, rows)
-    if options.dry_run is not None:
-        report.dry_run = str(_dry_run_dir(options.dry_run))
-        _write_all(parts, service, rows, options, report, on_start, on_progress, before_message)
+    if dry_run:
+        if write is None:
+            assert options.dry_run is not None
+            directory = _dry_run_dir(options.dry_run)
+            report.dry_run = str(directory)
+
+            def write(line: int, data: bytes) -> None:
+                _write_eml(directory, line, data)
+
+        else:
+            report.dry_run = "(returned)"
+        _write_all(parts, service, rows, options, report, write, on_start, on_progress)
     else:
         assert transport is not None
         _send_all(
-            parts, service, rows, options, report, path, transport,
+            parts, service, rows, options, report, input_name, input_sha256, transport,
             smtp_retries, smtp_backoff, sleep, on_start, on_progress, before_message,
         )  # fmt: skip
     report.seconds = time.perf_counter() - started
@@ -461,16 +506,13 @@ def _write_all(
     rows: list[Row],
     options: SendOptions,
     report: SendReport,
+    write: Callable[[int, bytes], None],
     on_start: Callable[[int], None] | None,
     on_progress: Callable[[int], None] | None,
-    before_message: Callable[[int], None] | None,
 ) -> None:
-    assert options.dry_run is not None
     if on_start:
         on_start(len(rows))
-    for i, row in _candidates(rows, report):
-        if before_message:
-            before_message(i)
+    for _i, row in _candidates(rows, report):
         if options.limit is not None and report.written >= options.limit:
             report.left += 1
             continue
@@ -482,7 +524,7 @@ def _write_all(
         else:
             data = parts.compose(row, decision, new_message_id(parts.sender))
             parts.lint(request, decision, data)
-            _write_eml(options.dry_run, row.line, data)
+            write(row.line, data)
             report.written += 1
         if on_progress:
             on_progress(1)
@@ -514,7 +556,8 @@ def _send_all(
     rows: list[Row],
     options: SendOptions,
     report: SendReport,
-    path: Path,
+    input_name: str,
+    input_sha256: Callable[[], str | None],
     transport: SmtpTransport,
     retries: int,
     backoff: float,
@@ -536,7 +579,7 @@ def _send_all(
     statuses = log.statuses(cid, version)
     ref = new_ref()
     report.run = ref
-    recorder = EvidenceRecorder(scope, "send", path.name, file_sha256(path), ref=ref)
+    recorder = EvidenceRecorder(scope, "send", Path(input_name).name, input_sha256(), ref=ref)
     requests: list[Request] = []
     decisions: list[Decision] = []
     lines: list[int] = []
@@ -711,4 +754,14 @@ def _audit_details(report: SendReport) -> dict[str, Any]:
     }
 
 
-__all__ = ["OUTCOME_COLUMN", "SendOptions", "SendReport", "check_profile", "screened_rows", "send"]
+__all__ = [
+    "OUTCOME_COLUMN",
+    "Row",
+    "SendOptions",
+    "SendReport",
+    "check_profile",
+    "contact_rows",
+    "screened_rows",
+    "send",
+    "send_rows",
+]
