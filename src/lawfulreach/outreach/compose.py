@@ -21,7 +21,7 @@ import binascii
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email import policy
 from email.header import Header
 from email.message import EmailMessage
@@ -118,7 +118,7 @@ def build_message(
     message["From"] = formataddr((sender.organisation, sender.mail_from))
     message["To"] = to
     message["Subject"] = rendered.subject
-    message["Date"] = format_datetime(date.replace(microsecond=0), usegmt=True)
+    message["Date"] = format_datetime(date.astimezone(UTC).replace(microsecond=0))
     message["Message-ID"] = f"<{message_id}>"
     if sender.reply_to:
         message["Reply-To"] = sender.reply_to
@@ -174,7 +174,7 @@ def message_bytes(
         _header("From", formataddr((sender.organisation, sender.mail_from))),
         _header("To", to),
         _header("Subject", rendered.subject),
-        _header("Date", format_datetime(date.replace(microsecond=0), usegmt=True)),
+        _header("Date", format_datetime(date.astimezone(UTC).replace(microsecond=0))),
         _header("Message-ID", f"<{message_id}>"),
     ]
     if sender.reply_to:
