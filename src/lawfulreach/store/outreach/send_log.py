@@ -31,7 +31,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import (
     CheckConstraint,
@@ -40,20 +41,23 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    bindparam,
     delete,
     func,
     insert,
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lawfulreach.errors import InputError
 from lawfulreach.store import subject_data
 from lawfulreach.store.coltypes import UtcDateTime
-from lawfulreach.store.db import insert_ignoring_duplicates
+from lawfulreach.store.db import translated, writer
 from lawfulreach.store.models import INDEX_LENGTH, Base, TenantScoped, one_of
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subject_data import SubjectKeys
@@ -176,6 +180,44 @@ def message_ids_in(values: Iterable[str]) -> list[str]:
     return out
 
 
+def _table() -> Table:
+    return cast(Table, SendLogRow.__table__)
+
+
+@lru_cache(maxsize=4)
+def _insert_statement(dialect: str, *, ignore: bool = False) -> Any:
+    table = _table()
+    if not ignore:
+        return insert(table)
+    build = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return build(table).on_conflict_do_nothing().returning(table.c.id)
+
+
+@lru_cache(maxsize=1)
+def _mark_statement() -> Any:
+    """The outcome of a send, by (tenant, campaign, version, recipient): built once, run with bound values."""
+    t = _table().c
+    return (
+        update(_table())
+        .where(
+            t.tenant_id == bindparam("b_tenant"),
+            t.campaign_id == bindparam("b_campaign"),
+            t.campaign_version == bindparam("b_version"),
+            t.recipient_index == bindparam("b_recipient"),
+        )
+        .values(
+            status=bindparam("b_status"),
+            attempts=t.attempts + bindparam("b_attempts", type_=Integer()),
+            updated_at=bindparam("b_now", type_=UtcDateTime()),
+            sealed=bindparam("b_sealed", type_=LargeBinary()),
+            key_version=bindparam("b_key_version", type_=SmallInteger()),
+            message_index=bindparam("b_message"),
+            sent_at=func.coalesce(bindparam("b_sent_at", type_=UtcDateTime()), t.sent_at),
+            run_ref=func.coalesce(bindparam("b_run", type_=String()), t.run_ref),
+        )
+    )
+
+
 def _context(recipient_index: str) -> str:
     return f"send_log|{recipient_index}"
 
@@ -190,6 +232,15 @@ class SendLog:
 
     def __init__(self, scope: TenantScope) -> None:
         self._scope = scope
+        #: the two statements of every message (claim, mark) run on a plain connection, like
+        #: ``store.lookup``: the ORM session's set-up cost more than the statements. Each carries its
+        #: own tenant: the claim inserts the tenant's id, the mark filters on it.
+        self._writer = writer(scope.engine)
+
+    def _insert_new(self, row: dict[str, Any]) -> bool:
+        """Insert a new row unless the recipient already has one (``ON CONFLICT DO NOTHING``)."""
+        with translated(self._scope.url), self._writer.begin() as conn:
+            return bool(conn.execute(_insert_statement(self._scope.dialect, ignore=True), [row]).all())
 
     def message_index(self, message_id: str) -> str:
         return self._scope.index(_MESSAGE_ID_PREFIX + normalise_message_id(message_id))
@@ -281,10 +332,10 @@ class SendLog:
         recipient = self._scope.index(address)
         now = self._scope.clock()
         mid = normalise_message_id(message_id)
+        fresh = self._new_row(recipient, campaign_id, campaign_version, "in_flight", 1, address, mid, run_ref, now)
+        if self._insert_new(fresh):
+            return Claim(True, None, mid)  # the common case: one statement
         with self._scope.writing() as session:
-            fresh = self._new_row(recipient, campaign_id, campaign_version, "in_flight", 1, address, mid, run_ref, now)
-            if insert_ignoring_duplicates(session, SendLogRow, [fresh]):
-                return Claim(True, None, mid)  # the common case: one statement
             row = self._find(session, campaign_id, campaign_version, recipient)
             if row is None:  # pragma: no cover - erased between the two statements
                 return Claim(False, None, mid)
@@ -328,34 +379,27 @@ class SendLog:
         address = email_key(email)
         recipient = self._scope.index(address)
         now = self._scope.clock()
-        with self._scope.writing() as session:
-            if message_id is not None:
-                mid = normalise_message_id(message_id)
-                sealed, key_version = self._scope.seal(
-                    _context(recipient), {"email": address, "message_id": mid, "detail": detail}
-                )
-                values: dict[str, Any] = {
-                    "status": status,
-                    "attempts": SendLogRow.attempts + attempts,
-                    "updated_at": now,
-                    "sealed": sealed,
-                    "key_version": key_version,
-                    "message_index": self.message_index(mid),
-                }
-                if status == "sent":
-                    values["sent_at"] = now
-                if run_ref is not None:
-                    values["run_ref"] = run_ref
-                done = session.execute(
-                    update(SendLogRow)
-                    .where(
-                        SendLogRow.campaign_id == campaign_id,
-                        SendLogRow.campaign_version == campaign_version,
-                        SendLogRow.recipient_index == recipient,
-                    )
-                    .values(**values)
-                    .execution_options(synchronize_session=False)
-                )
+        if message_id is not None:
+            mid = normalise_message_id(message_id)
+            sealed, key_version = self._scope.seal(
+                _context(recipient), {"email": address, "message_id": mid, "detail": detail}
+            )
+            params = {
+                "b_tenant": self._scope.tenant_id,
+                "b_campaign": campaign_id,
+                "b_version": campaign_version,
+                "b_recipient": recipient,
+                "b_status": status,
+                "b_attempts": attempts,
+                "b_now": now,
+                "b_sealed": sealed,
+                "b_key_version": key_version,
+                "b_message": self.message_index(mid),
+                "b_sent_at": now if status == "sent" else None,
+                "b_run": run_ref,
+            }
+            with translated(self._scope.url), self._writer.begin() as conn:
+                done = conn.execute(_mark_statement(), params)
                 if int(getattr(done, "rowcount", 0) or 0) == 0:  # refused before DATA: never claimed
                     row_values = self._new_row(
                         recipient,
@@ -369,8 +413,9 @@ class SendLog:
                         now,
                         detail,
                     )
-                    session.execute(insert(SendLogRow), [row_values])
-                return
+                    conn.execute(_insert_statement(self._scope.dialect), [row_values])
+            return
+        with self._scope.writing() as session:
             row = self._find(session, campaign_id, campaign_version, recipient)
             if row is None:
                 raise InputError("no claimed send log entry to mark")
