@@ -227,6 +227,17 @@ class TestCli:
         assert "2 messages written" in run.out
         assert len(list(out.glob("*.eml"))) == 2
 
+    def test_an_incomplete_profile_is_warned_about_before_sending(self, setup: Setup) -> None:
+        setup.ws.profiles.update(postal_address=None)
+        path = setup.screened(1)
+        run = setup.cli(
+            "send", str(path), "--campaign", "q4", "--template", str(setup.template),
+            "--dry-run", str(setup.tmp / "dry"), "--no-dkim",
+        )  # fmt: skip
+        assert run.code == 0, run.err
+        assert "warning: tenant 'default''s organisation profile is incomplete (missing" in run.err
+        assert "postal address" in run.err
+
     @pytest.mark.parametrize(
         ("args", "needle"),
         [

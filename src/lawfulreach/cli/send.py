@@ -130,9 +130,8 @@ def send(
             require_dkim=not no_dkim,
             on_start=lambda n: progress.update(task, total=n),
             on_progress=lambda k: progress.advance(task, k),
+            on_warning=lambda text: console.print(f"warning: {text}", markup=False, highlight=False),
         )
-    for warning in report.warnings:
-        typer.echo(f"warning: {warning}", err=True)
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:

@@ -391,13 +391,15 @@ def send_rows(
     sleep: Callable[[float], None] = time.sleep,
     before_message: Callable[[int], None] | None = None,
     write: Callable[[int, bytes], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> SendReport:
     """Send (or, with ``options.dry_run``, write) ``rows`` for a stored ``campaign``; see the module
     docstring. ``transport`` names the SMTP server (required unless dry-running); ``signer`` the DKIM
     key (required unless ``require_dkim`` is False: a relay that signs itself). ``write(line, data)``
     receives the messages of a dry run instead of files (the API returns them).
 
-    ``on_start(n)`` is told how many rows will be considered, ``on_progress(k)`` after each.
+    ``on_start(n)`` is told how many rows will be considered, ``on_progress(k)`` after each;
+    ``on_warning(text)`` each warning (an incomplete profile…) before anything is sent.
     ``before_message(i)`` is called before the i-th row is sent (tests inject a crash there)."""
     started = time.perf_counter()
     if not campaign.id or not campaign.version:
@@ -447,6 +449,9 @@ def send_rows(
         workspace.scope.clock,
     )
     report = SendReport(campaign.id, campaign.version, input_name, considered=len(rows), warnings=warnings)
+    if on_warning is not None:
+        for warning in warnings:
+            on_warning(warning)  # before anything is sent
     _preflight(parts, service, rows)
     if dry_run:
         if write is None:
