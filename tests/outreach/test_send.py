@@ -5,6 +5,7 @@ footer its decision requires and passes the message check; the send log makes ev
 from __future__ import annotations
 
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -23,7 +24,7 @@ from lawfulreach.messages.eml import parse_eml
 from lawfulreach.rules.lint import lint_rules
 from lawfulreach.service import Lawfulreach
 from lawfulreach.store import Subject
-from outreach_support import DOMAIN, SELECTOR, Setup
+from outreach_support import DOMAIN, SELECTOR, Setup, leads
 from smtp_support import USER, Received
 
 
@@ -173,6 +174,25 @@ class TestSending:
             report = setup.send(path, port, per_second=20.0)
         assert report.sent == 3
         assert report.seconds >= 0.1  # three messages at 20/s: two gaps of 50 ms
+
+
+class TestFromARecordedRun:
+    def test_the_rows_a_recorded_screen_allowed_are_sent(self, setup: Setup) -> None:
+        source = setup.tmp / "list.csv"
+        source.write_text(leads(3) + "blocked@x.example,Bo,X Ltd,GB,individual\n", encoding="utf-8")
+        out = setup.tmp / "list-screened.csv"
+        run = setup.cli("screen", str(source), "--campaign", "q4", "--channels", "email", "--record", "--out", str(out))
+        assert run.code == 0, run.err
+        ref = re.search(r"run-[0-9a-f]{12}", run.out)
+        assert ref is not None
+        with setup.server() as (received, port):
+            report = setup.send(source, port, run=ref.group(0))
+        assert (report.considered, report.sent) == (3, 3)
+        assert "blocked@x.example" not in received.recipients()
+        other = setup.tmp / "other.csv"
+        other.write_text(leads(2), encoding="utf-8")
+        with pytest.raises(InputError, match="is not the list run"):
+            setup.send(other, None, run=ref.group(0), dry_run=setup.tmp / "d")
 
 
 class TestRefusals:

@@ -38,8 +38,12 @@ def _tls_context(ca_file: Path | None) -> ssl.SSLContext | None:
 
 def send(
     ctx: typer.Context,
-    screened: Path = typer.Argument(..., help="The output of `lawfulreach screen` (CSV, .xlsx or Parquet)."),
-    campaign: str = typer.Option(..., "--campaign", help="The stored campaign's id (`lawfulreach campaign list`)."),
+    screened: Path = typer.Argument(
+        ..., help="The output of `lawfulreach screen` (CSV, .xlsx or Parquet), or with --run the list it screened."
+    ),
+    campaign: str | None = typer.Option(
+        None, "--campaign", help="The stored campaign's id (`lawfulreach campaign list`); with --run, the run's."
+    ),
     template: Path = typer.Option(..., "--template", help="Message template: TOML with subject, text, html."),
     dry_run: Path | None = typer.Option(
         None, "--dry-run", help="Write each message as an .eml file (0600) into this directory; send nothing."
@@ -77,6 +81,9 @@ def send(
     unsubscribe_mailto: str | None = typer.Option(
         None, "--unsubscribe-mailto", help="Address of the List-Unsubscribe mailto: (default: the sender's)."
     ),
+    run: str | None = typer.Option(
+        None, "--run", help="A recorded screen (`screen --record`) of this list: send the rows it allowed."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the run's report as JSON."),
 ) -> None:
     """Send a screened list: each allowed row decided again now, with footer, headers and DKIM; once only."""
@@ -91,6 +98,7 @@ def send(
         retry_failed=retry_failed,
         limit=limit,
         unsubscribe_mailto=unsubscribe_mailto,
+        run=run,
     )
     transport = None
     if smtp_host and dry_run is None:

@@ -81,8 +81,9 @@ _PREFLIGHT = 25
 class SendOptions:
     """What a send is asked to do (the CLI's options, the API's body)."""
 
-    #: a stored campaign's id (the CLI; the API passes the campaign it looked up to ``send_rows``)
-    campaign: str
+    #: a stored campaign's id (the CLI; the API passes the campaign it looked up to ``send_rows``);
+    #: None with ``run``: the run's campaign
+    campaign: str | None
     #: the template file, or a template already read (the API's body)
     template: Path | MessageTemplate
     #: write .eml files here instead of sending
@@ -95,6 +96,9 @@ class SendOptions:
     limit: int | None = None
     #: the mailto: of List-Unsubscribe (default: the profile's mail_from)
     unsubscribe_mailto: str | None = None
+    #: a recorded screen run (``screen --record``): the file is the list it screened, and the rows it
+    #: decided ``allowed`` for email are sent
+    run: str | None = None
 
 
 @dataclass
@@ -349,14 +353,64 @@ def send(
     campaign ``options.campaign``; see ``send_rows`` for the rest. The template is read before
     anything else is opened; the file's SHA-256 goes into the evidence run."""
     template = options.template if isinstance(options.template, MessageTemplate) else load_template(options.template)
-    campaign, _doc = resolve_campaign(options.campaign, session)
-    if not campaign.id or not campaign.version:
-        raise InputError(
-            f"--campaign {options.campaign!r}: send needs a stored campaign (`lawfulreach campaign create`), "
-            "so the send log can key each recipient by the campaign's version"
+    warnings: list[str] = []
+    if options.run is not None:
+        rows, campaign, warnings = _run_rows(session, path, options)
+    else:
+        if options.campaign is None:
+            raise InputError("--campaign is needed (or --run, a recorded screen of the list)")
+        campaign, _doc = resolve_campaign(options.campaign, session)
+        if not campaign.id or not campaign.version:
+            raise InputError(
+                f"--campaign {options.campaign!r}: send needs a stored campaign (`lawfulreach campaign create`), "
+                "so the send log can key each recipient by the campaign's version"
+            )
+        rows, _read = screened_rows(path)
+    on_warning: Callable[[str], None] | None = kwargs.get("on_warning")
+    if on_warning is not None:
+        for warning in warnings:
+            on_warning(warning)
+    report = send_rows(session, rows, campaign, template, options, str(path), lambda: file_sha256(path), **kwargs)
+    report.warnings[:0] = warnings
+    return report
+
+
+def _run_rows(session: Session, path: Path, options: SendOptions) -> tuple[list[Row], Campaign, list[str]]:
+    """``--run``: the list a recorded screen read (the same bytes: its SHA-256 is checked) and the rows
+    that run decided ``allowed`` for email, for the run's stored campaign (its current version)."""
+    from lawfulreach.store.evidence import check_ref
+
+    assert options.run is not None
+    ref = check_ref(options.run)
+    workspace = session.workspace()
+    summary = workspace.evidence.run(ref)
+    if summary.input_sha256 != file_sha256(path):
+        raise InputError(f"{path} is not the list run {ref} screened (its SHA-256 differs from the one recorded)")
+    if Channel.EMAIL.value not in summary.channels:
+        raise InputError(f"run {ref} did not decide email (channels: {', '.join(summary.channels)})")
+    if not summary.campaign_id:
+        raise InputError(f"run {ref} was for a campaign file, not a stored campaign; give --campaign")
+    if options.campaign is not None and options.campaign != summary.campaign_id:
+        raise InputError(f"run {ref} was for campaign {summary.campaign_id!r}, not {options.campaign!r}")
+    campaign, _doc = resolve_campaign(summary.campaign_id, session)
+    warnings = []
+    if campaign.version != summary.campaign_version:
+        warnings.append(
+            f"run {ref} screened version {summary.campaign_version} of campaign {summary.campaign_id!r}; "
+            f"sending its current version {campaign.version} (every row is decided again)"
         )
-    rows, _read = screened_rows(path)
-    return send_rows(session, rows, campaign, template, options, str(path), lambda: file_sha256(path), **kwargs)
+    allowed = {line for line, outcome in workspace.evidence.outcomes(ref, Channel.EMAIL.value).items()
+               if outcome == Outcome.ALLOWED.value}  # fmt: skip
+    prospects = read_prospects(path)
+    rows = []
+    for canonical, original in zip(
+        prospects.frame.iter_rows(named=True), prospects.raw.iter_rows(named=True), strict=True
+    ):
+        line = int(canonical["line"])
+        email = canonical.get("email")
+        if line in allowed and email:
+            rows.append(Row(line, str(email), {f: canonical.get(f) for f in FIELDS}, original))
+    return rows, campaign, warnings
 
 
 def contact_rows(contacts: list[dict[str, Any]]) -> list[Row]:
