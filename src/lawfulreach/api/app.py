@@ -40,6 +40,7 @@ from lawfulreach.api.routes import (
     meta,
     privacy,
     registers,
+    sends,
 )
 from lawfulreach.errors import LawfulreachError
 from lawfulreach.schema import RequestIn
@@ -162,7 +163,7 @@ def create_app(backend: Backend) -> FastAPI:
         responses=COMMON_RESPONSES,
         dependencies=[Depends(guard_request)],
     )
-    for module in (checks, lint, exclusions, ledger, registers, campaigns, lia, privacy, evidence, links, meta):
+    for module in (checks, lint, sends, exclusions, ledger, registers, campaigns, lia, privacy, evidence, links, meta):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(meta.public, prefix="/v1")

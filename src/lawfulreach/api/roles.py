@@ -2,7 +2,8 @@
 
 * ``admin``: everything.
 * ``compliance``: everything an admin may do through the API (keys are made with the CLI only).
-* ``marketer``: may check and screen, add exclusions, record consent and opt-outs, mint unsubscribe
+* ``marketer``: may check and screen, send (``POST /v1/sends``: every message is decided again and
+  carries what its decision requires), add exclusions, record consent and opt-outs, mint unsubscribe
   links and read campaigns; may **not** read the ledger's personal data (ledger history, exclusion
   entries, privacy requests, evidence), remove exclusions or change campaigns (a campaign carries
   its LIA, which is compliance's call).
@@ -38,12 +39,18 @@ class Permission(StrEnum):
     READ_ORGANISATION = "read_the_organisation"
     WRITE_ORGANISATION = "change_the_organisation"
     READ_EVIDENCE = "read_evidence"
+    SEND = "send_messages"
 
 
 _EVERYONE = frozenset(
     {Permission.CHECK, Permission.READ_CAMPAIGNS, Permission.READ_REGISTERS, Permission.READ_ORGANISATION}
 )
-_MARKETER = _EVERYONE | {Permission.ADD_EXCLUSIONS, Permission.RECORD_LEDGER, Permission.ISSUE_LINKS}
+_MARKETER = _EVERYONE | {
+    Permission.ADD_EXCLUSIONS,
+    Permission.RECORD_LEDGER,
+    Permission.ISSUE_LINKS,
+    Permission.SEND,
+}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),

@@ -29,13 +29,13 @@ class Entry:
     help: str
 
 
-#: Every command and group, in the order ``--help`` lists them — the one place a command is found. Grouped
-#: as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``), the server
-#: (``serve``), a person's rights (``optout``, ``erase``; ``dsar``; ``consent``), rules and campaigns, lists and
-#: registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``, ``org``, ``settings``,
-#: ``audit``) and every key (``keys status|rotate``, ``keys api …``). A module is imported only when its command
-#: runs: ``lawfulreach --help`` imports none of them (``tests/test_cli_startup.py`` keeps ``help`` equal to the
-#: command's own).
+#: Every command and group, in the order ``--help`` lists them — the one place a command is found.
+#: Grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``),
+#: sending (``send``), the server (``serve``), a person's rights (``optout``, ``erase``; ``dsar``;
+#: ``consent``), rules and campaigns, lists and registers (``contacts``, ``suppress``, ``dnc``), the
+#: workspace (``db``, ``tenant``, ``org``, ``settings``, ``audit``) and every key (``keys status|rotate``,
+#: ``keys api …``). A module is imported only when its command runs: ``lawfulreach --help`` imports none
+#: of them (``tests/test_cli_startup.py`` keeps ``help`` equal to the command's own).
 ENTRIES: tuple[Entry, ...] = (
     Entry(
         "check",
@@ -60,6 +60,12 @@ ENTRIES: tuple[Entry, ...] = (
         "lawfulreach.cli.lint",
         "lint",
         "Check a message against what the decision requires: opt-out, sender, privacy notice, address, …",
+    ),
+    Entry(
+        "send",
+        "lawfulreach.cli.send",
+        "send",
+        "Send a screened list: each allowed row decided again now, with footer, headers and DKIM; once only.",
     ),
     Entry(
         "demo",
