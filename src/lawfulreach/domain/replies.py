@@ -191,6 +191,7 @@ class ReplyPhrases:
     bounce_hard: re.Pattern[str] | None
     bounce_soft: re.Pattern[str] | None
     complaint_types: frozenset[str] = field(default_factory=frozenset)
+    complaint_subjects: re.Pattern[str] | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, object]) -> ReplyPhrases:
@@ -227,6 +228,7 @@ class ReplyPhrases:
             bounce_hard=_compile(listed("bounce", "hard")),
             bounce_soft=_compile(listed("bounce", "soft")),
             complaint_types=frozenset(normalise_text(s) for s in listed("complaint", "feedback_types")),
+            complaint_subjects=_compile(listed("complaint", "subjects")),
         )
 
 
@@ -306,6 +308,8 @@ def _is_footer(line: str, raw: str, phrases: ReplyPhrases) -> bool:
 # --- classification -----------------------------------------------------------------------------
 
 _ENHANCED = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
+#: an SMTP reply code at the start of a server's answer ("550 5.1.1 …", "550-", "said: 554 …")
+_SMTP_CODE = re.compile(r"(?:^|said:|\(|\s)([45][0-5]\d)(?:[ -](?=\S))", re.MULTILINE)
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -332,6 +336,11 @@ def _local_part(address: str | None) -> str:
 def _complaint(message: InboundMessage, phrases: ReplyPhrases) -> Classification | None:
     report = message.feedback
     if report is None:
+        subject = _first(phrases.complaint_subjects, normalise_text(message.subject))
+        if subject is not None and (message.original_to or message.original_message_id):
+            return Classification(
+                ReplyKind.COMPLAINT, message.original_to, opt_out=True, evidence=f"subject: {subject}"
+            )
         return None
     kind = normalise_text(report.feedback_type)
     recipients = report.original_rcpt_to or message.original_to
@@ -352,14 +361,15 @@ def _dsn(message: InboundMessage) -> Classification | None:
         action = (block.action or "").strip().lower()
         status = (block.status or "").strip()
         code = _ENHANCED.search(status)
-        klass = code.group(1) if code else ""
+        klass = code.group(1) if code else status[:1] if status[:3].isdigit() else ""
+        action = "failed" if action.startswith("fail") else action
         if action in ("delivered", "relayed", "expanded"):
             continue
         who = block.recipient
-        if klass == "5" and action in ("failed", ""):
+        if klass == "5" or (not klass and action == "failed"):
             hard.append(who or "")
-            codes.append(code.group(0) if code else status)
-        elif klass in ("4", "5") or action in ("delayed", "failed"):
+            codes.append(code.group(0) if code else (status or action))
+        elif klass == "4" or action in ("delayed", "failed"):
             soft.append(who or "")
             codes.append(code.group(0) if code else (status or action))
     if hard:
@@ -381,7 +391,7 @@ def _looks_like_bounce(message: InboundMessage, phrases: ReplyPhrases) -> str | 
     # a bounce subject alone could be a person's ("Returned mail?"); a mail server also says why
     text = normalise_text(message.text)
     said = _first(phrases.bounce_hard, text) or _first(phrases.bounce_soft, text) or _ENHANCED.search(text)
-    if said is None and _auto_header(message) is None:
+    if said is None and message.in_reply_to and _auto_header(message) is None:
         return None
     return f"subject: {subject}"
 
@@ -390,7 +400,7 @@ def _plain_bounce(message: InboundMessage, phrases: ReplyPhrases) -> Classificat
     cue = _looks_like_bounce(message, phrases)
     if cue is None:
         return None
-    text = normalise_text(message.text)
+    text = normalise_text(f"{message.subject}\n{message.text}")
     ours = {a.lower() for a in (*message.original_from, *message.to, message.sender or "")}
     found = [a.lower() for a in _ADDRESS.findall(message.text)]
     candidates = [
@@ -398,20 +408,32 @@ def _plain_bounce(message: InboundMessage, phrases: ReplyPhrases) -> Classificat
         for a in dict.fromkeys(found)
         if a not in ours and _local_part(a) not in phrases.bounce_senders and not a.startswith("noreply")
     ]
-    recipients = message.original_to or tuple(candidates[:5])
-    code = _ENHANCED.search(message.text)
-    soft_words = _first(phrases.bounce_soft, text)
+    recipients = tuple(candidates[:10]) or message.original_to
+    kind, status = _failure_class(message.text, text, phrases)
+    evidence = cue if status is not None else f"{cue}; {kind[1]}"
+    return Classification(kind[0], recipients, evidence=evidence, status=status)
+
+
+def _failure_class(raw: str, text: str, phrases: ReplyPhrases) -> tuple[tuple[ReplyKind, str], str | None]:
+    """Permanent or temporary, from a bounce's words: an enhanced status code (RFC 3463; 5 before 4),
+    else an SMTP reply code (5yz permanent, 4yz transient), else the words; undecided is soft."""
+    codes = [m.group(0) for m in _ENHANCED.finditer(raw) if m.group(1) in ("4", "5")]
+    for klass, kind in (("5", ReplyKind.HARD_BOUNCE), ("4", ReplyKind.SOFT_BOUNCE)):
+        found = next((c for c in codes if c.startswith(klass)), None)
+        if found is not None:
+            return (kind, "status"), found
+    smtp = [m.group(1) for m in _SMTP_CODE.finditer(raw)]
+    for klass, kind in (("5", ReplyKind.HARD_BOUNCE), ("4", ReplyKind.SOFT_BOUNCE)):
+        found = next((c for c in smtp if c.startswith(klass)), None)
+        if found is not None:
+            return (kind, "reply code"), found
     hard_words = _first(phrases.bounce_hard, text)
-    if code is not None and code.group(1) in ("4", "5"):
-        kind = ReplyKind.HARD_BOUNCE if code.group(1) == "5" and soft_words is None else ReplyKind.SOFT_BOUNCE
-        if code.group(1) == "4":
-            kind = ReplyKind.SOFT_BOUNCE
-        return Classification(kind, recipients, evidence=cue, status=code.group(0))
+    soft_words = _first(phrases.bounce_soft, text)
     if hard_words is not None and soft_words is None:
-        return Classification(ReplyKind.HARD_BOUNCE, recipients, evidence=f"{cue}; {hard_words}")
-    if code is not None and code.group(1) == "2" and soft_words is None and hard_words is None:
-        return Classification(ReplyKind.AUTO_REPLY, evidence=f"{cue}; delivered")
-    return Classification(ReplyKind.SOFT_BOUNCE, recipients, evidence=f"{cue}; {soft_words or 'undecided'}")
+        return (ReplyKind.HARD_BOUNCE, hard_words), None
+    if soft_words is not None:
+        return (ReplyKind.SOFT_BOUNCE, soft_words), None
+    return (ReplyKind.HARD_BOUNCE, hard_words or "a failure report without a code"), None
 
 
 def _people(message: InboundMessage) -> tuple[str, ...]:

@@ -182,12 +182,6 @@ class _Walk:
 
     def visit(self, part: Message) -> None:
         kind = part.get_content_type()
-        if part.is_multipart() and kind not in ("message/delivery-status",):
-            payload = part.get_payload()
-            for sub in payload if isinstance(payload, list) else []:
-                if isinstance(sub, Message):
-                    self.visit(sub)
-            return
         if kind in ("message/delivery-status", "message/global-delivery-status"):
             self.delivery.extend(_delivery(part))
         elif kind == "message/feedback-report":
@@ -195,6 +189,11 @@ class _Walk:
         elif (original := _headers_of(part)) is not None:
             if self.original is None:
                 self.original = original
+        elif part.is_multipart():
+            payload = part.get_payload()
+            for sub in payload if isinstance(payload, list) else []:
+                if isinstance(sub, Message):
+                    self.visit(sub)
         elif kind == "text/plain" and self.plain is None and not _attachment(part):
             self.plain = _content(part)
         elif kind == "text/html" and self.markup is None and not _attachment(part):
