@@ -152,8 +152,9 @@ def normalise_text(text: str) -> str:
 
 
 def _phrase_pattern(phrase: str) -> str:
-    """A phrase as a regular expression: words at boundaries, `` .. `` up to four words between."""
-    pieces = [re.escape(normalise_text(p)).replace(r"\ ", r"\s+") for p in phrase.split(" .. ")]
+    """A phrase as a regular expression: words at boundaries, a space matching any run of spaces and
+    punctuation, `` .. `` up to four words between."""
+    pieces = [re.escape(normalise_text(p)).replace(r"\ ", r"[\W_]+") for p in phrase.split(" .. ")]
     body = r"(?:\W+\w+){0,4}?\W+".join(pieces)
     return rf"(?<!\w){body}(?!\w)"
 
