@@ -68,7 +68,7 @@ def found(haystack: bytes, forms: dict[str, bytes]) -> list[str]:
 
 def populate(ws: Workspace, write_file: Path) -> None:
     """Store the person everywhere a workspace can: contact with provenance, exclusion entry, ledger
-    events with wording, privacy requests (one fulfilled access request)."""
+    events with wording, a sent message in the send log, privacy requests (one fulfilled access request)."""
     ws.contacts.import_file(write_file, provider="DataCo Ltd")
     ws.suppressions.add(Entry("email", EMAIL, reason=f"{NAME} phoned to complain", source="complaint"))
     ws.suppressions.add(Entry("phone", PHONE, reason="asked not to be called"))
@@ -76,6 +76,7 @@ def populate(ws: Workspace, write_file: Path) -> None:
     who = Subject("email", EMAIL)
     ws.ledger.record_consent(who, "email", "marketing", "web_form", wording=WORDING, source=f"form filled by {NAME}")
     ws.ledger.opt_out(Subject("phone", PHONE), "call", source="said no on the phone")
+    ws.send_log.record_sent("cmp-widgets", "cv-widgets", EMAIL_RAW, "<quimby-mail-1@mail.example>")
     opened = ws.requests.open("access", who)
     ws.requests.verify(opened.number)
 

@@ -71,7 +71,7 @@ CHUNK = 65_536
 KEY_BYTES = 16
 #: what a decision with no usable person key records
 NO_KEY = bytes(KEY_BYTES)
-RUN_KINDS = ("screen", "check", "api")
+RUN_KINDS = ("screen", "check", "api", "send")
 LIA_KINDS = ("assessed", "asserted", "missing")
 
 

@@ -53,7 +53,11 @@ class SubjectDataHolder(Protocol):
 _HOLDERS: dict[str, SubjectDataHolder] = {}
 
 #: Modules that keep personal data in the workspace and register a holder when imported.
-HOLDER_MODULES: tuple[str, ...] = ("lawfulreach.store.intake", "lawfulreach.store.evidence")
+HOLDER_MODULES: tuple[str, ...] = (
+    "lawfulreach.store.intake",
+    "lawfulreach.store.evidence",
+    "lawfulreach.store.outreach.send_log",
+)
 
 
 def register(holder: SubjectDataHolder) -> SubjectDataHolder:
