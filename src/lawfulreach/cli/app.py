@@ -56,8 +56,8 @@ def _register() -> None:
     Explicit rather than by import side effect, so this list is where a command is found. The modules
     are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``, ``rules``,
     ``campaign``), the server (``serve``), a person's rights (``rights_cmds``: ``optout``, ``erase``; ``dsar``;
-    ``consent``), lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``, ``org``,
-    ``settings``, ``audit``) and every key (``keys_cmds``: ``keys status|rotate``, ``keys api …``).
+    ``consent``), lists and registers (``contacts``, ``suppress``, ``inbox``, ``dnc``), the workspace (``db``,
+    ``tenant``, ``org``, ``settings``, ``audit``) and every key (``keys_cmds``: ``keys status|rotate``, ``keys api …``).
     """
     if app.registered_commands:
         return
@@ -71,6 +71,7 @@ def _register() -> None:
         dnc_cmds,
         dsar_cmds,
         evidence_cmds,
+        inbox_cmds,
         keys_cmds,
         ledger_cmds,
         lia_cmds,
@@ -113,6 +114,7 @@ def _register() -> None:
         ("org", org_cmds.org_app),
         ("settings", settings_cmds.settings_app),
         ("suppress", suppress_cmds.suppress_app),
+        ("inbox", inbox_cmds.inbox_app),
         ("db", workspace_cmds.db_app),
         ("tenant", workspace_cmds.tenant_app),
     ):

@@ -311,6 +311,14 @@ def _is_footer(line: str, raw: str, phrases: ReplyPhrases) -> bool:
 _ENHANCED = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
 #: an SMTP reply code at the start of a server's answer ("550 5.1.1 …", "550-", "said: 554 …")
 _SMTP_CODE = re.compile(r"(?:^|said:|\(|\s)([45][0-5]\d)(?:[ -](?=\S))", re.MULTILINE)
+#: where a plain bounce's notice ends and the returned message (whose addresses are not the bounced ones) begins
+_RETURNED = re.compile(
+    r"^.*(?:original message|returned message|message follows|below this line|undelivered message|"
+    r"^received: |^return-path: |^message-id: ).*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: a plain bounce naming more addresses than this in its notice lists more than the failed ones
+_MAX_BOUNCED = 8
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -403,13 +411,15 @@ def _plain_bounce(message: InboundMessage, phrases: ReplyPhrases) -> Classificat
         return None
     text = normalise_text(f"{message.subject}\n{message.text}")
     ours = {a.lower() for a in (*message.original_from, *message.to, message.sender or "")}
-    found = [a.lower() for a in _ADDRESS.findall(message.text)]
+    returned = _RETURNED.search(message.text)
+    notice = message.text[: returned.end()] if returned else message.text
+    found = [a.strip("'.").lower() for a in _ADDRESS.findall(notice)]
     candidates = [
         a
         for a in dict.fromkeys(found)
         if a not in ours and _local_part(a) not in phrases.bounce_senders and not a.startswith("noreply")
     ]
-    recipients = tuple(candidates[:10]) or message.original_to
+    recipients = tuple(candidates[:_MAX_BOUNCED]) or message.original_to
     kind, status = _failure_class(message.text, text, phrases)
     evidence = cue if status is not None else f"{cue}; {kind[1]}"
     return Classification(kind[0], recipients, evidence=evidence, status=status)
