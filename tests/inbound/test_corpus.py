@@ -33,7 +33,9 @@ def _labels() -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def results() -> list[tuple[dict[str, str], Classification]]:
     phrases = reply_phrases()
-    return [(row, classify(read_inbound((CORPUS / row["file"]).read_bytes(), row["file"]), phrases)) for row in _labels()]
+    return [
+        (row, classify(read_inbound((CORPUS / row["file"]).read_bytes(), row["file"]), phrases)) for row in _labels()
+    ]
 
 
 def scores(results: list[tuple[dict[str, str], Classification]]) -> dict[str, tuple[int, float, float]]:
@@ -60,7 +62,8 @@ class TestCorpus:
 
     def test_every_imported_sample_names_its_source_and_licence(self) -> None:
         for row in _labels():
-            assert row["source"] and row["licence"], row["file"]
+            assert row["source"], row["file"]
+            assert row["licence"], row["file"]
             if row["source"] != "written for this corpus":
                 assert row["source_path"], row["file"]
 

@@ -286,7 +286,7 @@ class InboundLog:
                 candidate = self._scope.index(who)
                 if not self._erased(session, candidate):  # a reviewer's sender may have been erased
                     row_index = candidate
-                    fields = {"who": who, "message_id": plan.message_id} | extra
+                    fields = {"address": who, "message_id": plan.message_id} | extra
                     sealed, version = self._scope.seal(_context(plan.message_key, position), fields)
             session.add(
                 InboundRow(
