@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+
 from api_support import Api
 from lawfulreach.domain.vocabulary import Channel
 
@@ -16,7 +18,7 @@ REPLY = (
 )
 
 
-def _post(api: Api, body: bytes, role: str = "compliance", **params: str) -> object:
+def _post(api: Api, body: bytes, role: str = "compliance", **params: str) -> httpx.Response:
     headers = api.auth(role) | {"Content-Type": "message/rfc822"}
     return api.client.post("/v1/inbound", content=body, headers=headers, params=params)
 
