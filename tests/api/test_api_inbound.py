@@ -4,8 +4,7 @@ the classification and the effect in the answer, recorded once; compliance and a
 from __future__ import annotations
 
 from pathlib import Path
-
-import httpx
+from typing import Any
 
 from api_support import Api
 from lawfulreach.domain.vocabulary import Channel
@@ -18,7 +17,7 @@ REPLY = (
 )
 
 
-def _post(api: Api, body: bytes, role: str = "compliance", **params: str) -> httpx.Response:
+def _post(api: Api, body: bytes, role: str = "compliance", **params: str) -> Any:
     headers = api.auth(role) | {"Content-Type": "message/rfc822"}
     return api.client.post("/v1/inbound", content=body, headers=headers, params=params)
 
