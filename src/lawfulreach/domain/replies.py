@@ -144,26 +144,59 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ":
 _SPACE = re.compile(r"\s+")
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def normalise_text(text: str) -> str:
     """Case folded, accents removed, apostrophes unified, whitespace collapsed (as the phrases are)."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES)).translate(_FOLD)
-    stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _SPACE.sub(" ", stripped).strip()
+    folded = text.casefold().translate(_APOSTROPHES)
+    if not folded.isascii():
+        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded)).translate(_FOLD)
+    return _SPACE.sub(" ", folded).strip()
 
 
-def _phrase_pattern(phrase: str) -> str:
-    """A phrase as a regular expression: words at boundaries, a space matching any run of spaces and
-    punctuation, `` .. `` up to four words between."""
-    pieces = [re.escape(normalise_text(p)).replace(r"\ ", r"[\W_]+") for p in phrase.split(" .. ")]
-    body = r"(?:\W+\w+){0,4}?\W+".join(pieces)
-    return rf"(?<!\w){body}(?!\w)"
+_GAP = "\x00gap"
+_SPACE_TOKEN = "\x00space"
+_TOKEN_PATTERNS = {_GAP: r"(?:\W+\w+){0,4}?\W+", _SPACE_TOKEN: r"[\W_]+"}
+
+
+def _tokens(phrase: str) -> list[str]:
+    """A phrase as trie tokens: its characters, a space token, and the `` .. `` gap."""
+    out: list[str] = []
+    for n, piece in enumerate(phrase.split(" .. ")):
+        if n:
+            out.append(_GAP)
+        out.extend(_SPACE_TOKEN if ch == " " else ch for ch in normalise_text(piece))
+    return out
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    """A regular expression matching exactly the phrases of a trie, sharing their prefixes: Python's
+    ``re`` tries the alternatives of a flat ``a|b|c`` one by one at every position, which over a
+    bounce's text cost ~1 ms a message for the 250 opt-out phrases; a trie tries one branch per
+    character."""
+    ends = "" in node
+    branches = [_TOKEN_PATTERNS.get(tok, re.escape(tok)) + _trie_pattern(sub) for tok, sub in node.items() if tok]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
 
 
 def _compile(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    unique = sorted({p for p in phrases if p.strip()}, key=len, reverse=True)
-    if not unique:
+    """One pattern for a list of phrases: words at boundaries, a space matching any run of spaces and
+    punctuation, `` .. `` up to four words between."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for phrase in phrases:
+        if not phrase.strip():
+            continue
+        node = trie
+        for token in _tokens(phrase):
+            node = node.setdefault(token, {})
+        node[""] = {}
+    if not trie:
         return None
-    return re.compile("|".join(f"(?:{_phrase_pattern(p)})" for p in unique))
+    return re.compile(rf"(?<!\w)(?:{_trie_pattern(trie)})(?!\w)")
 
 
 def _first(pattern: re.Pattern[str] | None, text: str) -> str | None:
@@ -317,6 +350,9 @@ _RETURNED = re.compile(
     r"^received: |^return-path: |^message-id: ).*$",
     re.IGNORECASE | re.MULTILINE,
 )
+#: how much of a bounce's text is read for its words and codes (the notice comes first; the rest is
+#: the returned message)
+_BOUNCE_TEXT = 12_000
 #: a plain bounce naming more addresses than this in its notice lists more than the failed ones
 _MAX_BOUNCED = 8
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
@@ -398,7 +434,7 @@ def _looks_like_bounce(message: InboundMessage, phrases: ReplyPhrases) -> str | 
     if subject is None or message.subject.lstrip().lower().startswith(("re:", "aw:", "sv:")):
         return None
     # a bounce subject alone could be a person's ("Returned mail?"); a mail server also says why
-    text = normalise_text(message.text)
+    text = normalise_text(message.text[:_BOUNCE_TEXT])
     said = _first(phrases.bounce_hard, text) or _first(phrases.bounce_soft, text) or _ENHANCED.search(text)
     if said is None and message.in_reply_to and _auto_header(message) is None:
         return None
@@ -409,7 +445,7 @@ def _plain_bounce(message: InboundMessage, phrases: ReplyPhrases) -> Classificat
     cue = _looks_like_bounce(message, phrases)
     if cue is None:
         return None
-    text = normalise_text(f"{message.subject}\n{message.text}")
+    text = normalise_text(f"{message.subject}\n{message.text[:_BOUNCE_TEXT]}")
     ours = {a.lower() for a in (*message.original_from, *message.to, message.sender or "")}
     returned = _RETURNED.search(message.text)
     notice = message.text[: returned.end()] if returned else message.text
@@ -420,7 +456,7 @@ def _plain_bounce(message: InboundMessage, phrases: ReplyPhrases) -> Classificat
         if a not in ours and _local_part(a) not in phrases.bounce_senders and not a.startswith("noreply")
     ]
     recipients = tuple(candidates[:_MAX_BOUNCED]) or message.original_to
-    kind, status = _failure_class(message.text, text, phrases)
+    kind, status = _failure_class(message.text[:_BOUNCE_TEXT], text, phrases)
     evidence = cue if status is not None else f"{cue}; {kind[1]}"
     return Classification(kind[0], recipients, evidence=evidence, status=status)
 
