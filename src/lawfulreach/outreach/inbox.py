@@ -69,6 +69,8 @@ def message_ids(raw: str | None) -> tuple[str, ...]:
 def _text(value: object) -> str:
     """A header field's value, RFC 2047 encoded words decoded, unfolded."""
     raw = str(value)
+    if not raw.isascii():  # 8-bit bytes in a header field (SMTPUTF8, or a careless mailer): UTF-8
+        raw = raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     if "=?" in raw:
         with contextlib.suppress(ValueError, LookupError, UnicodeError, TypeError):
             raw = str(make_header(decode_header(raw)))
@@ -243,7 +245,7 @@ def read_inbound(raw: bytes, source: str = "message") -> InboundMessage:
         raw = raw.split(b"\n", 1)[1]
     parsed = email.message_from_bytes(raw, policy=policy.compat32)
     headers: dict[str, list[str]] = {}
-    for key, value in parsed.items():
+    for key, value in parsed.raw_items():
         headers.setdefault(key.lower(), []).append(_text(value))
     if not headers.keys() & {"from", "to", "subject", "message-id", "content-type", "date", "received"}:
         raise MessageError(f"{source}: not an email message (no From, To, Subject or Message-ID header field)")
