@@ -12,8 +12,9 @@ from sqlalchemy import select
 from lawfulreach.commands.inbound import process_message
 from lawfulreach.domain.vocabulary import Channel
 from lawfulreach.errors import MessageError
-from lawfulreach.store import Subject, Workspace
+from lawfulreach.store import Subject, Workspace, WorkspaceSettings, rotation
 from lawfulreach.store.outreach.inbound_log import InboundRow
+from lr_testkit import Clock
 from privacy_support import dump
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "inbound"
@@ -183,6 +184,19 @@ class TestErasure:
         assert b"prospect.example" not in text
         assert process_message(ws, reply("unsubscribe")).duplicate  # no one is stored again
         assert ws.inbound.records(kind="other")[0].address is None
+
+
+class TestKeyRotation:
+    def test_the_log_moves_to_the_new_key_and_stays_readable(
+        self, ws: Workspace, settings: WorkspaceSettings, clock: Clock
+    ) -> None:
+        process_message(ws, reply("Sounds good, call me.", subject="Re: Invoices"))
+        report = rotation.rotate(settings, clock=clock)
+        assert report.completed
+        assert report.rows["inbound_messages"] == 1
+        with Workspace.open(settings, clock=clock) as fresh:
+            (record,) = fresh.inbound.records(kind="other")
+            assert (record.address, record.subject) == (ANNA, "Re: Invoices")
 
 
 class TestCorpusImport:

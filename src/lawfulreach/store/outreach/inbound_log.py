@@ -63,6 +63,7 @@ __all__ = [
     "InboundRecord",
     "InboundRow",
     "Recorded",
+    "seal_context",
 ]
 
 INBOUND_KINDS: tuple[str, ...] = tuple(k.value for k in ReplyKind)
@@ -96,7 +97,8 @@ class InboundRow(TenantScoped, Base):
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-def _context(message_key: str, position: int) -> str:
+def seal_context(message_key: str, position: int) -> str:
+    """What a row's sealed fields are bound to (``store.crypto``): its table, message key and position."""
     return f"inbound|{message_key}|{position}"
 
 
@@ -287,7 +289,7 @@ class InboundLog:
                 if not self._erased(session, candidate):  # a reviewer's sender may have been erased
                     row_index = candidate
                     fields = {"address": who, "message_id": plan.message_id} | extra
-                    sealed, version = self._scope.seal(_context(plan.message_key, position), fields)
+                    sealed, version = self._scope.seal(seal_context(plan.message_key, position), fields)
             session.add(
                 InboundRow(
                     tenant_id=self._scope.tenant_id,
@@ -339,7 +341,7 @@ def _unique(rows: Sequence[tuple[str | None, str, dict[str, Any]]]) -> list[tupl
 
 
 def _record(scope: TenantScope, row: InboundRow) -> InboundRecord:
-    fields = scope.unseal(_context(row.message_key, row.position), row.sealed)
+    fields = scope.unseal(seal_context(row.message_key, row.position), row.sealed)
     return InboundRecord(
         row.kind,
         row.effect,
