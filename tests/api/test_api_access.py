@@ -94,6 +94,10 @@ EXAMPLES: dict[tuple[str, str], tuple[str, Any]] = {
     ("GET", "/v1/organisation"): ("/v1/organisation", None),
     ("PUT", "/v1/organisation"): ("/v1/organisation", {"organisation": "Beta Takeover"}),
     ("GET", "/v1/organisation/notice"): ("/v1/organisation/notice", None),
+    ("POST", "/v1/inbound"): (
+        "/v1/inbound",
+        {"message": f"From: <{SECRET_EMAIL}>\nTo: <sales@alpha-only.example>\nSubject: Re: hi\n\nUnsubscribe me"},
+    ),
 }
 
 

@@ -33,6 +33,7 @@ from lawfulreach.api.routes import (
     checks,
     evidence,
     exclusions,
+    inbound,
     ledger,
     lia,
     links,
@@ -163,7 +164,22 @@ def create_app(backend: Backend) -> FastAPI:
         responses=COMMON_RESPONSES,
         dependencies=[Depends(guard_request)],
     )
-    for module in (checks, lint, sends, exclusions, ledger, registers, campaigns, lia, privacy, evidence, links, meta):
+    routers = (
+        checks,
+        lint,
+        sends,
+        exclusions,
+        ledger,
+        registers,
+        campaigns,
+        lia,
+        privacy,
+        evidence,
+        links,
+        inbound,
+        meta,
+    )
+    for module in routers:
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(meta.public, prefix="/v1")

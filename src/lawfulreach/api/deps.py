@@ -175,3 +175,4 @@ PrivacyOpener = Annotated[Caller, Depends(require(Permission.OPEN_PRIVACY_REQUES
 LinkIssuer = Annotated[Caller, Depends(require(Permission.ISSUE_LINKS))]
 OrganisationReader = Annotated[Caller, Depends(require(Permission.READ_ORGANISATION))]
 OrganisationWriter = Annotated[Caller, Depends(require(Permission.WRITE_ORGANISATION))]
+InboundProcessor = Annotated[Caller, Depends(require(Permission.PROCESS_INBOUND))]

@@ -1,12 +1,14 @@
 """Roles and what each may do: one table, read by the route dependencies, the docs and the tests.
 
 * ``admin``: everything.
-* ``compliance``: everything an admin may do through the API (keys are made with the CLI only).
+* ``compliance``: everything an admin may do through the API (keys are made with the CLI only),
+  including processing inbound mail (``POST /v1/inbound``: it records opt-outs, opens privacy
+  requests and names the people concerned).
 * ``marketer``: may check and screen, send (``POST /v1/sends``: every message is decided again and
   carries what its decision requires), add exclusions, record consent and opt-outs, mint unsubscribe
   links and read campaigns; may **not** read the ledger's personal data (ledger history, exclusion
   entries, privacy requests, evidence), remove exclusions or change campaigns (a campaign carries
-  its LIA, which is compliance's call).
+  its LIA, which is compliance's call), nor process inbound mail.
 * ``readonly``: may check and read what holds no personal data (campaigns, registers, organisation);
   changes nothing.
 """
@@ -40,6 +42,7 @@ class Permission(StrEnum):
     WRITE_ORGANISATION = "change_the_organisation"
     READ_EVIDENCE = "read_evidence"
     SEND = "send_messages"
+    PROCESS_INBOUND = "process_inbound_mail"
 
 
 _EVERYONE = frozenset(

@@ -1,7 +1,7 @@
 """The ``lawfulreach`` command line: a thin Typer layer over ``lawfulreach.commands`` and ``lawfulreach.service``.
 
 Commands only parse options, build the application object (``cli.context``), call a command and print;
-``_register`` lists every command and group. Every ``LawfulreachError`` (and every unexpected one)
+``ENTRIES`` lists every command and group. Every ``LawfulreachError`` (and every unexpected one)
 becomes one readable line on stderr with a non-zero exit code; ``--debug`` shows the traceback instead.
 """
 
@@ -32,10 +32,10 @@ class Entry:
 #: Every command and group, in the order ``--help`` lists them — the one place a command is found.
 #: Grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``),
 #: sending (``send``), the server (``serve``), a person's rights (``optout``, ``erase``; ``dsar``;
-#: ``consent``), rules and campaigns, lists and registers (``contacts``, ``suppress``, ``dnc``), the
-#: workspace (``db``, ``tenant``, ``org``, ``settings``, ``audit``) and every key (``keys status|rotate``,
-#: ``keys api …``). A module is imported only when its command runs: ``lawfulreach --help`` imports none
-#: of them (``tests/test_cli_startup.py`` keeps ``help`` equal to the command's own).
+#: ``consent``), rules and campaigns, lists and registers (``contacts``, ``inbox``, ``dnc``, ``suppress``),
+#: the workspace (``db``, ``tenant``, ``org``, ``settings``, ``audit``) and every key (``keys
+#: status|rotate``, ``keys api …``). A module is imported only when its command runs: ``lawfulreach
+#: --help`` imports none of them (``tests/test_cli_startup.py`` keeps ``help`` equal to the command's own).
 ENTRIES: tuple[Entry, ...] = (
     Entry(
         "check",
@@ -121,6 +121,12 @@ ENTRIES: tuple[Entry, ...] = (
         "Legitimate interests assessments: answer the ICO-style questionnaire, approve, render, verify.",
     ),
     Entry("contacts", "lawfulreach.cli.contacts_cmds", "contacts_app", "Stored prospects and where they came from."),
+    Entry(
+        "inbox",
+        "lawfulreach.cli.inbox_cmds",
+        "inbox_app",
+        "Inbound mail: replies, bounces and complaints turned into opt-outs, requests and exclusions.",
+    ),
     Entry("dnc", "lawfulreach.cli.dnc_cmds", "dnc_app", "National do-not-call registers (TPS, CTPS, DNCM, …)."),
     Entry(
         "dsar",
@@ -247,8 +253,6 @@ def loaded_root() -> TyperGroup:
         if entry.name not in root.commands:
             root.add_command(load(entry), entry.name)
     return root
-
-
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, render errors as one line."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])

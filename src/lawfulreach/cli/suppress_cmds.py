@@ -32,7 +32,7 @@ def add(
     phone: str | None = typer.Option(None, "--phone", help="A phone number."),
     country: str | None = typer.Option(None, "--country", help="Country to read a national-format phone with."),
     reason: str | None = typer.Option(None, "--reason", help="Why it is excluded."),
-    source: str = typer.Option("manual", "--source", help="import, opt_out, reply, complaint or manual."),
+    source: str = typer.Option("manual", "--source", help="import, opt_out, reply, complaint, bounce or manual."),
 ) -> None:
     """Add one entry to the exclusion list."""
     cli: CliContext = ctx.obj

@@ -252,10 +252,12 @@ class PrivacyRequestType(StrEnum):
 
 
 class ExclusionSource(StrEnum):
-    """Where an exclusion-list entry came from: an import, an opt-out, a reply, a complaint, or entered by hand."""
+    """Where an exclusion-list entry came from: an import, an opt-out, a reply, a complaint, a bounce
+    (inbound processing: a hard bounce, or soft bounces repeated), or entered by hand."""
 
     IMPORT = "import"
     OPT_OUT = "opt_out"
     REPLY = "reply"
     COMPLAINT = "complaint"
+    BOUNCE = "bounce"
     MANUAL = "manual"

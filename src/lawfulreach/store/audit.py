@@ -91,6 +91,7 @@ ACTS = (
     "org.update",
     "evidence.record",
     "send.run",
+    "inbound.process",
 )
 
 

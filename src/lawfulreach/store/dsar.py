@@ -166,7 +166,10 @@ class RequestRepo:
     # --- the tenant's target --------------------------------------------------------------------
     def target_hours(self) -> int:
         with self._scope.reading() as session:
-            hours = session.scalar(select(Tenant.dsar_target_hours).where(Tenant.id == self._scope.tenant_id))
+            return self.target_hours_in(session)
+
+    def target_hours_in(self, session: Session) -> int:
+        hours = session.scalar(select(Tenant.dsar_target_hours).where(Tenant.id == self._scope.tenant_id))
         return int(hours) if hours else DEFAULT_TARGET_HOURS
 
     def set_target_hours(self, hours: int) -> None:
@@ -252,6 +255,23 @@ class RequestRepo:
         country: str | None = None,
     ) -> PrivacyRequestView:
         """Record a request as received (``received_at`` defaults to now; it may not be in the future)."""
+        with self._scope.writing(exclusive=True) as session:
+            return self.open_in(session, request_type, who, received_at=received_at, regime=regime, country=country)
+
+    def open_in(
+        self,
+        session: Session,
+        request_type: str,
+        who: Subject,
+        *,
+        received_at: datetime | None = None,
+        regime: str | None = None,
+        country: str | None = None,
+        source: str | None = None,
+    ) -> PrivacyRequestView:
+        """``open`` inside the caller's exclusive write transaction (inbound processing opens the
+        request with the reply's log entry). ``source`` names where the request came from in the audit
+        trail (no personal data: "inbound reply")."""
         kind = check_type(request_type)
         handled_under = regime_for(kind, regime, country_code(country))
         now = self._scope.clock()
@@ -261,34 +281,34 @@ class RequestRepo:
         if received > now:
             raise InputError(f"the request cannot have been received in the future ({received.date().isoformat()})")
         index = self._scope.index(who.key)
-        target = received + timedelta(hours=self.target_hours())
-        with self._scope.writing(exclusive=True) as session:
-            number = int(session.scalar(select(func.max(PrivacyRequest.number))) or 0) + 1
-            sealed, version = self._scope.seal(request_context(index, number), {"subject": who.key})
-            row = PrivacyRequest(
-                tenant_id=self._scope.tenant_id,
-                number=number,
-                request_type=kind,
-                regime=handled_under,
-                status="received",
-                subject_kind=who.kind,
-                subject_index=index,
-                sealed=sealed,
-                key_version=version,
-                received_at=received,
-                target_due_at=target,
-                legal_due_at=legal_deadline(handled_under, received),
-            )
-            session.add(row)
-            session.flush()
-            self._audit(session, "request.open", row, regime=handled_under)
-            if kind == PrivacyRequestType.OBJECTION:
-                erased = session.scalar(select(ErasedSubject.id).where(ErasedSubject.key_hash == index))
-                if erased is None:  # an erased person is blocked on every channel already
-                    LedgerRepo(self._scope).append_in(
-                        session, who, LedgerEventKind.OBJECTION, ALL_CHANNELS, source=f"privacy request {number}"
-                    )
-            return self._view(row)
+        target = received + timedelta(hours=self.target_hours_in(session))
+        number = int(session.scalar(select(func.max(PrivacyRequest.number))) or 0) + 1
+        sealed, version = self._scope.seal(request_context(index, number), {"subject": who.key})
+        row = PrivacyRequest(
+            tenant_id=self._scope.tenant_id,
+            number=number,
+            request_type=kind,
+            regime=handled_under,
+            status="received",
+            subject_kind=who.kind,
+            subject_index=index,
+            sealed=sealed,
+            key_version=version,
+            received_at=received,
+            target_due_at=target,
+            legal_due_at=legal_deadline(handled_under, received),
+        )
+        session.add(row)
+        session.flush()
+        extra = {"regime": handled_under} | ({"source": source} if source else {})
+        self._audit(session, "request.open", row, **extra)
+        if kind == PrivacyRequestType.OBJECTION:
+            erased = session.scalar(select(ErasedSubject.id).where(ErasedSubject.key_hash == index))
+            if erased is None:  # an erased person is blocked on every channel already
+                LedgerRepo(self._scope).append_in(
+                    session, who, LedgerEventKind.OBJECTION, ALL_CHANNELS, source=f"privacy request {number}"
+                )
+        return self._view(row)
 
     def verify(self, number: int) -> PrivacyRequestView:
         """Record that the requester's identity was checked (the operator did; this records it)."""

@@ -51,12 +51,17 @@ from lawfulreach.store.models import (
     SuppressionEntry,
     Tenant,
 )
+from lawfulreach.store.outreach.inbound_log import InboundRow
+from lawfulreach.store.outreach.inbound_log import seal_context as inbound_context
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.settings import WorkspaceSettings
 from lawfulreach.store.suppression import seal_context as suppression_context
 from lawfulreach.store.workspace import Workspace, key_ring, version_check
 
 BATCH = 1_000
+#: every table whose rows are sealed: the store's own, and the inbound log (rows emptied by an erasure,
+#: ``key_version`` NULL, are skipped)
+ROTATED: tuple[Any, ...] = (*SEALED_MODELS, InboundRow)
 
 
 def _context(row: Any) -> str:
@@ -68,6 +73,8 @@ def _context(row: Any) -> str:
         return ledger_context(row.subject_index)
     if isinstance(row, PrivacyRequest):
         return request_context(row.subject_index, row.number)
+    if isinstance(row, InboundRow):
+        return inbound_context(row.message_key, row.position)
     raise TypeError(type(row).__name__)  # pragma: no cover - SEALED_MODELS lists the four above
 
 
@@ -94,7 +101,7 @@ class VersionStatus:
 def _counts(session: Session) -> dict[int, int]:
     """Rows per key version, across tenants (an administrative count: plain session, no tenant guard)."""
     counts: dict[int, int] = {}
-    for model in SEALED_MODELS:
+    for model in ROTATED:
         column = model.key_version
         for version, n in session.execute(select(column, func.count()).where(column.is_not(None)).group_by(column)):
             if version is not None:
@@ -139,7 +146,7 @@ def _begin(ws: Workspace, settings: WorkspaceSettings, now: datetime) -> tuple[i
 
 def _reencrypt_tenant(scope: TenantScope, target: int, report: RotationReport, batch: int) -> int:
     done = 0
-    for model in SEALED_MODELS:
+    for model in ROTATED:
         column = model.key_version
         while True:
             with scope.writing(exclusive=True) as session:

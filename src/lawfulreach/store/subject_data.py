@@ -57,6 +57,7 @@ HOLDER_MODULES: tuple[str, ...] = (
     "lawfulreach.store.intake",
     "lawfulreach.store.evidence",
     "lawfulreach.store.outreach.send_log",
+    "lawfulreach.store.outreach.inbound_log",
 )
 
 

@@ -47,6 +47,7 @@ from lawfulreach.errors import ConflictError, InputError, NotFoundError
 from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
 from lawfulreach.store.bulk_keys import bulk_e164, bulk_email_keys
+from lawfulreach.store.db import insert_ignoring_duplicates
 from lawfulreach.store.models import SUPPRESSION_KINDS, SUPPRESSION_SOURCES, ErasedSubject, SuppressionEntry
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subjects import country_code, domain_key, email_key, phone_key
@@ -304,6 +305,41 @@ class SuppressionRepo:
         if report.skipped_erased:
             raise ConflictError(f"this {entry.kind} belongs to an erased person; nothing is stored about them again")
         return report.added == 1
+
+    def add_in(self, session: Session, entry: Entry) -> bool:
+        """Add one email or phone entry inside the caller's exclusive write transaction (inbound
+        processing suppresses a bounced address with the bounce's log entry); False when it was
+        already listed or the person was erased (nothing is stored about them again)."""
+        kind = check_kind(entry.kind)
+        key = self.match_keys(kind, [entry.value])[0]
+        if kind != "domain" and session.scalar(select(ErasedSubject.id).where(ErasedSubject.key_hash == key)):
+            return False
+        listed = session.scalar(
+            select(SuppressionEntry.id).where(SuppressionEntry.kind == kind, SuppressionEntry.match_key == key)
+        )
+        if listed is not None:
+            return False
+        sealed, version = self._scope.seal(seal_context(kind, key), {"value": entry.value, "reason": entry.reason})
+        added = insert_ignoring_duplicates(
+            session,
+            SuppressionEntry,
+            [
+                {
+                    "tenant_id": self._scope.tenant_id,
+                    "kind": kind,
+                    "match_key": key,
+                    "sealed": sealed,
+                    "key_version": version,
+                    "source": check_source(entry.source),
+                    "created_at": entry.created_at or self._scope.clock(),
+                }
+            ],
+        )
+        if added:
+            ref = None if kind == "domain" else key
+            details = {"kind": kind, "source": entry.source}
+            audit.record(session, self._scope, "suppress.add", subject_ref=ref, details=details)
+        return added == 1
 
     def add_many(self, entries: Iterable[Entry], *, act: str = "suppress.import") -> ImportReport:
         """All entries in one transaction; duplicates and already-listed entries are skipped."""

@@ -38,6 +38,7 @@ from lawfulreach.store.evidence import EvidenceRepo
 from lawfulreach.store.ledger import LedgerRepo
 from lawfulreach.store.migrate import SchemaState, head_revision, schema_state, upgrade
 from lawfulreach.store.models import KeyVersion, Tenant
+from lawfulreach.store.outreach.inbound_log import InboundLog
 from lawfulreach.store.outreach.send_log import SendLog
 from lawfulreach.store.profiles import ProfileRepo
 from lawfulreach.store.scope import TenantScope
@@ -182,6 +183,7 @@ class Workspace:
         self.profiles = ProfileRepo(scope)
         self.evidence = EvidenceRepo(scope)
         self.send_log = SendLog(scope)
+        self.inbound = InboundLog(scope)
 
     @classmethod
     def open(cls, settings: WorkspaceSettings, *, clock: Callable[[], datetime] = utc_now) -> Workspace:
