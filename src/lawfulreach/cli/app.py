@@ -57,7 +57,8 @@ def _register() -> None:
     are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``, ``rules``,
     ``campaign``), the server (``serve``), a person's rights (``rights_cmds``: ``optout``, ``erase``; ``dsar``;
     ``consent``), lists and registers (``contacts``, ``suppress``, ``dnc``), the workspace (``db``, ``tenant``, ``org``,
-    ``settings``, ``audit``) and every key (``keys_cmds``: ``keys status|rotate``, ``keys api …``).
+    ``settings``, ``audit``, the console's ``users``) and every key (``keys_cmds``: ``keys status|rotate``,
+    ``keys api …``).
     """
     if app.registered_commands:
         return
@@ -82,6 +83,7 @@ def _register() -> None:
         serve,
         settings_cmds,
         suppress_cmds,
+        users_cmds,
         workspace_cmds,
     )
     from lawfulreach.cli.sample import sample_app
@@ -115,6 +117,7 @@ def _register() -> None:
         ("suppress", suppress_cmds.suppress_app),
         ("db", workspace_cmds.db_app),
         ("tenant", workspace_cmds.tenant_app),
+        ("users", users_cmds.users_app),
     ):
         app.add_typer(group, name=name)
 
