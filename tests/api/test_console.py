@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api_support import ORIGIN, Api
+from lawfulreach.console.app import create_app
 from lawfulreach.errors import InputError
 from lawfulreach.store.staff import StaffRepo, check_password
 from lawfulreach.store.subjects import Subject
@@ -36,7 +37,8 @@ def add_person(api: Api, email: str, role: str, *tenants: str) -> None:
 
 def client(api: Api, *, https: bool = False) -> TestClient:
     base = "https://testserver" if https else ORIGIN
-    return TestClient(api.client.app, base_url=base, headers={"Origin": base}, raise_server_exceptions=False)
+    app = create_app(api.backend)
+    return TestClient(app, base_url=base, headers={"Origin": base}, raise_server_exceptions=False)
 
 
 def signed_in(api: Api, email: str, password: str = PASSWORD) -> TestClient:

@@ -1,5 +1,5 @@
-"""``create_app``: the FastAPI application over one ``Backend`` — API under ``/v1``, public pages at the root,
-the compliance console under ``/console``.
+"""``create_app``: the FastAPI application over one ``Backend`` — API under ``/v1``, public pages at the root.
+(``lawfulreach serve`` adds the compliance console on top: ``console.app``.)
 
 Everything the app needs is on the backend it is given (``app.state.backend``); nothing global.
 Errors are rendered in one place: ``handle`` turns any exception into the problem of
@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from lawfulreach import __version__
 from lawfulreach.api import docs, pages
@@ -42,9 +42,6 @@ from lawfulreach.api.routes import (
     privacy,
     registers,
 )
-from lawfulreach.console import render_error as console_error
-from lawfulreach.console import routes as console_routes
-from lawfulreach.console.auth import SignInNeededError
 from lawfulreach.errors import LawfulreachError
 from lawfulreach.schema import RequestIn
 
@@ -96,8 +93,6 @@ def _allowed(request: Request) -> str | None:
 
 async def handle(request: Request, exc: Exception) -> Response:
     """The one exception handler: the problem of ``problem_for``, as JSON or as a page."""
-    if isinstance(exc, SignInNeededError):
-        return RedirectResponse("/console/sign-in", status_code=303)
     problem = problem_for(exc)
     if isinstance(exc, StarletteHTTPException) and exc.status_code == 405:
         allow = _allowed(request)
@@ -105,8 +100,6 @@ async def handle(request: Request, exc: Exception) -> Response:
             problem = replace(problem, headers={**problem.headers, "Allow": allow})
     if request_is_api(request):
         return problem_response(problem, request.url.path)
-    if request.url.path.startswith("/console"):
-        return console_error(problem)
     return pages.render_error(problem)
 
 
@@ -176,9 +169,8 @@ def create_app(backend: Backend) -> FastAPI:
     app.include_router(meta.public, prefix="/v1")
     app.include_router(pages.router)
     app.include_router(docs.router)
-    app.include_router(console_routes.router)
 
-    for kind in (LawfulreachError, RequestValidationError, StarletteHTTPException, SignInNeededError):
+    for kind in (LawfulreachError, RequestValidationError, StarletteHTTPException):
         app.add_exception_handler(kind, handle)
     app.add_middleware(Edge, max_body_bytes=backend.config.max_body_bytes, render_page_error=pages.render_error)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

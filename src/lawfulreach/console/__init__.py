@@ -54,6 +54,3 @@ def render_error(problem: Any) -> Response:
 @lru_cache(maxsize=4)
 def static_file(name: str) -> bytes:
     return resources.files("lawfulreach.console").joinpath("static", name).read_bytes()
-
-
-__all__ = ["HTMX", "render", "render_error", "static_file"]
