@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect
-from test_accessibility import SCHEMES, WIDTHS, scrolls_sideways, violations
 
+from a11y_support import SCHEMES, WIDTHS, scrolls_sideways, violations
 from api_support import Api
 from lawfulreach.console.app import create_app
 from lawfulreach.store.staff import StaffRepo
