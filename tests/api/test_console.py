@@ -429,3 +429,51 @@ class TestPages:
         assert js.status_code == 200
         assert js.text.startswith("var htmx=")
         assert c.get("/console/static/other.js").status_code == 404
+
+
+class TestReferencePages:
+    """Rules, campaigns with their assessments, the organisation: read-only, for every role."""
+
+    def test_rules_by_country_with_citations(self, api: Api) -> None:
+        add_person(api, "ro@example.com", "readonly")
+        c = signed_in(api, "ro@example.com")
+        gb = c.get("/console/rules", params={"country": "GB"})
+        assert gb.status_code == 200
+        assert "United Kingdom (GB)" in gb.text
+        assert "Privacy and Electronic Communications" in gb.text
+        assert "Germany (DE)" not in gb.text
+        assert "Germany (DE)" in c.get("/console/rules").text
+        assert c.get("/console/rules", params={"country": "Atlantis"}).status_code == 422
+
+    def test_campaigns_and_the_printable_assessment(self, api: Api) -> None:
+        from lawfulreach.domain.model import Campaign
+        from lia_support import approved
+
+        add_person(api, "mk@example.com", "marketer")
+        ws = api.workspace()
+        ws.campaigns.create(Campaign(name="Q1 analytics outreach", legal_entity="Northwind Ltd"), "q1")
+        record = approved(ws, "q1")
+        c = signed_in(api, "mk@example.com")
+        listing = c.get("/console/campaigns")
+        assert "Q1 analytics outreach" in listing.text
+        assert "lia passed" in listing.text
+        shown = c.get("/console/campaigns/q1")
+        assert record.id in shown.text
+        assert "Dana Officer, DPO" in shown.text
+        document = c.get(f"/console/campaigns/q1/lia/{record.id}")
+        assert document.status_code == 200
+        csp = document.headers["content-security-policy"]
+        assert "style-src 'sha256-" in csp
+        assert "unsafe-inline" not in csp
+        assert "script" not in csp
+        assert c.get("/console/campaigns/nope").status_code == 404
+
+    def test_organisation_profile_and_what_it_lacks(self, api: Api) -> None:
+        add_person(api, "ro@example.com", "readonly")
+        c = signed_in(api, "ro@example.com")
+        empty = c.get("/console/organisation")
+        assert "Still missing" in empty.text
+        api.workspace().profiles.update(organisation="Northwind Analytics Ltd", postal_address="1 Harbour Street")
+        page = c.get("/console/organisation")
+        assert "Northwind Analytics Ltd" in page.text
+        assert "1 Harbour Street" in page.text

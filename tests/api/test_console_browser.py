@@ -21,9 +21,11 @@ from playwright.sync_api import Browser, Page, expect
 from a11y_support import SCHEMES, WIDTHS, scrolls_sideways, violations
 from api_support import Api
 from lawfulreach.console.app import create_app
+from lawfulreach.domain.model import Campaign
 from lawfulreach.store.staff import StaffRepo
 from lawfulreach.store.subjects import Subject
 from lawfulreach.store.suppression import Entry
+from lia_support import approved
 from lr_testkit import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
@@ -46,6 +48,9 @@ def console(api: Api) -> Iterator[tuple[Api, str]]:
     ws.suppressions.add(Entry("email", EMAIL, "complaint"))
     ws.ledger.opt_out(Subject("email", "o@firma.de"))
     ws.requests.open("access", Subject("email", EMAIL))
+    ws.campaigns.create(Campaign(name="Q1 analytics outreach", legal_entity="Northwind Ltd"), "q1")
+    approved(ws, "q1")
+    ws.profiles.update(organisation="Northwind Analytics Ltd", postal_address="1 Harbour Street, Leeds LS1 4AB")
     server = uvicorn.Server(uvicorn.Config(create_app(api.backend), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -152,6 +157,16 @@ def test_every_console_page_passes_axe_in_light_and_dark(console: tuple[Api, str
                 page.get_by_role("button", name="Verify the chain").click()
                 expect(page.get_by_role("status")).to_contain_text("The chain is intact")
                 check("audit")
+                page.get_by_role("link", name="Campaigns").click()
+                check("campaigns")
+                page.get_by_role("link", name="q1").click()
+                expect(page.get_by_role("heading", name="Campaign q1")).to_be_visible()
+                check("campaign")
+                page.goto(f"{base}/console/rules?country=GB")
+                check("rules")
+                page.get_by_role("link", name="Organisation").click()
+                expect(page.get_by_role("heading", name="Organisation profile")).to_be_visible()
+                check("organisation")
             finally:
                 context.close()
     assert not problems, "\n".join(problems)

@@ -54,6 +54,9 @@ NAV: tuple[tuple[str, str, Permission], ...] = (
     ("/console/exclusions", "Exclusions", Permission.ADD_EXCLUSIONS),
     ("/console/person", "A person", Permission.READ_LEDGER),
     ("/console/audit", "Audit trail", Permission.READ_LEDGER),
+    ("/console/campaigns", "Campaigns", Permission.READ_CAMPAIGNS),
+    ("/console/rules", "Rules", Permission.CHECK),
+    ("/console/organisation", "Organisation", Permission.READ_ORGANISATION),
 )
 
 #: what a page says after an action (``?done=<code>``): fixed sentences, no data
@@ -78,7 +81,7 @@ REMOVAL_LABELS = {
 assert set(REMOVAL_LABELS) == set(REMOVAL_REASONS)
 
 
-def _page(
+def page(
     request: Request, staff: Staff, template: str, current: str, status_code: int = 200, **context: Any
 ) -> Response:
     nav = [(path, label, path == current) for path, label, permission in NAV if staff.can(permission)]
@@ -162,7 +165,7 @@ def overview_page(request: Request, staff: StaffDep) -> Response:
     backend: Backend = request.app.state.backend
     data = overview(staff.workspace, staff.tenant.rulebase().overlays)
     bars, top = _bars(data.opt_outs)
-    return _page(
+    return page(
         request,
         staff,
         "overview.html.j2",
@@ -183,7 +186,7 @@ def requests_page(
     staff.need(Permission.READ_PRIVACY_REQUESTS)
     views = staff.workspace.requests.list(include_closed=include_closed)
     now = staff.workspace.scope.clock()
-    return _page(
+    return page(
         request,
         staff,
         "requests.html.j2",
@@ -229,7 +232,7 @@ def request_action(request: Request, staff: FormStaff, number: int, action: str,
 
 # --- exclusions -------------------------------------------------------------------------------------------
 def _exclusions(request: Request, staff: Staff, status_code: int = 200, **context: Any) -> Response:
-    return _page(
+    return page(
         request,
         staff,
         "exclusions.html.j2",
@@ -317,7 +320,7 @@ def _person(request: Request, staff: Staff, who: Subject | None, status_code: in
             sections.append(
                 (name.replace("_", " ").capitalize(), columns, [[_cell(r.get(c)) for c in columns] for r in rows])
             )
-    return _page(
+    return page(
         request,
         staff,
         "person.html.j2",
@@ -402,7 +405,7 @@ def _audit(
         a.actor.removeprefix("console user ") for a in records if a.actor.startswith("console user ")
     )
     prefixes = sorted({a.split(".")[0] for a in ACTS})
-    return _page(
+    return page(
         request,
         staff,
         "audit.html.j2",
