@@ -59,6 +59,9 @@ NAV: tuple[tuple[str, str, Permission], ...] = (
     ("/console/organisation", "Organisation", Permission.READ_ORGANISATION),
 )
 
+#: the request queue shows the most urgent ones (by due date); a page of thousands helps no one
+REQUESTS_SHOWN = 100
+
 #: what a page says after an action (``?done=<code>``): fixed sentences, no data
 DONE = {
     "verified": "The request's identity check is recorded.",
@@ -191,7 +194,8 @@ def requests_page(
         staff,
         "requests.html.j2",
         "/console/requests",
-        requests=views,
+        requests=views[:REQUESTS_SHOWN],
+        total=len(views),
         now=now,
         include_closed=include_closed,
         target_hours=staff.workspace.requests.target_hours(),
