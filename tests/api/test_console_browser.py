@@ -32,6 +32,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
 PASSWORD = "plum-kettle-horizon-42"
 EMAIL = "jana.novak@firma.de"
 DPO = "dpo@northwind.example"
+# Two cores shared with other work: a page swap can take longer than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
@@ -101,6 +103,12 @@ def test_sign_in_overview_person_record_sign_out(console: tuple[Api, str], brows
         history = api.workspace().ledger.history(Subject("email", EMAIL))
         assert [(e.event, e.channel) for e in history] == [("opt_out", "email")]
         assert api.workspace().audit_show(act="ledger")[-1].actor.startswith("console user ")
+        # a refused form shows why, with or without JavaScript (htmx swaps 4xx pages in too)
+        page.get_by_role("link", name="Exclusions").click()
+        page.locator("#a-kind").select_option("phone")
+        page.locator("#a-value").fill("not a number")
+        page.get_by_role("button", name="Add to the list").click()
+        expect(page.get_by_role("alert")).to_be_visible()
         # switching tenant is explicit and visible
         page.get_by_label("Tenant").select_option("globex")
         page.get_by_role("button", name="Switch").click()
