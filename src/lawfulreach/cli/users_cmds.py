@@ -32,6 +32,8 @@ def _password(from_stdin: bool) -> str:
         if not line.strip():
             raise InputError("--password-stdin: standard input holds no password")
         return line.rstrip("\r\n")
+    if not sys.stdin.isatty():  # getpass would read it echoed, or hang in a script
+        raise InputError("no terminal to ask for the password on; pass it on standard input with --password-stdin")
     value: str = typer.prompt(
         f"Password (at least {MIN_PASSWORD_LENGTH} characters)", hide_input=True, confirmation_prompt=True
     )
