@@ -477,3 +477,52 @@ class TestReferencePages:
         page = c.get("/console/organisation")
         assert "Northwind Analytics Ltd" in page.text
         assert "1 Harbour Street" in page.text
+
+
+class TestImport:
+    """Upload, preview (format, counts, first entries, rejects with line and column), confirm or cancel."""
+
+    LIST = "email,reason\nJana.Novak+x@Firma.de,asked\nnot-an-address@,typo\nops@globex.example,\n"
+
+    def test_preview_then_import(self, api: Api) -> None:
+        add_person(api, "mk@example.com", "marketer")
+        c = signed_in(api, "mk@example.com")
+        token = csrf(c, "/console/exclusions")
+        files = {"file": ("crm-export.csv", self.LIST.encode(), "text/csv")}
+        preview = c.post("/console/exclusions/import", data={"csrf": token, "source": "import"}, files=files)
+        assert preview.status_code == 200, preview.text
+        assert "2 entries can be imported; 1 lines cannot be read" in preview.text
+        assert EMAIL in preview.text  # normalised, as it will be stored
+        assert "not-an-address@" in preview.text
+        assert api.workspace().suppressions.entries() == []  # nothing stored by a preview
+        upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
+        assert upload is not None
+        done = c.post("/console/exclusions/import/confirm", data={"csrf": token, "upload": upload.group(1)})
+        assert "The list is imported." in done.text
+        assert sorted(e.value for e in api.workspace().suppressions.entries()) == [EMAIL, "ops@globex.example"]
+        assert api.workspace().audit_show(act="suppress.import")[-1].actor.startswith("console user ")
+        again = c.post("/console/exclusions/import/confirm", data={"csrf": token, "upload": upload.group(1)})
+        assert again.status_code == 404  # the upload was deleted once imported
+
+    def test_cancel_and_another_sessions_upload(self, api: Api) -> None:
+        add_person(api, "mk@example.com", "marketer")
+        add_person(api, "ops@example.com", "compliance")
+        c, other = signed_in(api, "mk@example.com"), signed_in(api, "ops@example.com")
+        token = csrf(c, "/console/exclusions")
+        files = {"file": ("list.csv", self.LIST.encode(), "text/csv")}
+        preview = c.post("/console/exclusions/import", data={"csrf": token}, files=files)
+        upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
+        assert upload is not None
+        stolen = other.post("/console/exclusions/import/confirm", data={"csrf": csrf(other), "upload": upload.group(1)})
+        assert stolen.status_code == 404
+        cancelled = c.post("/console/exclusions/import/cancel", data={"csrf": token, "upload": upload.group(1)})
+        assert "nothing was imported" in cancelled.text
+        assert api.workspace().suppressions.entries() == []
+        wrong = c.post("/console/exclusions/import", data={"csrf": token}, files={"file": ("x.exe", b"MZ", "x")})
+        assert wrong.status_code == 422
+
+    def test_readonly_cannot_upload(self, api: Api) -> None:
+        add_person(api, "ro@example.com", "readonly")
+        c = signed_in(api, "ro@example.com")
+        files = {"file": ("list.csv", self.LIST.encode(), "text/csv")}
+        assert c.post("/console/exclusions/import", data={"csrf": csrf(c)}, files=files).status_code == 403

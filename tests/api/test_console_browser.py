@@ -32,6 +32,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
 PASSWORD = "plum-kettle-horizon-42"
 EMAIL = "jana.novak@firma.de"
 DPO = "dpo@northwind.example"
+LIST = "email,reason\nJana.Novak+x@Firma.de,asked\nnot-an-address@,typo\nops@globex.example,\n"
 # Two cores shared with other work: a page swap can take longer than Playwright's 5 s default.
 expect.set_options(timeout=15_000)
 
@@ -159,6 +160,15 @@ def test_every_console_page_passes_axe_in_light_and_dark(console: tuple[Api, str
                 page.get_by_role("button", name="Look up").click()
                 expect(page.get_by_role("heading", name=f"Email {EMAIL} is excluded")).to_be_visible()
                 check("exclusions")
+                page.set_input_files(
+                    "#i-file",
+                    files=[{"name": "crm.csv", "mimeType": "text/csv", "buffer": LIST.encode()}],
+                )
+                page.get_by_role("button", name="Preview").click()
+                expect(page.get_by_role("heading", name="Lines that cannot be read")).to_be_visible()
+                check("import-preview")
+                page.get_by_role("button", name="Cancel and delete the upload").click()
+                expect(page.get_by_role("status")).to_contain_text("nothing was imported")
                 look_up_person(page)
                 check("person")
                 page.get_by_role("link", name="Audit trail").click()

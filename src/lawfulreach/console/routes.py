@@ -73,6 +73,9 @@ DONE = {
     "removed": "The entry is off the exclusion list.",
     "switched": "You are now working for this tenant.",
     "recorded": "The opt-out is recorded.",
+    "imported": "The list is imported.",
+    "nothing-new": "Every entry of the list was already on the exclusion list.",
+    "cancelled": "The upload is deleted; nothing was imported.",
 }
 REMOVAL_LABELS = {
     "added_by_mistake": "Added by mistake",
