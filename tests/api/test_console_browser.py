@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from a11y_support import SCHEMES, WIDTHS, scrolls_sideways, violations
 from api_support import Api
@@ -162,7 +162,7 @@ def test_every_console_page_passes_axe_in_light_and_dark(console: tuple[Api, str
                 check("exclusions")
                 page.set_input_files(
                     "#i-file",
-                    files=[{"name": "crm.csv", "mimeType": "text/csv", "buffer": LIST.encode()}],
+                    files=[FilePayload(name="crm.csv", mimeType="text/csv", buffer=LIST.encode())],
                 )
                 page.get_by_role("button", name="Preview").click()
                 expect(page.get_by_role("heading", name="Lines that cannot be read")).to_be_visible()
