@@ -17,38 +17,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from a11y_support import SCHEMES, WIDTHS, Scheme, scrolls_sideways, violations
 from api_support import Api, organisation
 from lr_testkit import RunLawfulreach
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "a11y"
 STYLESHEET = Path(__file__).resolve().parents[2] / "src" / "lawfulreach" / "web" / "static" / "pages.css"
 EMAIL = "jana.novak@firma.de"
-Scheme = Literal["light", "dark"]
-SCHEMES: tuple[Scheme, ...] = ("light", "dark")
-WIDTHS = (1000, 320)
-
-
-def violations(page: Page) -> list[str]:
-    """axe's serious and critical findings on the page, one line each (rule, impact, first element, why)."""
-    found: dict[str, Any] = Axe().run(page).response
-    lines = []
-    for v in found["violations"]:
-        if v["impact"] not in ("serious", "critical"):
-            continue
-        node = v["nodes"][0]
-        why = (node.get("any") or node.get("all") or [{}])[0].get("message", "")
-        lines.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])}x) at {node['target']}: {why}")
-    return lines
-
-
-def scrolls_sideways(page: Page) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"))
 
 
 @pytest.fixture

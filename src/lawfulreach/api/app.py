@@ -1,4 +1,5 @@
 """``create_app``: the FastAPI application over one ``Backend`` — API under ``/v1``, public pages at the root.
+(``lawfulreach serve`` adds the compliance console on top: ``console.app``.)
 
 Everything the app needs is on the backend it is given (``app.state.backend``); nothing global.
 Errors are rendered in one place: ``handle`` turns any exception into the problem of

@@ -34,6 +34,9 @@ class Limits:
     intake_per_address: Rate = field(default_factory=lambda: Rate(3, 86_400))
     #: failed API authentications per client address (key guessing)
     auth_failures_per_ip: Rate = field(default_factory=lambda: Rate(30, 60))
+    #: console sign-in attempts per client address (password guessing across accounts; each account
+    #: also locks itself after 5 wrong passwords, ``store.staff``)
+    console_sign_in_per_ip: Rate = field(default_factory=lambda: Rate(20, 900))
     #: requests per API key (None: unlimited — the bench and bulk integrations need the headroom)
     api_per_key: Rate | None = None
 

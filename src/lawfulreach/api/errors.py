@@ -45,10 +45,10 @@ class UnauthenticatedError(AccessError):
 
 
 class ForbiddenError(AccessError):
-    def __init__(self, permission: str, role: str) -> None:
+    def __init__(self, permission: str, role: str, who: str = "an API key") -> None:
         self.permission = permission
         self.role = role
-        super().__init__(f"an API key with role {role!r} may not {permission.replace('_', ' ')}")
+        super().__init__(f"{who} with role {role!r} may not {permission.replace('_', ' ')}")
 
 
 class CrossSiteFormError(AccessError):

@@ -7,7 +7,8 @@ resort for unexpected errors.
   addresses — uvicorn's own access log is switched off by ``serve`` for that reason.
 * **Headers**: ``nosniff`` and ``no-store`` everywhere; the public pages also get a strict CSP
   (no scripts at all), ``Referrer-Policy: no-referrer`` (the token in the URL must not leak to the
-  privacy-notice site) and ``frame-ancestors 'none'``.
+  privacy-notice site) and ``frame-ancestors 'none'``; the console's CSP allows its own scripts
+  (the vendored htmx) and requests to itself, still no inline script or style.
 * **Unexpected errors**: anything that escapes the exception handlers becomes the 500 problem
   document; the log gets the exception's type and where it happened, not its message (a driver
   message can quote personal data), unless debug logging is on.
@@ -47,6 +48,16 @@ _PAGE = [
     (b"x-robots-tag", b"noindex, nofollow"),
 ]
 
+#: the console (``/console``): its own scripts (the vendored htmx) and requests back to itself, nothing else
+_CONSOLE = [
+    (
+        b"content-security-policy",
+        b"default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; "
+        b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    *_PAGE[1:],
+]
+
 
 def _is_api(path: str) -> bool:
     return path.startswith("/v1")
@@ -80,7 +91,10 @@ class Edge:
         path: str = scope.get("path", "")
         api = _is_api(path)
         status = {"code": 500, "sent": False}
-        extra = _COMMON if api or path.startswith("/static/") else _COMMON + _PAGE
+        if api or path.startswith(("/static/", "/console/static/")):
+            extra = _COMMON
+        else:
+            extra = _COMMON + (_CONSOLE if path.startswith("/console") else _PAGE)
         docs = path in ("/v1/docs", "/v1/docs/oauth2-redirect")
 
         async def send_wrapped(message: Message) -> None:

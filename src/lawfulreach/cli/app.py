@@ -33,7 +33,7 @@ class Entry:
 #: Grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``),
 #: sending (``send``), the server (``serve``), a person's rights (``optout``, ``erase``; ``dsar``;
 #: ``consent``), rules and campaigns, lists and registers (``contacts``, ``inbox``, ``dnc``, ``suppress``),
-#: the workspace (``db``, ``tenant``, ``org``, ``settings``, ``audit``) and every key (``keys
+#: the workspace (``db``, ``tenant``, ``org``, ``settings``, ``audit``, the console's ``users``) and every key (``keys
 #: status|rotate``, ``keys api …``). A module is imported only when its command runs: ``lawfulreach
 #: --help`` imports none of them (``tests/test_cli_startup.py`` keeps ``help`` equal to the command's own).
 ENTRIES: tuple[Entry, ...] = (
@@ -161,6 +161,9 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry("db", "lawfulreach.cli.workspace_cmds", "db_app", "The workspace database: create, migrate, inspect."),
     Entry("tenant", "lawfulreach.cli.workspace_cmds", "tenant_app", "Tenants (clients) sharing one workspace."),
+    Entry(
+        "users", "lawfulreach.cli.users_cmds", "users_app", "People who sign in to the compliance console (/console)."
+    ),
 )
 _BY_NAME = {e.name: e for e in ENTRIES}
 
@@ -253,6 +256,8 @@ def loaded_root() -> TyperGroup:
         if entry.name not in root.commands:
             root.add_command(load(entry), entry.name)
     return root
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, render errors as one line."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])

@@ -16,28 +16,11 @@ import typer
 
 from lawfulreach.cli.context import CliContext
 from lawfulreach.errors import InputError
-from lawfulreach.store.profiles import NEEDED, PROFILE_FIELDS, Profile
+from lawfulreach.store.profiles import NEEDED, PROFILE_FIELDS, PROFILE_LABELS, Profile
 
 org_app = typer.Typer(help="The organisation behind the tenant: name, address, privacy notice, sender.")
 
-_LABELS = {
-    "organisation": "Name",
-    "purpose": "Purpose",
-    "privacy_notice_url": "Privacy notice",
-    "contact_email": "Privacy contact",
-    "postal_address": "Postal address",
-    "public_url": "Public URL",
-    "mail_from": "Mail from",
-    "country": "Country",
-    "data_source": "Data source",
-    "recipients": "Recipients",
-    "retention": "Retention",
-    "dpo_email": "DPO",
-    "supervisory_authority": "Authority",
-    "supervisory_authority_url": "Authority URL",
-    "data_categories": "Data categories",
-    "transfers": "Transfers",
-}
+_LABELS = PROFILE_LABELS
 
 
 @org_app.command("set")

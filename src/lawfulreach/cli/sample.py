@@ -1,6 +1,6 @@
 """``lawfulreach sample …``: synthetic prospect lists for trying the product and for benchmarks.
 
-Registered on the main app by ``cli.app._register``.
+Listed on the main app by ``cli.app.ENTRIES``.
 """
 
 from __future__ import annotations

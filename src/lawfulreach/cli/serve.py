@@ -1,6 +1,7 @@
 """``lawfulreach serve`` and ``unsubscribe-headers``: the HTTP API and the links it answers.
 
-``serve`` only turns options into an ``ApiConfig`` and hands ``create_app(Backend.open(config))`` to
+``serve`` only turns options into an ``ApiConfig`` and hands ``create_app(Backend.open(config))`` (the API,
+the public pages and the compliance console, ``console.app``) to
 uvicorn; with ``--workers N`` each worker process builds its own from the same options (passed in
 the environment, as uvicorn needs an import string then). uvicorn's access log is off: it logs raw
 paths, and a path can carry an unsubscribe token; the app logs route templates instead.
@@ -112,8 +113,8 @@ def _path(value: str | None) -> Path | None:
 
 def worker_app() -> FastAPI:
     """uvicorn factory for ``--workers N``: the app built from the options ``serve`` left in the environment."""
-    from lawfulreach.api.app import create_app
     from lawfulreach.api.backend import Backend
+    from lawfulreach.console.app import create_app
 
     raw = os.environ.get(_ENV)
     if not raw:
@@ -159,7 +160,7 @@ def serve(
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
     allow_http_links: bool = _ALLOW_HTTP,
 ) -> None:
-    """Serve the HTTP API (/v1, OpenAPI at /v1/openapi.json) and the public pages."""
+    """Serve the HTTP API (/v1, OpenAPI at /v1/openapi.json), the public pages and the console (/console)."""
     import uvicorn
 
     cli: CliContext = ctx.obj
@@ -191,6 +192,7 @@ def serve(
     _logging(log_level)
     keys = ApiKeyRepo(cli.workspace().scope).list()
     typer.echo(f"lawfulreach API on http://{host}:{port}/v1 (docs: /v1/docs), pages on {config.public_url}")
+    typer.echo(f"compliance console on http://{host}:{port}/console (accounts: lawfulreach users add)")
     typer.echo(f"workspace: {settings.redacted_url}")
     missing = profile.missing() if profile else ["the whole organisation profile"]
     if missing:
@@ -213,8 +215,8 @@ def serve(
         os.environ[_ENV] = json.dumps(options)
         uvicorn.run("lawfulreach.cli.serve:worker_app", factory=True, workers=workers, **common)
         return
-    from lawfulreach.api.app import create_app
     from lawfulreach.api.backend import Backend
+    from lawfulreach.console.app import create_app
 
     cli.close()
     backend = Backend.open(config)

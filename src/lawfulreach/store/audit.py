@@ -327,6 +327,12 @@ def verify(scope: TenantScope) -> VerifyReport:
     return VerifyReport(count, head.seq if head is not None else None, count if scope.anchor_dir and count else None)
 
 
+def head(scope: TenantScope) -> int | None:
+    """The newest entry's number (None: nothing recorded yet), from the head row: one read."""
+    with scope.reading() as session:
+        return session.scalar(select(AuditHead.seq))
+
+
 def parse_when(raw: str | None, what: str) -> datetime | None:
     """``2026-11-25`` (midnight UTC) or an ISO date-time (UTC when no offset is given)."""
     if raw is None:
@@ -366,11 +372,13 @@ def show(
         stmt = stmt.where(AuditEntry.at >= since)
     if until is not None:
         stmt = stmt.where(AuditEntry.at < until)
+    if limit is not None:  # the newest ``limit``, read as such (not the whole trail sliced)
+        stmt = stmt.order_by(None).order_by(AuditEntry.seq.desc()).limit(limit)
     with scope.reading() as session:
         rows = list(session.scalars(stmt))
     if limit is not None:
-        rows = rows[-limit:]
+        rows.reverse()
     return [AuditRecord(r.seq, r.at, r.actor, r.act, r.subject_ref, json.loads(r.details)) for r in rows]
 
 
-__all__ = ["ACTS", "AuditRecord", "VerifyReport", "parse_when", "record", "show", "verify"]
+__all__ = ["ACTS", "AuditRecord", "VerifyReport", "head", "parse_when", "record", "show", "verify"]

@@ -295,6 +295,19 @@ class LedgerRepo:
         covering = (ALL_CHANNELS,) if channel == ALL_CHANNELS else (ALL_CHANNELS, channel)
         return any(e in OPT_OUT_EVENTS and c in covering and at >= since for e, c, _, _, _, at in rows)
 
+    def opt_outs_by_day(self, since: datetime) -> dict[str, int]:
+        """Opt-outs and objections that took effect on or after ``since``, counted per UTC day
+        (``YYYY-MM-DD``); days without any are absent. Reads one column of the matching rows: the
+        console's overview chart, not an export."""
+        kinds = [e.value for e in OPT_OUT_EVENTS]
+        stmt = select(LedgerEvent.occurred_at).where(LedgerEvent.event.in_(kinds), LedgerEvent.occurred_at >= since)
+        counts: dict[str, int] = {}
+        with self._scope.reading() as session:
+            for at in session.scalars(stmt):
+                day = at.astimezone(UTC).date().isoformat()
+                counts[day] = counts.get(day, 0) + 1
+        return counts
+
     def history(self, who: Subject) -> list[Event]:
         """The person's events in the order the ledger recorded them (the order state follows), decrypted."""
         index = self._scope.index(who.key)

@@ -209,6 +209,26 @@ class Profile:
 
 PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
 
+#: how a person reads each field (``org show``, the console's organisation page)
+PROFILE_LABELS = {
+    "organisation": "Name",
+    "purpose": "Purpose",
+    "privacy_notice_url": "Privacy notice",
+    "contact_email": "Privacy contact",
+    "postal_address": "Postal address",
+    "public_url": "Public URL",
+    "mail_from": "Mail from",
+    "country": "Country",
+    "data_source": "Data source",
+    "recipients": "Recipients",
+    "retention": "Retention",
+    "dpo_email": "DPO",
+    "supervisory_authority": "Authority",
+    "supervisory_authority_url": "Authority URL",
+    "data_categories": "Data categories",
+    "transfers": "Transfers",
+}
+
 
 class ProfileRepo:
     def __init__(self, scope: TenantScope) -> None:
@@ -269,4 +289,4 @@ def _profile(row: TenantProfile) -> Profile:
     return Profile(**{name: getattr(row, name) for name in PROFILE_FIELDS})
 
 
-__all__ = ["NEEDED", "NOTICE_NEEDED", "PROFILE_FIELDS", "Profile", "ProfileRepo", "TenantProfile"]
+__all__ = ["NEEDED", "NOTICE_NEEDED", "PROFILE_FIELDS", "PROFILE_LABELS", "Profile", "ProfileRepo", "TenantProfile"]

@@ -119,6 +119,16 @@ def recognise(raw: str) -> str:
     return "domain"
 
 
+#: why an entry may be taken off the list (the console asks; recorded in the audit trail)
+REMOVAL_REASONS = (
+    "added_by_mistake",
+    "duplicate",
+    "consent_given",
+    "data_corrected",
+    "no_longer_needed",
+)
+
+
 def check_source(source: str) -> str:
     value = source.strip().lower()
     if value not in SUPPRESSION_SOURCES:
@@ -430,7 +440,20 @@ class SuppressionRepo:
         report = self.add_many([entry for _, entry in parsed.entries])
         return replace(report, rejects=parsed.rejects, format=parsed.format)
 
-    def remove(self, kind: str, value: str) -> None:
+    def find(self, kind: str, value: str) -> Entry | None:
+        """The entry for one normalised value (a point look-up by blind index, or by domain), decrypted."""
+        (key,) = self.match_keys(check_kind(kind), [value])
+        with self._scope.reading() as session:
+            row = session.scalar(
+                select(SuppressionEntry).where(SuppressionEntry.kind == kind, SuppressionEntry.match_key == key)
+            )
+            return self._open(row) if row is not None else None
+
+    def remove(self, kind: str, value: str, reason: str | None = None) -> None:
+        """Take one entry off the list. ``reason`` (one of ``REMOVAL_REASONS``) goes into the audit
+        entry: a closed vocabulary, because the trail never holds free text a person typed."""
+        if reason is not None and reason not in REMOVAL_REASONS:
+            raise InputError(f"unknown removal reason {reason!r}; use one of {', '.join(REMOVAL_REASONS)}")
         (key,) = self.match_keys(kind, [value])
         with self._scope.writing(exclusive=True) as session:
             result = session.execute(
@@ -440,6 +463,7 @@ class SuppressionRepo:
                 raise NotFoundError(f"{value!r} is not on the {kind} exclusion list")
             ref = None if kind == "domain" else key
             detail = {"kind": kind} | ({"domain": value} if kind == "domain" else {})
+            detail |= {"reason": reason} if reason else {}
             audit.record(session, self._scope, "suppress.remove", subject_ref=ref, details=detail)
 
     def entries(self, kind: str | None = None) -> list[Entry]:

@@ -1,0 +1,190 @@
+"""The compliance console in Debian's chromium: the core flow with and without JavaScript, and axe-core
+(WCAG 2.1 AA, no serious or critical finding) on every console page in light and dark, at a desktop
+width and at 320 CSS px. Screenshots go to ``test-artifacts/console/``.
+
+The app is served on a real socket (uvicorn in a thread) with the console added (``console.app``),
+as ``lawfulreach serve`` runs it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, FilePayload, Page, expect
+
+from a11y_support import SCHEMES, WIDTHS, scrolls_sideways, violations
+from api_support import Api
+from lawfulreach.console.app import create_app
+from lawfulreach.domain.model import Campaign
+from lawfulreach.store.staff import StaffRepo
+from lawfulreach.store.subjects import Subject
+from lawfulreach.store.suppression import Entry
+from lia_support import approved
+from lr_testkit import free_port
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
+PASSWORD = "plum-kettle-horizon-42"
+EMAIL = "jana.novak@firma.de"
+DPO = "dpo@northwind.example"
+LIST = "email,reason\nJana.Novak+x@Firma.de,asked\nnot-an-address@,typo\nops@globex.example,\n"
+# Two cores shared with other work: a page swap can take longer than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture
+def console(api: Api) -> Iterator[tuple[Api, str]]:
+    """The whole server on a socket, with a compliance officer of two tenants and some data to show."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    api.backend.config = replace(api.backend.config, public_url=base, allow_http_links=True)
+    api.tenant("globex")
+    StaffRepo(api.backend.base.engine, api.settings.url, api.clock).add(
+        DPO, "compliance", PASSWORD, ["default", "globex"]
+    )
+    ws = api.workspace()
+    ws.suppressions.add(Entry("email", EMAIL, "complaint"))
+    ws.ledger.opt_out(Subject("email", "o@firma.de"))
+    ws.requests.open("access", Subject("email", EMAIL))
+    ws.campaigns.create(Campaign(name="Q1 analytics outreach", legal_entity="Northwind Ltd"), "q1")
+    approved(ws, "q1")
+    ws.profiles.update(organisation="Northwind Analytics Ltd", postal_address="1 Harbour Street, Leeds LS1 4AB")
+    server = uvicorn.Server(uvicorn.Config(create_app(api.backend), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise AssertionError("the server did not start")
+        time.sleep(0.02)
+    try:
+        yield api, base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def sign_in(page: Page, base: str) -> None:
+    page.goto(f"{base}/console")
+    expect(page.get_by_role("heading", name="Sign in to the compliance console")).to_be_visible()
+    page.get_by_label("Email address").fill(DPO)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
+
+
+def look_up_person(page: Page) -> None:
+    page.get_by_role("link", name="A person").click()
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_role("button", name="Show what we hold").click()
+    expect(page.get_by_role("heading", name=EMAIL)).to_be_visible()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_sign_in_overview_person_record_sign_out(console: tuple[Api, str], browser: Browser, javascript: bool) -> None:
+    api, base = console
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        sign_in(page, base)
+        expect(page.get_by_text("Working for tenant")).to_contain_text("default")
+        expect(page.get_by_role("img", name="Opt-outs and objections per day")).to_be_visible()
+        look_up_person(page)
+        assert EMAIL not in page.url
+        expect(page.get_by_role("heading", name="Exclusion entries (1)")).to_be_visible()
+        page.get_by_label("Record an opt-out from").select_option("email")
+        page.get_by_role("button", name="Record opt-out").click()
+        expect(page.get_by_role("status").filter(has_text="The opt-out is recorded.")).to_be_visible()
+        expect(page.get_by_role("heading", name="Consent and opt outs (1)")).to_be_visible()
+        history = api.workspace().ledger.history(Subject("email", EMAIL))
+        assert [(e.event, e.channel) for e in history] == [("opt_out", "email")]
+        assert api.workspace().audit_show(act="ledger")[-1].actor.startswith("console user ")
+        # a refused form shows why, with or without JavaScript (htmx swaps 4xx pages in too)
+        page.get_by_role("link", name="Exclusions").click()
+        page.locator("#a-kind").select_option("phone")
+        page.locator("#a-value").fill("not a number")
+        page.get_by_role("button", name="Add to the list").click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        # switching tenant is explicit and visible
+        page.get_by_label("Tenant").select_option("globex")
+        page.get_by_role("button", name="Switch").click()
+        expect(page.get_by_text("Working for tenant")).to_contain_text("globex")
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("heading", name="Sign in to the compliance console")).to_be_visible()
+        page.goto(f"{base}/console/audit")
+        expect(page.get_by_role("heading", name="Sign in to the compliance console")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_every_console_page_passes_axe_in_light_and_dark(console: tuple[Api, str], browser: Browser) -> None:
+    _, base = console
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    for scheme in SCHEMES:
+        for width in WIDTHS:
+            context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+            page = context.new_page()
+
+            def check(name: str, page: Page = page, scheme: str = scheme, width: int = width) -> None:
+                label = f"{name} [{scheme}, {width}px]"
+                problems.extend(f"{label}: {line}" for line in violations(page))
+                if scrolls_sideways(page):
+                    problems.append(f"{label}: the page scrolls sideways (WCAG 1.4.10 reflow)")
+                page.screenshot(path=str(ARTIFACTS / f"{name}-{scheme}-{width}.png"), full_page=True)
+
+            try:
+                page.goto(f"{base}/console/sign-in")
+                check("sign-in")
+                page.get_by_label("Email address").fill(DPO)
+                page.get_by_label("Password").fill("not-the-password")
+                page.get_by_role("button", name="Sign in").click()
+                expect(page.get_by_role("alert")).to_contain_text("Wrong email address or password")
+                check("sign-in-error")
+                page.get_by_label("Password").fill(PASSWORD)
+                page.get_by_label("Email address").fill(DPO)
+                page.get_by_role("button", name="Sign in").click()
+                expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
+                page.get_by_text("The figures as a table").click()
+                check("overview")
+                page.get_by_role("link", name="Privacy requests").click()
+                expect(page.get_by_role("heading", name="Privacy requests", level=1)).to_be_visible()
+                check("requests")
+                page.get_by_role("link", name="Exclusions").click()
+                page.get_by_label("Email, domain or phone").first.fill(EMAIL)
+                page.get_by_role("button", name="Look up").click()
+                expect(page.get_by_role("heading", name=f"Email {EMAIL} is excluded")).to_be_visible()
+                check("exclusions")
+                page.set_input_files(
+                    "#i-file",
+                    files=[FilePayload(name="crm.csv", mimeType="text/csv", buffer=LIST.encode())],
+                )
+                page.get_by_role("button", name="Preview").click()
+                expect(page.get_by_role("heading", name="Lines that cannot be read")).to_be_visible()
+                check("import-preview")
+                page.get_by_role("button", name="Cancel and delete the upload").click()
+                expect(page.get_by_role("status")).to_contain_text("nothing was imported")
+                look_up_person(page)
+                check("person")
+                page.get_by_role("link", name="Audit trail").click()
+                page.get_by_role("button", name="Verify the chain").click()
+                expect(page.get_by_role("status")).to_contain_text("The chain is intact")
+                check("audit")
+                page.get_by_role("link", name="Campaigns").click()
+                check("campaigns")
+                page.get_by_role("link", name="q1").click()
+                expect(page.get_by_role("heading", name="Campaign q1")).to_be_visible()
+                check("campaign")
+                page.goto(f"{base}/console/rules?country=GB")
+                check("rules")
+                page.get_by_role("link", name="Organisation").click()
+                expect(page.get_by_role("heading", name="Organisation profile")).to_be_visible()
+                check("organisation")
+            finally:
+                context.close()
+    assert not problems, "\n".join(problems)
