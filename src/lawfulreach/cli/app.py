@@ -77,7 +77,7 @@ ENTRIES: tuple[Entry, ...] = (
         "serve",
         "lawfulreach.cli.serve",
         "serve",
-        "Serve the HTTP API (/v1, OpenAPI at /v1/openapi.json) and the public pages.",
+        "Serve the HTTP API (/v1, OpenAPI at /v1/openapi.json), the public pages and the console (/console).",
     ),
     Entry(
         "unsubscribe-headers",
