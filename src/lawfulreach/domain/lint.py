@@ -93,7 +93,9 @@ class Audience:
     def describe(self) -> str:
         where = self.region or self.country
         consent = ", with consent" if self.consent else ""
-        return f"{self.channel.value} to a {self.subscriber_type.value} subscriber in {where}{consent}"
+        kind = self.subscriber_type.value.replace("_", " ")
+        article = "an" if kind[:1] in "aeiou" else "a"
+        return f"{self.channel.value} to {article} {kind} subscriber in {where}{consent}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
