@@ -90,6 +90,15 @@ class TestClassify:
         assert kind("Thanks, Thursday works." + quoted) is ReplyKind.OTHER
         assert kind("Take me off your list." + quoted) is ReplyKind.OPT_OUT
 
+    @pytest.mark.parametrize(
+        "body", ["STOP\n\nSent from my iPhone", "No.\nThanks, Pat", "Stopp\n\nVon meinem iPhone gesendet"]
+    )
+    def test_a_bare_opt_out_word_above_a_sign_off(self, body: str) -> None:
+        assert kind(body) is ReplyKind.OPT_OUT
+
+    def test_a_first_line_no_in_a_longer_reply_is_not_taken_alone(self) -> None:
+        assert kind("No problem.\nCall me on Thursday.\nWe need the price list.\nBest, Pat") is ReplyKind.OTHER
+
     def test_an_opt_out_in_the_subject_only(self) -> None:
         assert kind("", subject="UNSUBSCRIBE") is ReplyKind.OPT_OUT
 

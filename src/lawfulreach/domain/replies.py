@@ -218,6 +218,7 @@ class ReplyPhrases:
     footer_links: re.Pattern[str] | None
     footer_sentences: re.Pattern[str] | None
     separators: tuple[str, ...]
+    signature_lines: tuple[str, ...]
     header_labels: tuple[str, ...]
     attribution_ends: tuple[str, ...]
     bounce_senders: frozenset[str]
@@ -255,6 +256,7 @@ class ReplyPhrases:
             footer_links=_compile(listed("footer", "link_words")),
             footer_sentences=_compile(listed("footer", "sentences")),
             separators=tuple(normalise_text(s) for s in listed("quote", "separators")),
+            signature_lines=tuple(normalise_text(s) for s in listed("quote", "signature_lines")),
             header_labels=tuple(normalise_text(s) for s in listed("quote", "header_labels")),
             attribution_ends=tuple(normalise_text(s) for s in listed("quote", "attribution_ends")),
             bounce_senders=frozenset(normalise_text(s) for s in listed("bounce", "senders")),
@@ -304,7 +306,7 @@ def own_words(text: str, phrases: ReplyPhrases) -> str:
         line = normalise_text(stripped)
         if not line:
             continue
-        if any(line.startswith(sep) for sep in phrases.separators):
+        if line.startswith(phrases.separators + phrases.signature_lines):
             break
         if _quoted_header_block(lines, i, phrases.header_labels):
             break
@@ -494,10 +496,7 @@ def _words(message: InboundMessage, phrases: ReplyPhrases) -> Classification | N
     access = _first(phrases.access, body) or _first(phrases.access, subject)
     opt_out = _first(phrases.opt_out, body) or _first(phrases.opt_out, subject)
     if opt_out is None:
-        whole = _bare(body)
-        bare_subject = _bare(subject)
-        if whole in phrases.opt_out_whole or (not whole and bare_subject in phrases.opt_out_whole):
-            opt_out = whole or bare_subject
+        opt_out = _whole(body, subject, phrases)
     if erasure or access:
         types = tuple(t for t, hit in (("access", access), ("erasure", erasure)) if hit)
         evidence = "; ".join(h for h in (access, erasure, opt_out) if h)
@@ -511,6 +510,18 @@ def _words(message: InboundMessage, phrases: ReplyPhrases) -> Classification | N
     if opt_out:
         return Classification(ReplyKind.OPT_OUT, _people(message), opt_out=True, evidence=opt_out)
     return None
+
+
+def _whole(body: str, subject: str, phrases: ReplyPhrases) -> str | None:
+    """A reply that *is* an opt-out word ("STOP", "No."): the whole of its own words, or their first
+    line when there are at most three ("No.\nThanks, Pat"), or — with no words at all — the subject."""
+    lines = [line for line in body.splitlines() if line.strip()]
+    candidates = [_bare(body)]
+    if 1 < len(lines) <= 3:
+        candidates.append(_bare(lines[0]))
+    if not lines:
+        candidates.append(_bare(subject))
+    return next((c for c in candidates if c and c in phrases.opt_out_whole), None)
 
 
 def classify(message: InboundMessage, phrases: ReplyPhrases) -> Classification:
