@@ -53,6 +53,17 @@ class TestOwnWords:
         assert own_words("Great.\nUnsubscribe: https://seller.example/u/1", P) == "great."
         assert own_words("Please unsubscribe me", P) == "please unsubscribe me"
 
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Please unsubscribe me: pat@client.example",
+            "I tried https://seller.example/u/1 to unsubscribe and it did not work",
+            "Bitte mich abmelden: https://seller.example/u/1",
+        ],
+    )
+    def test_a_person_s_line_with_a_link_or_address_is_never_taken_for_a_footer(self, line: str) -> None:
+        assert own_words(line, P) == normalise_text(line)
+
     def test_words_below_and_between_quotes_are_kept(self) -> None:
         assert own_words("> Hello\n> more\nremove me\n> end", P) == "remove me"
 

@@ -217,6 +217,7 @@ class ReplyPhrases:
     auto_subjects: re.Pattern[str] | None
     footer_links: re.Pattern[str] | None
     footer_sentences: re.Pattern[str] | None
+    first_person: re.Pattern[str] | None
     separators: tuple[str, ...]
     signature_lines: tuple[str, ...]
     header_labels: tuple[str, ...]
@@ -255,6 +256,7 @@ class ReplyPhrases:
             auto_subjects=_compile(listed("auto_reply", "subjects")),
             footer_links=_compile(listed("footer", "link_words")),
             footer_sentences=_compile(listed("footer", "sentences")),
+            first_person=_compile(listed("footer", "first_person")),
             separators=tuple(normalise_text(s) for s in listed("quote", "separators")),
             signature_lines=tuple(normalise_text(s) for s in listed("quote", "signature_lines")),
             header_labels=tuple(normalise_text(s) for s in listed("quote", "header_labels")),
@@ -278,7 +280,7 @@ def _bare(text: str) -> str:
 
 # --- the reply's own words ----------------------------------------------------------------------
 
-_LINKISH = re.compile(r"https?://|www\.|mailto:|\S@\S|<[^>]+>|\[[^\]]*\]")
+_LINKISH = re.compile(r"(?:https?://|www\.|mailto:)\S*|\[\d+\]")
 _SIGNATURE = re.compile(r"^(--|-- |__)\s*$")
 _REPLY_PREFIX = re.compile(
     r"^\s*((re|aw|sv|vs|antw|antwort|r|ref|rif|odp|wg|fw|fwd|tr|rv|enc)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE
@@ -336,6 +338,10 @@ def _attribution_start(lines: Sequence[str], i: int, phrases: ReplyPhrases) -> b
 
 
 def _is_footer(line: str, raw: str, phrases: ReplyPhrases) -> bool:
+    """An unsubscribe-footer line (see ``[footer]`` in the phrases): impersonal, and footer wording or
+    an unsubscribe word with a link."""
+    if _first(phrases.first_person, _LINKISH.sub(" ", line)):
+        return False
     if _first(phrases.footer_sentences, line):
         return True
     return bool(_LINKISH.search(raw)) and _first(phrases.footer_links, line) is not None
