@@ -6,6 +6,8 @@
     │   ├── CsvError                 a prospect/suppression file that cannot be read at all
     │   ├── CampaignError            a campaign file that is missing fields or has unknown values
     │   ├── MessageError             a message the message check cannot read (exit code 2)
+    │   ├── TemplateError            a message template that cannot be read or rendered (``send``)
+    │   ├── LintRefusedError              a template whose rendered message fails the message check (``send``)
     │   └── InvalidRowsError         every bad line of an import, with line numbers (nothing imported)
     ├── RuleBaseError                a rule file that does not validate (names the file and row)
     ├── StoreError                   the workspace store refused or failed an operation
@@ -95,6 +97,20 @@ class ConflictError(StoreError):
 
 class ConfigError(LawfulreachError):
     pass
+
+
+class TemplateError(InputError):
+    """A message template ``send`` cannot use: unreadable, not TOML, a missing part, a Jinja2 syntax
+    error or an undefined variable (named with the template file)."""
+
+
+class LintRefusedError(InputError):
+    """``send`` refuses a template whose rendered message fails the message check: nothing is sent.
+    ``findings`` are the missing items (``domain.lint.Finding``), ``str()`` one line naming them."""
+
+    def __init__(self, message: str, findings: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.findings = list(findings)
 
 
 class MessageError(InputError):

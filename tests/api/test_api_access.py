@@ -49,6 +49,15 @@ EXAMPLES: dict[tuple[str, str], tuple[str, Any]] = {
         "/v1/lint",
         {"message": "Subject: Hi\n\nHello", "channel": "email", "country": "GB", "campaign": "alpha-camp"},
     ),
+    ("POST", "/v1/sends"): (
+        "/v1/sends",
+        {
+            "campaign": "alpha-camp",
+            "template": {"subject": "Hello", "text": "Hello {{ first_name }}"},
+            "contacts": [{"email": SECRET_EMAIL, "first_name": "Zed", "country": "GB"}],
+            "dry_run": True,
+        },
+    ),
     ("GET", "/v1/exclusions"): ("/v1/exclusions", None),
     ("POST", "/v1/exclusions"): ("/v1/exclusions", {"email": SECRET_EMAIL, "reason": "test"}),
     ("POST", "/v1/exclusions/import"): ("/v1/exclusions/import", {"entries": [SECRET_EMAIL, SECRET_DOMAIN]}),

@@ -6,27 +6,14 @@ upgraded with STARTTLS, and over implicit TLS, with a self-signed certificate ma
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import json
-import socket
-import ssl
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from lawfulreach.messaging import (
     MailError,
@@ -39,10 +26,10 @@ from lawfulreach.messaging import (
     transport_for,
     verification_message,
 )
+from smtp_support import PASSWORD, USER, client_context, free_port, make_certificate, server_context, smtp_server
 
 SENDER = "privacy@sender.example"
 RECIPIENT = "ada@example.com"
-USER, PASSWORD = "relay-user", "relay-secret"
 
 
 def message(subject: str = "Confirm your privacy request") -> EmailMessage:
@@ -90,85 +77,11 @@ class TestOutbox:
         assert RECIPIENT not in str(caught.value)
 
 
-# --- a real SMTP server --------------------------------------------------------------------------
-@dataclass
-class Received:
-    """What the test server was given."""
-
-    envelopes: list[Envelope] = field(default_factory=list)
-    logins: list[str] = field(default_factory=list)
-    tls: list[bool] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd hook
-        self.envelopes.append(envelope)
-        self.tls.append(server.transport.get_extra_info("ssl_object") is not None)
-        return "250 Message accepted for delivery"
-
-    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
-        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (USER.encode(), PASSWORD.encode())
-        if ok:
-            self.logins.append(data.login.decode())
-        return AuthResult(success=ok)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
+# --- a real SMTP server (``smtp_support``) ------------------------------------------------------
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (cert file, key file)."""
-    directory = tmp_path_factory.mktemp("tls")
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_file, key_file
-
-
-def server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(*certificate)
-    return context
-
-
-def client_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
-    """Trusts the test certificate and nothing else: the transport really verified the server."""
-    return ssl.create_default_context(cafile=str(certificate[0]))
-
-
-@contextmanager
-def smtp_server(**parameters: Any) -> Iterator[tuple[Received, int]]:
-    """An aiosmtpd server on a free local port for the duration of the block."""
-    received = Received()
-    port = free_port()
-    controller = Controller(
-        received, hostname="127.0.0.1", port=port, authenticator=received.authenticate, **parameters
-    )
-    controller.start()
-    try:
-        yield received, port
-    finally:
-        controller.stop()
+    return make_certificate(tmp_path_factory.mktemp("tls"))
 
 
 class TestSmtp:

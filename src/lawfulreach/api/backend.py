@@ -18,9 +18,9 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lawfulreach.api.config import ApiConfig
 from lawfulreach.api.errors import BatchTooLargeError, UnauthenticatedError
@@ -52,6 +52,11 @@ from lawfulreach.store.subjects import Subject
 from lawfulreach.store.tenancy import acting_as, tenant_workspace, workspace_key
 from lawfulreach.unsubscribe import Recipient, TokenCodec
 
+if TYPE_CHECKING:  # ``send`` needs polars (the batch reader); a check never imports it
+    from lawfulreach.batch.snapshot import BatchSnapshot
+    from lawfulreach.commands.send import Row, SendOptions, SendReport
+    from lawfulreach.outreach.template import MessageTemplate
+
 #: Result of one item of a batch: its decision, or the reason it could not be read.
 BatchItem = Decision | RequestError
 
@@ -63,6 +68,50 @@ def _campaign_ids(items: Sequence[Any]) -> set[str]:
 def _keys(request: Request) -> ContactKeys:
     email, phone, _ = contact_keys(request)
     return ContactKeys(email.address, email.domain, phone.e164)
+
+
+@dataclass
+class SendRequest:
+    """A ``POST /v1/sends`` body, read (``api.routes.sends``)."""
+
+    campaign: str
+    template: MessageTemplate
+    rows: list[Row]
+    options: SendOptions
+    dry_run: bool
+    #: SHA-256 of the contacts as sent (the evidence run's input)
+    sha256: str
+    messages: DryRunMessages = field(default_factory=lambda: DryRunMessages())
+
+
+@dataclass
+class DryRunMessages:
+    """The messages of a dry run, by the contact's position in the request (1-based)."""
+
+    items: list[tuple[int, bytes]] = field(default_factory=list)
+
+    def append_message(self, line: int, data: bytes) -> None:
+        self.items.append((line, data))
+
+
+@dataclass
+class _ApiSession:
+    """What ``commands.send`` needs from its caller (``commands.session.Session``), for one tenant."""
+
+    _workspace: Workspace
+    _service: Lawfulreach
+
+    def rulebase(self) -> RuleBase:
+        return self._service.rulebase
+
+    def workspace(self) -> Workspace:
+        return self._workspace
+
+    def service(self) -> Lawfulreach:
+        return self._service
+
+    def batch_snapshot(self) -> BatchSnapshot:  # pragma: no cover - a send decides row by row
+        return self._workspace.batch_snapshot()
 
 
 class TenantHandle:
@@ -133,6 +182,51 @@ class TenantHandle:
             clock=self._backend.clock,
         )
         return lint_message(service, message, audience, campaign, self.profile(), self.name)
+
+    def max_batch(self) -> int:
+        return self._backend.config.max_batch
+
+    def send(self, workspace: Workspace, body: SendRequest) -> SendReport:
+        """``POST /v1/sends``: ``commands.send.send_rows`` for this tenant — the contacts decided again
+        one by one over the current state, composed, DKIM-signed with the server's key and sent through
+        the server's SMTP settings (or, ``dry_run``, returned)."""
+        from lawfulreach.commands.send import send_rows
+        from lawfulreach.messaging.smtp import SmtpTransport
+
+        config = self._backend.config
+        campaigns = self.campaigns.get_many([body.campaign])
+        campaign = campaigns.get(body.campaign)
+        if campaign is None:
+            raise RequestError(f"unknown campaign id {body.campaign!r}")
+        refusal = campaign.archived_refusal()
+        if refusal is not None:
+            raise RequestError(refusal)
+        mail = config.mail
+        transport = None
+        if mail.smtp_host and not body.dry_run:
+            transport = SmtpTransport(
+                mail.smtp_host, mail.smtp_port, mail.smtp_user, mail.smtp_password, security=mail.smtp_security
+            )
+        service = Lawfulreach(
+            rulebase=self.rulebase(),
+            state=workspace.state(),
+            subscriber_policy=config.policy or workspace.tenant_settings.subscriber_policy(),
+            clock=self._backend.clock,
+        )
+        session = _ApiSession(workspace, service)
+        messages = body.messages
+        return send_rows(
+            session,
+            body.rows,
+            campaign,
+            body.template,
+            body.options,
+            "POST /v1/sends",
+            lambda: body.sha256,
+            transport=transport,
+            signer=config.dkim,
+            write=messages.append_message if body.dry_run else None,
+        )
 
     def rulebase(self) -> RuleBase:
         """The rule base with this workspace's register ages (what ``dnc status`` reports against)."""

@@ -13,6 +13,7 @@ from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.vocabulary import SubscriberPolicy
 from lawfulreach.errors import ConfigError
 from lawfulreach.messaging import MailSettings
+from lawfulreach.outreach.dkim import DkimSigner
 from lawfulreach.rules import default_rulebase
 from lawfulreach.store import WorkspaceSettings
 
@@ -58,6 +59,8 @@ class ApiConfig:
     privacy_notice_url: str | None = None
     #: how long a privacy request's verification link works
     verification_hours: int = 24
+    #: signs what ``POST /v1/sends`` sends (``serve``: ``LAWFULREACH_DKIM_KEY`` / ``_SELECTOR`` / ``_DOMAIN``)
+    dkim: DkimSigner | None = None
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.public_url)

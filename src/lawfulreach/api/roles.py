@@ -4,7 +4,8 @@
 * ``compliance``: everything an admin may do through the API (keys are made with the CLI only),
   including processing inbound mail (``POST /v1/inbound``: it records opt-outs, opens privacy
   requests and names the people concerned).
-* ``marketer``: may check and screen, add exclusions, record consent and opt-outs, mint unsubscribe
+* ``marketer``: may check and screen, send (``POST /v1/sends``: every message is decided again and
+  carries what its decision requires), add exclusions, record consent and opt-outs, mint unsubscribe
   links and read campaigns; may **not** read the ledger's personal data (ledger history, exclusion
   entries, privacy requests, evidence), remove exclusions or change campaigns (a campaign carries
   its LIA, which is compliance's call), nor process inbound mail.
@@ -40,13 +41,19 @@ class Permission(StrEnum):
     READ_ORGANISATION = "read_the_organisation"
     WRITE_ORGANISATION = "change_the_organisation"
     READ_EVIDENCE = "read_evidence"
+    SEND = "send_messages"
     PROCESS_INBOUND = "process_inbound_mail"
 
 
 _EVERYONE = frozenset(
     {Permission.CHECK, Permission.READ_CAMPAIGNS, Permission.READ_REGISTERS, Permission.READ_ORGANISATION}
 )
-_MARKETER = _EVERYONE | {Permission.ADD_EXCLUSIONS, Permission.RECORD_LEDGER, Permission.ISSUE_LINKS}
+_MARKETER = _EVERYONE | {
+    Permission.ADD_EXCLUSIONS,
+    Permission.RECORD_LEDGER,
+    Permission.ISSUE_LINKS,
+    Permission.SEND,
+}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),

@@ -55,9 +55,10 @@ def _register() -> None:
 
     Explicit rather than by import side effect, so this list is where a command is found. The modules
     are grouped as users look for them: deciding (``check``, ``columns``, ``screen``, ``lint``, ``demo``, ``rules``,
-    ``campaign``), the server (``serve``), a person's rights (``rights_cmds``: ``optout``, ``erase``; ``dsar``;
-    ``consent``), lists and registers (``contacts``, ``suppress``, ``inbox``, ``dnc``), the workspace (``db``,
-    ``tenant``, ``org``, ``settings``, ``audit``) and every key (``keys_cmds``: ``keys status|rotate``, ``keys api …``).
+    ``campaign``), sending (``send``), the server (``serve``), a person's rights (``rights_cmds``: ``optout``,
+    ``erase``; ``dsar``; ``consent``), lists and registers (``contacts``, ``suppress``, ``inbox``, ``dnc``), the
+    workspace (``db``, ``tenant``, ``org``, ``settings``, ``audit``) and every key (``keys_cmds``: ``keys
+    status|rotate``, ``keys api …``).
     """
     if app.registered_commands:
         return
@@ -80,6 +81,7 @@ def _register() -> None:
         rights_cmds,
         rules,
         screen,
+        send,
         serve,
         settings_cmds,
         suppress_cmds,
@@ -92,6 +94,7 @@ def _register() -> None:
         ("columns", columns_cmd.columns),
         ("screen", screen.screen),
         ("lint", lint.lint),
+        ("send", send.send),
         ("demo", demo.demo),
         ("serve", serve.serve),
         ("unsubscribe-headers", serve.unsubscribe_headers),

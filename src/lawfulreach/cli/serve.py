@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from lawfulreach.api.config import ApiConfig
+    from lawfulreach.outreach.dkim import DkimSigner
 
 
 def _config(options: dict[str, Any]) -> ApiConfig:
@@ -86,7 +87,23 @@ def _config(options: dict[str, Any]) -> ApiConfig:
         mail=mail,
         organisation=options["organisation"] or "the organisation that sent you this message",
         privacy_notice_url=options["privacy_notice"],
+        dkim=_dkim_from_environment(),
     )
+
+
+def _dkim_from_environment() -> DkimSigner | None:
+    """The key ``POST /v1/sends`` signs with: ``LAWFULREACH_DKIM_KEY`` (a PEM file, 0600) with
+    ``LAWFULREACH_DKIM_SELECTOR`` and ``LAWFULREACH_DKIM_DOMAIN``; None when no key is named."""
+    from lawfulreach.errors import ConfigError
+    from lawfulreach.outreach.dkim import DkimSigner
+
+    key = os.environ.get("LAWFULREACH_DKIM_KEY")
+    if not key:
+        return None
+    selector, domain = os.environ.get("LAWFULREACH_DKIM_SELECTOR"), os.environ.get("LAWFULREACH_DKIM_DOMAIN")
+    if not selector or not domain:
+        raise ConfigError("LAWFULREACH_DKIM_KEY needs LAWFULREACH_DKIM_SELECTOR and LAWFULREACH_DKIM_DOMAIN")
+    return DkimSigner.load(Path(key), selector, domain)
 
 
 def _path(value: str | None) -> Path | None:

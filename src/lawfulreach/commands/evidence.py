@@ -133,6 +133,8 @@ class EvidenceRecorder:
     #: per request handed to ``record_requests``: its line (an API batch: the item's index); default 0, 1, …
     lines: Sequence[int] | None = None
     runs: list[RunSummary] = field(default_factory=list)
+    #: the id of the (first) run stored, chosen beforehand (``send``); None: a new one
+    ref: str | None = None
 
     #: the campaign a screened frame was decided for (``record_frame``; checks carry their own)
     campaign: Campaign | None = None
@@ -211,7 +213,8 @@ class EvidenceRecorder:
                 for ch, (ls, ss, ns) in by_channel.items()
             ]
             version = decisions[members[0]].rulebase_version or ""
-            run = RunInput(self.kind, campaign, version, list(by_channel), self.input_name, self._sha256())
+            ref, self.ref = self.ref, None
+            run = RunInput(self.kind, campaign, version, list(by_channel), self.input_name, self._sha256(), ref)
             self.runs.append(self._repo().write(run, shapes, blocks))
 
 

@@ -41,19 +41,31 @@ class SmtpTransport:
 
     def send(self, message: EmailMessage) -> None:
         try:
-            with self._connect() as smtp:
-                smtp.ehlo()
-                if self.security is not SmtpSecurity.SSL:
-                    if smtp.has_extn("starttls"):
-                        smtp.starttls(context=self.context)
-                        smtp.ehlo()
-                    elif self.security is SmtpSecurity.STARTTLS:
-                        raise MailError(f"the mail server {self.host}:{self.port} does not offer STARTTLS")
-                if self.username and self.password:
-                    smtp.login(self.username, self.password)
+            with self.connect() as smtp:
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
             raise MailError(f"cannot send mail through {self.host}:{self.port}: {type(exc).__name__}") from None
+
+    def connect(self) -> smtplib.SMTP:
+        """A connection ready for ``MAIL FROM``: TLS as ``security`` says, logged in when credentials
+        are set. ``send`` opens one per message; ``outreach.smtp.SmtpSession`` keeps one for a whole
+        send. Raises ``OSError`` / ``smtplib.SMTPException`` (callers name the server), or ``MailError``
+        when STARTTLS is required and not offered; the connection is closed on any failure."""
+        smtp = self._connect()
+        try:
+            smtp.ehlo()
+            if self.security is not SmtpSecurity.SSL:
+                if smtp.has_extn("starttls"):
+                    smtp.starttls(context=self.context)
+                    smtp.ehlo()
+                elif self.security is SmtpSecurity.STARTTLS:
+                    raise MailError(f"the mail server {self.host}:{self.port} does not offer STARTTLS")
+            if self.username and self.password:
+                smtp.login(self.username, self.password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
 
     def _connect(self) -> smtplib.SMTP:
         if self.security is SmtpSecurity.SSL:

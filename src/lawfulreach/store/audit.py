@@ -90,6 +90,7 @@ ACTS = (
     "lia.approve",
     "org.update",
     "evidence.record",
+    "send.run",
     "inbound.process",
 )
 

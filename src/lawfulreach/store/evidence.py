@@ -240,6 +240,8 @@ class RunInput:
     channels: Sequence[str]
     input_name: str | None = None
     input_sha256: str | None = None
+    #: the run's id when the caller chose it beforehand (``send`` names it in the send log as it goes)
+    ref: str | None = None
 
 
 def lia_of(campaign: Campaign) -> tuple[str, str, str | None, int | None]:
@@ -418,7 +420,7 @@ class EvidenceRepo:
         campaign = run.campaign
         row = EvidenceRun(
             tenant_id=scope.tenant_id,
-            ref=new_ref(),
+            ref=run.ref or new_ref(),
             kind=run.kind,
             recorded_at=scope.clock(),
             actor=scope.actor[:100],
@@ -494,6 +496,28 @@ class EvidenceRepo:
         with self._scope.reading() as session:
             rows = session.scalars(select(EvidenceRun).order_by(EvidenceRun.id.desc()).limit(limit))
             return [_summary(r, self._scope.tenant) for r in rows]
+
+    def outcomes(self, ref: str, channel: str) -> dict[int, str]:
+        """{input line: outcome} of one channel of a run (``send --run``: the rows a screen allowed)."""
+        with self._scope.reading(consistent=True) as session:
+            run = session.scalar(select(EvidenceRun).where(EvidenceRun.ref == ref.strip()))
+            if run is None:
+                raise NotFoundError(f"no recorded run {ref!r} in tenant {self._scope.tenant!r}")
+            shapes = dict(
+                session.execute(
+                    select(EvidenceShape.shape_no, EvidenceShape.outcome).where(EvidenceShape.run_id == run.id)
+                ).all()
+            )
+            out: dict[int, str] = {}
+            chunks = session.execute(
+                select(EvidenceChunk.lines, EvidenceChunk.shapes)
+                .where(EvidenceChunk.run_id == run.id, EvidenceChunk.channel == channel)
+                .order_by(EvidenceChunk.id)
+            )
+            for lines_blob, shapes_blob in chunks:
+                for line, shape in zip(_from_u32(lines_blob), _from_u32(shapes_blob), strict=True):
+                    out[line] = shapes[shape]
+            return out
 
     def about(self, who: SubjectKeys) -> list[RecordedDecision]:
         with self._scope.reading(consistent=True) as session:

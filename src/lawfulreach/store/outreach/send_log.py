@@ -31,7 +31,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import (
     CheckConstraint,
@@ -40,18 +41,23 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    bindparam,
     delete,
     func,
+    insert,
     select,
+    update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lawfulreach.errors import InputError
 from lawfulreach.store import subject_data
 from lawfulreach.store.coltypes import UtcDateTime
+from lawfulreach.store.db import translated, writer
 from lawfulreach.store.models import INDEX_LENGTH, Base, TenantScoped, one_of
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subject_data import SubjectKeys
@@ -174,6 +180,44 @@ def message_ids_in(values: Iterable[str]) -> list[str]:
     return out
 
 
+def _table() -> Table:
+    return cast(Table, SendLogRow.__table__)
+
+
+@lru_cache(maxsize=4)
+def _insert_statement(dialect: str, *, ignore: bool = False) -> Any:
+    table = _table()
+    if not ignore:
+        return insert(table)
+    build = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return build(table).on_conflict_do_nothing().returning(table.c.id)
+
+
+@lru_cache(maxsize=1)
+def _mark_statement() -> Any:
+    """The outcome of a send, by (tenant, campaign, version, recipient): built once, run with bound values."""
+    t = _table().c
+    return (
+        update(_table())
+        .where(
+            t.tenant_id == bindparam("b_tenant"),
+            t.campaign_id == bindparam("b_campaign"),
+            t.campaign_version == bindparam("b_version"),
+            t.recipient_index == bindparam("b_recipient"),
+        )
+        .values(
+            status=bindparam("b_status"),
+            attempts=t.attempts + bindparam("b_attempts", type_=Integer()),
+            updated_at=bindparam("b_now", type_=UtcDateTime()),
+            sealed=bindparam("b_sealed", type_=LargeBinary()),
+            key_version=bindparam("b_key_version", type_=SmallInteger()),
+            message_index=bindparam("b_message"),
+            sent_at=func.coalesce(bindparam("b_sent_at", type_=UtcDateTime()), t.sent_at),
+            run_ref=func.coalesce(bindparam("b_run", type_=String()), t.run_ref),
+        )
+    )
+
+
 def _context(recipient_index: str) -> str:
     return f"send_log|{recipient_index}"
 
@@ -188,6 +232,15 @@ class SendLog:
 
     def __init__(self, scope: TenantScope) -> None:
         self._scope = scope
+        #: the two statements of every message (claim, mark) run on a plain connection, like
+        #: ``store.lookup``: the ORM session's set-up cost more than the statements. Each carries its
+        #: own tenant: the claim inserts the tenant's id, the mark filters on it.
+        self._writer = writer(scope.engine)
+
+    def _insert_new(self, row: dict[str, Any]) -> bool:
+        """Insert a new row unless the recipient already has one (``ON CONFLICT DO NOTHING``)."""
+        with translated(self._scope.url), self._writer.begin() as conn:
+            return bool(conn.execute(_insert_statement(self._scope.dialect, ignore=True), [row]).all())
 
     def message_index(self, message_id: str) -> str:
         return self._scope.index(_MESSAGE_ID_PREFIX + normalise_message_id(message_id))
@@ -201,6 +254,39 @@ class SendLog:
         if self._scope.dialect == "postgresql":
             query = query.with_for_update()
         return session.scalar(query)
+
+    def _new_row(
+        self,
+        recipient: str,
+        campaign_id: str,
+        campaign_version: str,
+        status: str,
+        attempts: int,
+        address: str,
+        message_id: str | None,
+        run_ref: str | None,
+        now: datetime,
+        detail: str | None = None,
+    ) -> dict[str, Any]:
+        sealed, key_version = self._scope.seal(
+            _context(recipient), {"email": address, "message_id": message_id, "detail": detail}
+        )
+        return {
+            "tenant_id": self._scope.tenant_id,
+            "campaign_id": campaign_id,
+            "campaign_version": campaign_version,
+            "recipient_index": recipient,
+            "status": status,
+            "attempts": attempts,
+            "message_index": self.message_index(message_id) if message_id else None,
+            "reasons": None,
+            "run_ref": run_ref,
+            "sealed": sealed,
+            "key_version": key_version,
+            "created_at": now,
+            "updated_at": now,
+            "sent_at": now if status == "sent" else None,
+        }
 
     def _seal(self, row: SendLogRow, email: str, message_id: str | None, detail: str | None) -> None:
         row.sealed, row.key_version = self._scope.seal(
@@ -245,44 +331,30 @@ class SendLog:
         address = email_key(email)
         recipient = self._scope.index(address)
         now = self._scope.clock()
-        try:
-            with self._scope.writing() as session:
-                row = self._find(session, campaign_id, campaign_version, recipient)
-                if row is None:
-                    row = SendLogRow(
-                        tenant_id=self._scope.tenant_id,
-                        campaign_id=campaign_id,
-                        campaign_version=campaign_version,
-                        recipient_index=recipient,
-                        status="in_flight",
-                        attempts=1,
-                        message_index=self.message_index(message_id),
-                        run_ref=run_ref,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    self._seal(row, address, normalise_message_id(message_id), None)
-                    session.add(row)
-                    return Claim(True, None, normalise_message_id(message_id))
-                previous = row.status
-                allowed = previous in ("deferred", "refused")
-                allowed = allowed or (previous == "in_flight" and retry_uncertain)
-                allowed = allowed or (previous == "failed" and retry_failed)
-                fields = self._scope.unseal(_context(recipient), row.sealed)
-                use = fields.get("message_id") or normalise_message_id(message_id)
-                if not allowed:
-                    return Claim(False, previous, use)
-                row.status = "in_flight"
-                row.attempts += 1
-                row.reasons = None
-                row.run_ref = run_ref
-                row.updated_at = now
-                row.message_index = self.message_index(use)
-                self._seal(row, address, use, fields.get("detail"))
-                return Claim(True, previous, use)
-        except IntegrityError:
-            # another sender claimed the same recipient between our read and our insert
-            return Claim(False, "in_flight", normalise_message_id(message_id))
+        mid = normalise_message_id(message_id)
+        fresh = self._new_row(recipient, campaign_id, campaign_version, "in_flight", 1, address, mid, run_ref, now)
+        if self._insert_new(fresh):
+            return Claim(True, None, mid)  # the common case: one statement
+        with self._scope.writing() as session:
+            row = self._find(session, campaign_id, campaign_version, recipient)
+            if row is None:  # pragma: no cover - erased between the two statements
+                return Claim(False, None, mid)
+            previous = row.status
+            allowed = previous in ("deferred", "refused")
+            allowed = allowed or (previous == "in_flight" and retry_uncertain)
+            allowed = allowed or (previous == "failed" and retry_failed)
+            fields = self._scope.unseal(_context(recipient), row.sealed)
+            use = fields.get("message_id") or mid
+            if not allowed:
+                return Claim(False, previous, use)
+            row.status = "in_flight"
+            row.attempts += 1
+            row.reasons = None
+            row.run_ref = run_ref
+            row.updated_at = now
+            row.message_index = self.message_index(use)
+            self._seal(row, address, use, fields.get("detail"))
+            return Claim(True, previous, use)
 
     def mark(
         self,
@@ -293,14 +365,56 @@ class SendLog:
         *,
         detail: str | None = None,
         attempts: int = 0,
+        message_id: str | None = None,
+        run_ref: str | None = None,
     ) -> None:
-        """Record the outcome of a claimed send: ``sent``, ``failed`` or ``deferred`` (with the
-        server's answer as ``detail``); ``attempts`` adds the retries made within the run."""
+        """Record the outcome of a send: ``sent``, ``failed`` or ``deferred`` (with the server's
+        answer as ``detail``); ``attempts`` adds the retries made within the run.
+
+        Normally the row was claimed; a message refused before ``DATA`` (a 5xx to ``RCPT TO``) never
+        was, and is recorded here with its ``message_id`` (``InputError`` without one)."""
         if status not in ("sent", "failed", "deferred"):
             raise InputError(f"a send is marked sent, failed or deferred, not {status!r}")
+        _check(campaign_id, campaign_version)
         address = email_key(email)
         recipient = self._scope.index(address)
         now = self._scope.clock()
+        if message_id is not None:
+            mid = normalise_message_id(message_id)
+            sealed, key_version = self._scope.seal(
+                _context(recipient), {"email": address, "message_id": mid, "detail": detail}
+            )
+            params = {
+                "b_tenant": self._scope.tenant_id,
+                "b_campaign": campaign_id,
+                "b_version": campaign_version,
+                "b_recipient": recipient,
+                "b_status": status,
+                "b_attempts": attempts,
+                "b_now": now,
+                "b_sealed": sealed,
+                "b_key_version": key_version,
+                "b_message": self.message_index(mid),
+                "b_sent_at": now if status == "sent" else None,
+                "b_run": run_ref,
+            }
+            with translated(self._scope.url), self._writer.begin() as conn:
+                done = conn.execute(_mark_statement(), params)
+                if int(getattr(done, "rowcount", 0) or 0) == 0:  # refused before DATA: never claimed
+                    row_values = self._new_row(
+                        recipient,
+                        campaign_id,
+                        campaign_version,
+                        status,
+                        attempts + 1,
+                        address,
+                        mid,
+                        run_ref,
+                        now,
+                        detail,
+                    )
+                    conn.execute(_insert_statement(self._scope.dialect), [row_values])
+            return
         with self._scope.writing() as session:
             row = self._find(session, campaign_id, campaign_version, recipient)
             if row is None:
@@ -309,6 +423,8 @@ class SendLog:
             row.status = status
             row.attempts += attempts
             row.updated_at = now
+            if run_ref is not None:
+                row.run_ref = run_ref
             if status == "sent":
                 row.sent_at = now
             self._seal(row, address, fields.get("message_id"), detail)
@@ -387,7 +503,7 @@ class SendLog:
                     SendLogRow.campaign_id == campaign_id, SendLogRow.campaign_version == campaign_version
                 )
             )
-            return dict(rows)
+            return {index: status for index, status in rows.all()}  # noqa: C416 - rows are Row objects
 
     def counts(self, campaign_id: str, campaign_version: str) -> dict[str, int]:
         with self._scope.reading() as session:
