@@ -36,6 +36,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 __all__ = [
     "Classification",
@@ -183,6 +184,14 @@ def _trie_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
     return f"(?:{body})?" if ends else body
 
 
+@lru_cache(maxsize=4096)
+def _single(phrase: str) -> re.Pattern[str]:
+    """One phrase on its own (``ReplyPhrases.phrase_of``)."""
+    pattern = _compile([phrase])
+    assert pattern is not None
+    return re.compile(pattern.pattern.removeprefix(r"(?<!\w)").removesuffix(r"(?!\w)"))
+
+
 def _compile(phrases: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern for a list of phrases: words at boundaries, a space matching any run of spaces and
     punctuation, `` .. `` up to four words between."""
@@ -228,6 +237,19 @@ class ReplyPhrases:
     bounce_soft: re.Pattern[str] | None
     complaint_types: frozenset[str] = field(default_factory=frozenset)
     complaint_subjects: re.Pattern[str] | None = None
+    #: the phrase lists themselves, by class (``phrase_of``)
+    lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def phrase_of(self, kind: str, matched: str | None) -> str | None:
+        """The listed phrase a match came from, as written in the data ("remove .. from .. list"):
+        what is kept as evidence. The matched text itself may hold the person's own words (a gap of
+        ``..`` matches any four), which are not kept."""
+        if matched is None:
+            return None
+        for phrase in self.lists.get(kind, ()):
+            if _single(phrase).fullmatch(matched):
+                return phrase
+        return "(listed phrase)"  # pragma: no cover - every match comes from one of the phrases
 
     @classmethod
     def from_data(cls, data: Mapping[str, object]) -> ReplyPhrases:
@@ -267,6 +289,11 @@ class ReplyPhrases:
             bounce_soft=_compile(listed("bounce", "soft")),
             complaint_types=frozenset(normalise_text(s) for s in listed("complaint", "feedback_types")),
             complaint_subjects=_compile(listed("complaint", "subjects")),
+            lists={
+                "opt_out": tuple(words("opt_out")),
+                "access": tuple(words("privacy", "access")),
+                "erasure": tuple(words("privacy", "erasure")),
+            },
         )
 
 
@@ -498,9 +525,9 @@ def _people(message: InboundMessage) -> tuple[str, ...]:
 def _words(message: InboundMessage, phrases: ReplyPhrases) -> Classification | None:
     body = own_words(message.text, phrases)
     subject = normalise_text(_REPLY_PREFIX.sub("", message.subject))
-    erasure = _first(phrases.erasure, body) or _first(phrases.erasure, subject)
-    access = _first(phrases.access, body) or _first(phrases.access, subject)
-    opt_out = _first(phrases.opt_out, body) or _first(phrases.opt_out, subject)
+    erasure = phrases.phrase_of("erasure", _first(phrases.erasure, body) or _first(phrases.erasure, subject))
+    access = phrases.phrase_of("access", _first(phrases.access, body) or _first(phrases.access, subject))
+    opt_out = phrases.phrase_of("opt_out", _first(phrases.opt_out, body) or _first(phrases.opt_out, subject))
     if opt_out is None:
         opt_out = _whole(body, subject, phrases)
     if erasure or access:
