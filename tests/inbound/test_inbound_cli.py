@@ -105,6 +105,15 @@ class TestErrors:
         assert summary["opt_outs_recorded"] == 1
         assert [f["message"] for f in summary["failed"]] == [str(folder / "b.eml")]
 
+    def test_an_opt_out_without_an_address_is_flagged(self, cli: RunLawfulreach, tmp_path: Path) -> None:
+        path = tmp_path / "odd.eml"
+        path.write_bytes(
+            b"From: undisclosed-recipients:;\r\nSubject: Re: offer\r\nMessage-ID: <x@y>\r\n\r\nunsubscribe\r\n"
+        )
+        run = cli("inbox", "import", str(path))
+        assert "1 opt-out(s) name no address we could find" in run.out
+        assert "no recipient found" in cli("inbox", "list", "--kind", "opt_out").out
+
     def test_bad_options(self, cli: RunLawfulreach, tmp_path: Path) -> None:
         box = _mbox(tmp_path / "replies.mbox")
         assert "between 1 and 100" in cli("inbox", "import", str(box), "--soft-bounce-limit", "0").err

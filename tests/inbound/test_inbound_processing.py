@@ -152,6 +152,16 @@ class TestEffects:
         assert ws.inbound.counts() == {}
 
 
+class TestAtRest:
+    def test_the_log_holds_no_address_subject_or_message_id_in_the_clear(self, ws: Workspace) -> None:
+        process_message(ws, reply("Please remove Anna Berg from your list."))
+        process_message(ws, reply("Who is this?", subject="Question from Anna Berg", mid="r2"))
+        process_message(ws, dsn("gone.person@prospect.example", "5.1.1"))
+        text = dump(ws).lower()
+        for needle in (b"anna", b"berg", b"gone.person", b"prospect.example", b"question from"):
+            assert needle not in text, needle
+
+
 class TestMatching:
     """Whom a message concerns: the send log first, the sender (or the report) otherwise."""
 

@@ -53,6 +53,17 @@ class TestOwnWords:
         assert own_words("Great.\nUnsubscribe: https://seller.example/u/1", P) == "great."
         assert own_words("Please unsubscribe me", P) == "please unsubscribe me"
 
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Please unsubscribe me: pat@client.example",
+            "I tried https://seller.example/u/1 to unsubscribe and it did not work",
+            "Bitte mich abmelden: https://seller.example/u/1",
+        ],
+    )
+    def test_a_person_s_line_with_a_link_or_address_is_never_taken_for_a_footer(self, line: str) -> None:
+        assert own_words(line, P) == normalise_text(line)
+
     def test_words_below_and_between_quotes_are_kept(self) -> None:
         assert own_words("> Hello\n> more\nremove me\n> end", P) == "remove me"
 
@@ -89,6 +100,15 @@ class TestClassify:
         quoted = "\n\nOn Mon, Sam wrote:\n> Hi\n> To unsubscribe click https://x/u/1\n"
         assert kind("Thanks, Thursday works." + quoted) is ReplyKind.OTHER
         assert kind("Take me off your list." + quoted) is ReplyKind.OPT_OUT
+
+    @pytest.mark.parametrize(
+        "body", ["STOP\n\nSent from my iPhone", "No.\nThanks, Pat", "Stopp\n\nVon meinem iPhone gesendet"]
+    )
+    def test_a_bare_opt_out_word_above_a_sign_off(self, body: str) -> None:
+        assert kind(body) is ReplyKind.OPT_OUT
+
+    def test_a_first_line_no_in_a_longer_reply_is_not_taken_alone(self) -> None:
+        assert kind("No problem.\nCall me on Thursday.\nWe need the price list.\nBest, Pat") is ReplyKind.OTHER
 
     def test_an_opt_out_in_the_subject_only(self) -> None:
         assert kind("", subject="UNSUBSCRIBE") is ReplyKind.OPT_OUT

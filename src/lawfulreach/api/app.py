@@ -165,22 +165,8 @@ def create_app(backend: Backend) -> FastAPI:
         responses=COMMON_RESPONSES,
         dependencies=[Depends(guard_request)],
     )
-    routers = (
-        checks,
-        lint,
-        sends,
-        exclusions,
-        ledger,
-        registers,
-        campaigns,
-        lia,
-        privacy,
-        evidence,
-        links,
-        inbound,
-        meta,
-    )
-    for module in routers:
+    routers = (checks, lint, sends, exclusions, ledger, registers, campaigns, lia, privacy, evidence, links, inbound)
+    for module in (*routers, meta):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(meta.public, prefix="/v1")

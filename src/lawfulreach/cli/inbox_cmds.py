@@ -50,6 +50,11 @@ def _table(summary: InboundSummary) -> list[str]:
     ]
     lines.append("Effects" + (f" ({verb} recorded)" if verb else ""))
     lines.extend(f"  {label:<34} {count:>6}" for label, count in effects)
+    if summary.unmatched_opt_outs:
+        lines.append(
+            f"{summary.unmatched_opt_outs} opt-out(s) name no address we could find: check them by hand "
+            "(`lawfulreach inbox list --kind opt_out`, `--kind complaint`)"
+        )
     if summary.requests_opened:
         numbers = ", ".join(str(n) for n in summary.requests_opened)
         lines.append(f"Privacy requests {numbers}: verify the requester's identity (`lawfulreach dsar list`)")

@@ -108,6 +108,9 @@ class InboundSummary:
     soft_bounces: int = 0
     for_review: int = 0
     duplicates: int = 0
+    #: opt-outs and complaints whose person could not be found (no address in the message or the send
+    #: log): recorded in the inbound log, to be checked by hand (``inbox list --kind opt_out``)
+    unmatched_opt_outs: int = 0
     #: (label, why) of each message that could not be read or recorded
     failed: list[tuple[str, str]] = field(default_factory=list)
 
@@ -131,6 +134,8 @@ class InboundSummary:
             self.opt_outs += len(rec.opted_out)
             self.requests_opened.extend(rec.requests)
             self.suppressed += len(rec.suppressed)
+        if result.classification.opt_out and not result.recipients:
+            self.unmatched_opt_outs += 1
         if kind is ReplyKind.SOFT_BOUNCE:
             self.soft_bounces += max(1, len(result.recipients))
         if kind is ReplyKind.OTHER:
@@ -147,6 +152,7 @@ class InboundSummary:
             "soft_bounces_counted": self.soft_bounces,
             "for_review": self.for_review,
             "duplicates": self.duplicates,
+            "unmatched_opt_outs": self.unmatched_opt_outs,
             "failed": [{"message": label, "error": why} for label, why in self.failed],
         }
 

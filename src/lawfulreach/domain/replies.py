@@ -36,6 +36,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 __all__ = [
     "Classification",
@@ -183,6 +184,14 @@ def _trie_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
     return f"(?:{body})?" if ends else body
 
 
+@lru_cache(maxsize=4096)
+def _single(phrase: str) -> re.Pattern[str]:
+    """One phrase on its own (``ReplyPhrases.phrase_of``)."""
+    pattern = _compile([phrase])
+    assert pattern is not None
+    return re.compile(pattern.pattern.removeprefix(r"(?<!\w)").removesuffix(r"(?!\w)"))
+
+
 def _compile(phrases: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern for a list of phrases: words at boundaries, a space matching any run of spaces and
     punctuation, `` .. `` up to four words between."""
@@ -217,7 +226,9 @@ class ReplyPhrases:
     auto_subjects: re.Pattern[str] | None
     footer_links: re.Pattern[str] | None
     footer_sentences: re.Pattern[str] | None
+    first_person: re.Pattern[str] | None
     separators: tuple[str, ...]
+    signature_lines: tuple[str, ...]
     header_labels: tuple[str, ...]
     attribution_ends: tuple[str, ...]
     bounce_senders: frozenset[str]
@@ -226,6 +237,19 @@ class ReplyPhrases:
     bounce_soft: re.Pattern[str] | None
     complaint_types: frozenset[str] = field(default_factory=frozenset)
     complaint_subjects: re.Pattern[str] | None = None
+    #: the phrase lists themselves, by class (``phrase_of``)
+    lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def phrase_of(self, kind: str, matched: str | None) -> str | None:
+        """The listed phrase a match came from, as written in the data ("remove .. from .. list"):
+        what is kept as evidence. The matched text itself may hold the person's own words (a gap of
+        ``..`` matches any four), which are not kept."""
+        if matched is None:
+            return None
+        for phrase in self.lists.get(kind, ()):
+            if _single(phrase).fullmatch(matched):
+                return phrase
+        return "(listed phrase)"  # pragma: no cover - every match comes from one of the phrases
 
     @classmethod
     def from_data(cls, data: Mapping[str, object]) -> ReplyPhrases:
@@ -254,7 +278,9 @@ class ReplyPhrases:
             auto_subjects=_compile(listed("auto_reply", "subjects")),
             footer_links=_compile(listed("footer", "link_words")),
             footer_sentences=_compile(listed("footer", "sentences")),
+            first_person=_compile(listed("footer", "first_person")),
             separators=tuple(normalise_text(s) for s in listed("quote", "separators")),
+            signature_lines=tuple(normalise_text(s) for s in listed("quote", "signature_lines")),
             header_labels=tuple(normalise_text(s) for s in listed("quote", "header_labels")),
             attribution_ends=tuple(normalise_text(s) for s in listed("quote", "attribution_ends")),
             bounce_senders=frozenset(normalise_text(s) for s in listed("bounce", "senders")),
@@ -263,6 +289,11 @@ class ReplyPhrases:
             bounce_soft=_compile(listed("bounce", "soft")),
             complaint_types=frozenset(normalise_text(s) for s in listed("complaint", "feedback_types")),
             complaint_subjects=_compile(listed("complaint", "subjects")),
+            lists={
+                "opt_out": tuple(words("opt_out")),
+                "access": tuple(words("privacy", "access")),
+                "erasure": tuple(words("privacy", "erasure")),
+            },
         )
 
 
@@ -276,7 +307,7 @@ def _bare(text: str) -> str:
 
 # --- the reply's own words ----------------------------------------------------------------------
 
-_LINKISH = re.compile(r"https?://|www\.|mailto:|\S@\S|<[^>]+>|\[[^\]]*\]")
+_LINKISH = re.compile(r"(?:https?://|www\.|mailto:)\S*|\[\d+\]")
 _SIGNATURE = re.compile(r"^(--|-- |__)\s*$")
 _REPLY_PREFIX = re.compile(
     r"^\s*((re|aw|sv|vs|antw|antwort|r|ref|rif|odp|wg|fw|fwd|tr|rv|enc)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE
@@ -304,7 +335,7 @@ def own_words(text: str, phrases: ReplyPhrases) -> str:
         line = normalise_text(stripped)
         if not line:
             continue
-        if any(line.startswith(sep) for sep in phrases.separators):
+        if line.startswith(phrases.separators + phrases.signature_lines):
             break
         if _quoted_header_block(lines, i, phrases.header_labels):
             break
@@ -334,6 +365,10 @@ def _attribution_start(lines: Sequence[str], i: int, phrases: ReplyPhrases) -> b
 
 
 def _is_footer(line: str, raw: str, phrases: ReplyPhrases) -> bool:
+    """An unsubscribe-footer line (see ``[footer]`` in the phrases): impersonal, and footer wording or
+    an unsubscribe word with a link."""
+    if _first(phrases.first_person, _LINKISH.sub(" ", line)):
+        return False
     if _first(phrases.footer_sentences, line):
         return True
     return bool(_LINKISH.search(raw)) and _first(phrases.footer_links, line) is not None
@@ -490,14 +525,11 @@ def _people(message: InboundMessage) -> tuple[str, ...]:
 def _words(message: InboundMessage, phrases: ReplyPhrases) -> Classification | None:
     body = own_words(message.text, phrases)
     subject = normalise_text(_REPLY_PREFIX.sub("", message.subject))
-    erasure = _first(phrases.erasure, body) or _first(phrases.erasure, subject)
-    access = _first(phrases.access, body) or _first(phrases.access, subject)
-    opt_out = _first(phrases.opt_out, body) or _first(phrases.opt_out, subject)
+    erasure = phrases.phrase_of("erasure", _first(phrases.erasure, body) or _first(phrases.erasure, subject))
+    access = phrases.phrase_of("access", _first(phrases.access, body) or _first(phrases.access, subject))
+    opt_out = phrases.phrase_of("opt_out", _first(phrases.opt_out, body) or _first(phrases.opt_out, subject))
     if opt_out is None:
-        whole = _bare(body)
-        bare_subject = _bare(subject)
-        if whole in phrases.opt_out_whole or (not whole and bare_subject in phrases.opt_out_whole):
-            opt_out = whole or bare_subject
+        opt_out = _whole(body, subject, phrases)
     if erasure or access:
         types = tuple(t for t, hit in (("access", access), ("erasure", erasure)) if hit)
         evidence = "; ".join(h for h in (access, erasure, opt_out) if h)
@@ -511,6 +543,18 @@ def _words(message: InboundMessage, phrases: ReplyPhrases) -> Classification | N
     if opt_out:
         return Classification(ReplyKind.OPT_OUT, _people(message), opt_out=True, evidence=opt_out)
     return None
+
+
+def _whole(body: str, subject: str, phrases: ReplyPhrases) -> str | None:
+    """A reply that *is* an opt-out word ("STOP", "No."): the whole of its own words, or their first
+    line when there are at most three ("No.\nThanks, Pat"), or — with no words at all — the subject."""
+    lines = [line for line in body.splitlines() if line.strip()]
+    candidates = [_bare(body)]
+    if 1 < len(lines) <= 3:
+        candidates.append(_bare(lines[0]))
+    if not lines:
+        candidates.append(_bare(subject))
+    return next((c for c in candidates if c and c in phrases.opt_out_whole), None)
 
 
 def classify(message: InboundMessage, phrases: ReplyPhrases) -> Classification:

@@ -86,7 +86,7 @@ class InboundRow(TenantScoped, Base):
     kind: Mapped[str] = mapped_column(String(16))
     #: privacy requests: ``access``, ``erasure`` (space-separated)
     request_types: Mapped[str | None] = mapped_column(String(40))
-    effect: Mapped[str] = mapped_column(String(40))
+    effect: Mapped[str] = mapped_column(String(100))
     evidence: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str | None] = mapped_column(String(20))
     subject_index: Mapped[str | None] = mapped_column(String(INDEX_LENGTH))
@@ -272,7 +272,7 @@ class InboundLog:
             rows.append((address, "erased person: nothing recorded", {}))
         if plan.requester is not None and requests:
             numbers = ", ".join(str(n) for n in requests)
-            rows.append((plan.requester, f"privacy request {numbers} opened"[:40], {}))
+            rows.append((plan.requester, f"privacy request {numbers} opened"[:60], {}))
         if plan.kind == ReplyKind.OTHER and plan.reviewer_address is not None:
             rows.append((plan.reviewer_address, "for review", {"subject": (plan.subject or "")[:300]}))
         if not rows:
@@ -297,7 +297,7 @@ class InboundLog:
                     position=position,
                     kind=plan.kind,
                     request_types=" ".join(plan.request_types) or None,
-                    effect=effect[:40],
+                    effect=effect[:100],
                     evidence=plan.evidence[:200] or None,
                     status=(plan.status or "")[:20] or None,
                     subject_index=row_index,

@@ -40,7 +40,7 @@ def upgrade() -> None:
         sa.Column("position", sa.SmallInteger(), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("request_types", sa.String(40), nullable=True),
-        sa.Column("effect", sa.String(40), nullable=False),
+        sa.Column("effect", sa.String(100), nullable=False),
         sa.Column("evidence", sa.String(200), nullable=True),
         sa.Column("status", sa.String(20), nullable=True),
         sa.Column("subject_index", sa.String(64), nullable=True),
