@@ -51,12 +51,16 @@ from lawfulreach.store.models import (
     SuppressionEntry,
     Tenant,
 )
+from lawfulreach.store.outreach.send_log import SendLogRow
+from lawfulreach.store.outreach.send_log import seal_context as send_log_context
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.settings import WorkspaceSettings
 from lawfulreach.store.suppression import seal_context as suppression_context
 from lawfulreach.store.workspace import Workspace, key_ring, version_check
 
 BATCH = 1_000
+#: every table with sealed rows: the store's own and the send log (``store.outreach``)
+ROTATED_MODELS: tuple[Any, ...] = (*SEALED_MODELS, SendLogRow)
 
 
 def _context(row: Any) -> str:
@@ -68,7 +72,9 @@ def _context(row: Any) -> str:
         return ledger_context(row.subject_index)
     if isinstance(row, PrivacyRequest):
         return request_context(row.subject_index, row.number)
-    raise TypeError(type(row).__name__)  # pragma: no cover - SEALED_MODELS lists the four above
+    if isinstance(row, SendLogRow):
+        return send_log_context(row.recipient_index)
+    raise TypeError(type(row).__name__)  # pragma: no cover - ROTATED_MODELS lists the five above
 
 
 @dataclass
@@ -94,7 +100,7 @@ class VersionStatus:
 def _counts(session: Session) -> dict[int, int]:
     """Rows per key version, across tenants (an administrative count: plain session, no tenant guard)."""
     counts: dict[int, int] = {}
-    for model in SEALED_MODELS:
+    for model in ROTATED_MODELS:
         column = model.key_version
         for version, n in session.execute(select(column, func.count()).where(column.is_not(None)).group_by(column)):
             if version is not None:
@@ -139,7 +145,7 @@ def _begin(ws: Workspace, settings: WorkspaceSettings, now: datetime) -> tuple[i
 
 def _reencrypt_tenant(scope: TenantScope, target: int, report: RotationReport, batch: int) -> int:
     done = 0
-    for model in SEALED_MODELS:
+    for model in ROTATED_MODELS:
         column = model.key_version
         while True:
             with scope.writing(exclusive=True) as session:

@@ -218,8 +218,12 @@ def _mark_statement() -> Any:
     )
 
 
-def _context(recipient_index: str) -> str:
+def seal_context(recipient_index: str) -> str:
+    """What a row's sealed blob is bound to (``store.crypto``: another row's blob does not open here)."""
     return f"send_log|{recipient_index}"
+
+
+_context = seal_context
 
 
 def _check(campaign_id: str, campaign_version: str) -> None:
@@ -589,4 +593,5 @@ __all__ = [
     "SentMessage",
     "message_ids_in",
     "normalise_message_id",
+    "seal_context",
 ]
