@@ -99,3 +99,14 @@ def test_the_access_export_lists_the_persons_messages(ws: Workspace) -> None:
         "m1@x",
         {"id": C, "version": V},
     )
+
+
+def test_what_the_tenant_sent_in_the_last_hour(ws: Workspace) -> None:
+    from datetime import timedelta
+
+    ws.send_log.record_sent(C, V, "jane@foo.com", "m1@x")
+    ws.send_log.record_sent("other", V, "bob@foo.com", "m2@x")
+    ws.send_log.record_refused(C, V, "ann@foo.com", ["opted_out"])
+    now = ws.scope.clock()
+    assert len(ws.send_log.sent_since(now - timedelta(hours=1))) == 2
+    assert ws.send_log.sent_since(now + timedelta(seconds=1)) == []

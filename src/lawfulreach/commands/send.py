@@ -33,7 +33,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -658,6 +658,9 @@ def _send_all(
     decisions: list[Decision] = []
     lines: list[int] = []
     limiter = RateLimit(options.per_second, options.per_hour, sleep=sleep)
+    if options.per_hour is not None:  # the hour's quota counts what earlier runs sent
+        now = scope.clock()
+        limiter.already_sent([(now - t).total_seconds() for t in log.sent_since(now - timedelta(hours=1))])
     smtp = SmtpSession(transport, retries=retries, backoff=backoff, sleep=sleep)
     ready: queue.Queue[_Prepared | str | BaseException | None] = queue.Queue(maxsize=_AHEAD)
     stop = threading.Event()

@@ -509,6 +509,17 @@ class SendLog:
             )
             return {index: status for index, status in rows.all()}  # noqa: C416 - rows are Row objects
 
+    def sent_since(self, since: datetime) -> list[datetime]:
+        """When each message the tenant sent since ``since`` left (any campaign), oldest first: what an
+        hourly quota counts, across runs."""
+        with self._scope.reading() as session:
+            times = session.scalars(
+                select(SendLogRow.sent_at)
+                .where(SendLogRow.status == "sent", SendLogRow.sent_at >= since)
+                .order_by(SendLogRow.sent_at)
+            )
+            return [t for t in times if t is not None]
+
     def counts(self, campaign_id: str, campaign_version: str) -> dict[str, int]:
         with self._scope.reading() as session:
             rows = session.execute(
