@@ -78,6 +78,7 @@ class SendLogRow(TenantScoped, Base):
         CheckConstraint(one_of("status", SEND_STATUSES), name="status"),
         Index("ix_send_log_tenant_message", "tenant_id", "message_index"),
         Index("ix_send_log_tenant_recipient", "tenant_id", "recipient_index"),
+        Index("ix_send_log_tenant_sent", "tenant_id", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
