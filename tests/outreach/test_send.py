@@ -12,6 +12,7 @@ import subprocess
 import sys
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import dkim
 import pytest
@@ -307,3 +308,33 @@ def test_a_crash_after_500_of_1000_and_a_rerun_send_each_message_exactly_once(se
     assert len(recipients) == 1000
     assert len(set(recipients)) == 1000
     assert setup.ws.send_log.counts("q4", report.campaign_version) == {"sent": 1000}
+
+
+def test_implicit_tls_from_the_first_byte(setup: Setup) -> None:
+    from lawfulreach.messaging.smtp import SmtpSecurity, SmtpTransport
+    from lawfulreach.outreach.smtp import SmtpSession
+    from smtp_support import PASSWORD, client_context, server_context, smtp_server
+
+    with smtp_server(ssl_context=server_context(setup.certificate), auth_require_tls=False) as (received, port):
+        transport = SmtpTransport(
+            "127.0.0.1", port, USER, PASSWORD, security=SmtpSecurity.SSL, context=client_context(setup.certificate)
+        )
+        with SmtpSession(transport) as session:
+            for n in range(2):
+                data = f"From: a@northwind.example\r\nTo: b{n}@x.example\r\nSubject: t\r\n\r\nhi\r\n".encode()
+                assert session.deliver("a@northwind.example", f"b{n}@x.example", data, lambda: True).status == "sent"
+            assert session.connections == 1
+    assert received.tls == [True, True]
+    assert received.logins == [USER]
+
+
+def test_a_dkim_key_others_can_read_is_refused(setup: Setup, tmp_path: Path) -> None:
+    from lawfulreach.outreach.dkim import DkimSigner
+
+    loose = tmp_path / "loose.pem"
+    loose.write_bytes(setup.key_file.read_bytes())
+    loose.chmod(0o644)
+    with pytest.raises(ConfigError, match="chmod 600"):
+        DkimSigner.load(loose, SELECTOR, DOMAIN)
+    with pytest.raises(ConfigError, match="not a DNS name"):
+        DkimSigner.load(setup.key_file, "bad selector", DOMAIN)

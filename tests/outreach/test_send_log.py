@@ -82,3 +82,31 @@ def test_nothing_readable_in_the_row(ws: Workspace) -> None:
     flat = repr(dict(row)).lower()
     assert "zelda" not in flat
     assert "unique-msgid-123" not in flat
+
+
+def test_the_access_export_lists_the_persons_messages(ws: Workspace) -> None:
+    from lawfulreach.store.erasure import subject_keys
+    from lawfulreach.store.export import collect
+
+    ws.send_log.record_sent(C, V, "jane@foo.com", "<m1@x>")
+    ws.send_log.record_sent(C, V, "bob@foo.com", "<m2@x>")
+    with ws.scope.reading() as session:
+        export = collect(session, ws.scope, subject_keys(session, ws.scope, [Subject("email", "jane@foo.com")]))
+    (row,) = export.sections["send_log"]
+    assert (row["email"], row["status"], row["message_id"], row["campaign"]) == (
+        "jane@foo.com",
+        "sent",
+        "m1@x",
+        {"id": C, "version": V},
+    )
+
+
+def test_what_the_tenant_sent_in_the_last_hour(ws: Workspace) -> None:
+    from datetime import timedelta
+
+    ws.send_log.record_sent(C, V, "jane@foo.com", "m1@x")
+    ws.send_log.record_sent("other", V, "bob@foo.com", "m2@x")
+    ws.send_log.record_refused(C, V, "ann@foo.com", ["opted_out"])
+    now = ws.scope.clock()
+    assert len(ws.send_log.sent_since(now - timedelta(hours=1))) == 2
+    assert ws.send_log.sent_since(now + timedelta(seconds=1)) == []

@@ -114,3 +114,18 @@ def test_rates() -> None:
     for _ in range(4):
         limit.acquire()
     assert slept == [0.25, 0.25, 0.25, 3600.0 - 0.75]  # the fourth waits for the first to leave the hour
+
+
+def test_an_hourly_quota_counts_earlier_runs() -> None:
+    slept: list[float] = []
+    now = [10_000.0]
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    limit = RateLimit(per_hour=2, clock=lambda: now[0], sleep=sleep)
+    limit.already_sent([3000.0, 4000.0])  # one within the hour, one older
+    limit.acquire()
+    limit.acquire()
+    assert slept == [600.0]  # the second waits for the earlier run's message to leave the hour

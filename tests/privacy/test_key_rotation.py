@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from lawfulreach.store import Subject, Workspace, WorkspaceSettings, rotation
 from lawfulreach.store.crypto import KeyRing, read_ring, write_ring
 from lawfulreach.store.errors import KeyRingError, SecretKeyError
-from lawfulreach.store.models import SEALED_MODELS
 from lr_testkit import Clock
 from privacy_support import EMAIL, LEADS, NAME, PHONE, dump, found, needles, populate
 
@@ -24,7 +23,7 @@ Write = Callable[[str, str], Path]
 def _versions(ws: Workspace) -> dict[int, int]:
     counts: dict[int, int] = {}
     with ws.engine.connect() as conn:
-        for model in SEALED_MODELS:
+        for model in rotation.ROTATED_MODELS:  # the store's sealed tables and the send log
             col = model.key_version
             for version, n in conn.execute(select(col, func.count()).where(col.is_not(None)).group_by(col)):
                 if version is not None:

@@ -203,6 +203,10 @@ class TenantHandle:
             raise RequestError(refusal)
         mail = config.mail
         transport = None
+        if not body.dry_run and not mail.smtp_host:
+            raise ConflictError("this server sends no mail: it was started without --smtp-host (dry_run works)")
+        if not body.dry_run and config.dkim is None:
+            raise ConflictError("this server has no DKIM key (LAWFULREACH_DKIM_KEY when serve starts); dry_run works")
         if mail.smtp_host and not body.dry_run:
             transport = SmtpTransport(
                 mail.smtp_host, mail.smtp_port, mail.smtp_user, mail.smtp_password, security=mail.smtp_security

@@ -176,6 +176,7 @@ def print_report(report: SendReport) -> None:
         "failed before (--retry-failed)": report.skipped_failed,
         "claimed by another sender": report.skipped_claimed,
         "duplicate rows": report.duplicates,
+        "not an email address": report.invalid,
         "left for the next run (--limit)": report.left,
     }
     shown = [f"{n:,} {what}" for what, n in skipped.items() if n]

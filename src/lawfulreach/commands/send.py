@@ -33,7 +33,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +51,7 @@ from lawfulreach.domain.lint import Audience, Finding, check_message
 from lawfulreach.domain.model import Campaign, Decision, Request
 from lawfulreach.domain.places import normalise_country
 from lawfulreach.domain.vocabulary import Channel, Outcome, SubscriberType
-from lawfulreach.errors import ConfigError, ConflictError, InputError, LintRefusedError
+from lawfulreach.errors import ConfigError, ConflictError, InputError, LintRefusedError, RequestError
 from lawfulreach.messages.eml import parse_eml
 from lawfulreach.messaging.smtp import SmtpTransport
 from lawfulreach.outreach.compose import SenderInfo, message_bytes, new_message_id
@@ -120,6 +120,8 @@ class SendReport:
     #: claimed by another sender between our read and our claim
     skipped_claimed: int = 0
     duplicates: int = 0
+    #: rows whose email is not an address
+    invalid: int = 0
     written: int = 0
     #: not reached because of ``limit``
     left: int = 0
@@ -157,6 +159,7 @@ class SendReport:
             "skipped_failed": self.skipped_failed,
             "skipped_claimed": self.skipped_claimed,
             "duplicates": self.duplicates,
+            "invalid": self.invalid,
             "left": self.left,
             "seconds": round(self.seconds, 3),
             "messages_per_second": round(self.rate, 1),
@@ -422,6 +425,13 @@ def contact_rows(contacts: list[dict[str, Any]]) -> list[Row]:
         if not email:
             continue
         fields = {f: (str(item[f]).strip() or None) if item.get(f) is not None else None for f in FIELDS}
+        for name in ("subscriber_type", "phone_type", "source", "consent_status", "relationship_kind"):
+            if fields.get(name):
+                fields[name] = str(fields[name]).lower()
+        try:
+            request_from_row(fields, Channel.EMAIL, Campaign())
+        except ValueError as exc:
+            raise RequestError(f"contact {n}: {exc}") from None
         rows.append(Row(n, email, fields, dict(item)))
     return rows
 
@@ -536,6 +546,10 @@ def _preflight(parts: _Sender, service: Any, rows: list[Row]) -> None:
         country = row.fields.get("country")
         if country in seen:
             continue
+        try:
+            email_key(row.email)
+        except InputError:
+            continue
         seen.add(country)
         request = request_from_row(row.fields, Channel.EMAIL, parts.campaign)
         decision = _decide(parts.workspace, service, request)
@@ -550,8 +564,9 @@ def _candidates(rows: list[Row], report: SendReport) -> Iterator[tuple[int, Row]
     for i, row in enumerate(rows):
         try:
             key = email_key(row.email)
-        except InputError:
-            key = row.email.strip().lower()
+        except InputError:  # not an address: nobody to send to (screen would have said so too)
+            report.invalid += 1
+            continue
         if key in seen:
             report.duplicates += 1
             continue
@@ -643,6 +658,9 @@ def _send_all(
     decisions: list[Decision] = []
     lines: list[int] = []
     limiter = RateLimit(options.per_second, options.per_hour, sleep=sleep)
+    if options.per_hour is not None:  # the hour's quota counts what earlier runs sent
+        now = scope.clock()
+        limiter.already_sent([(now - t).total_seconds() for t in log.sent_since(now - timedelta(hours=1))])
     smtp = SmtpSession(transport, retries=retries, backoff=backoff, sleep=sleep)
     ready: queue.Queue[_Prepared | str | BaseException | None] = queue.Queue(maxsize=_AHEAD)
     stop = threading.Event()

@@ -50,6 +50,14 @@ class RateLimit:
             self.sleep(seconds)
             self.waited += seconds
 
+    def already_sent(self, seconds_ago: list[float]) -> None:
+        """Count messages sent before this limiter existed (by earlier runs), ``seconds_ago`` each: an
+        hourly quota is the relay's, not one run's."""
+        now = self.clock()
+        for ago in sorted(seconds_ago, reverse=True):
+            if ago < 3600.0:
+                self._hour.append(now - ago)
+
     def acquire(self) -> None:
         """Wait until one more message may go, and count it."""
         now = self.clock()

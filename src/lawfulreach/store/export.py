@@ -231,6 +231,7 @@ _TITLES = {
     "privacy_requests": "Your privacy requests",
     "activity": "What was done with your data",
     "evidence": "Decisions we recorded about contacting you",
+    "send_log": "Messages we sent you (or decided not to)",
 }
 
 

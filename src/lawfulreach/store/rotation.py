@@ -53,15 +53,17 @@ from lawfulreach.store.models import (
 )
 from lawfulreach.store.outreach.inbound_log import InboundRow
 from lawfulreach.store.outreach.inbound_log import seal_context as inbound_context
+from lawfulreach.store.outreach.send_log import SendLogRow
+from lawfulreach.store.outreach.send_log import seal_context as send_log_context
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.settings import WorkspaceSettings
 from lawfulreach.store.suppression import seal_context as suppression_context
 from lawfulreach.store.workspace import Workspace, key_ring, version_check
 
 BATCH = 1_000
-#: every table whose rows are sealed: the store's own, and the inbound log (rows emptied by an erasure,
-#: ``key_version`` NULL, are skipped)
-ROTATED: tuple[Any, ...] = (*SEALED_MODELS, InboundRow)
+#: every table whose rows are sealed: the store's own, the send log and the inbound log (``store.outreach``;
+#: rows emptied by an erasure, ``key_version`` NULL, are skipped)
+ROTATED_MODELS: tuple[Any, ...] = (*SEALED_MODELS, SendLogRow, InboundRow)
 
 
 def _context(row: Any) -> str:
@@ -73,9 +75,11 @@ def _context(row: Any) -> str:
         return ledger_context(row.subject_index)
     if isinstance(row, PrivacyRequest):
         return request_context(row.subject_index, row.number)
+    if isinstance(row, SendLogRow):
+        return send_log_context(row.recipient_index)
     if isinstance(row, InboundRow):
         return inbound_context(row.message_key, row.position)
-    raise TypeError(type(row).__name__)  # pragma: no cover - SEALED_MODELS lists the four above
+    raise TypeError(type(row).__name__)  # pragma: no cover - ROTATED_MODELS lists the six above
 
 
 @dataclass
@@ -101,7 +105,7 @@ class VersionStatus:
 def _counts(session: Session) -> dict[int, int]:
     """Rows per key version, across tenants (an administrative count: plain session, no tenant guard)."""
     counts: dict[int, int] = {}
-    for model in ROTATED:
+    for model in ROTATED_MODELS:
         column = model.key_version
         for version, n in session.execute(select(column, func.count()).where(column.is_not(None)).group_by(column)):
             if version is not None:
@@ -146,7 +150,7 @@ def _begin(ws: Workspace, settings: WorkspaceSettings, now: datetime) -> tuple[i
 
 def _reencrypt_tenant(scope: TenantScope, target: int, report: RotationReport, batch: int) -> int:
     done = 0
-    for model in ROTATED:
+    for model in ROTATED_MODELS:
         column = model.key_version
         while True:
             with scope.writing(exclusive=True) as session:

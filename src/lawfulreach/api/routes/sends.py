@@ -52,7 +52,9 @@ class SendIn(BaseModel):
         "`company`, `country`, `subscriber_type`, …), as in a screened file.",
     )
     dry_run: bool = Field(default=False, description="Return the messages (.eml text) instead of sending them.")
-    per_second: float | None = Field(default=None, gt=0, description="At most this many messages a second.")
+    per_second: float | None = Field(
+        default=None, ge=1, le=1000, description="At most this many messages a second (1 to 1,000)."
+    )
     limit: int | None = Field(default=None, ge=1, description="Send at most this many messages now.")
     retry_uncertain: bool = False
     retry_failed: bool = False

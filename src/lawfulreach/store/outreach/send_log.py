@@ -78,6 +78,7 @@ class SendLogRow(TenantScoped, Base):
         CheckConstraint(one_of("status", SEND_STATUSES), name="status"),
         Index("ix_send_log_tenant_message", "tenant_id", "message_index"),
         Index("ix_send_log_tenant_recipient", "tenant_id", "recipient_index"),
+        Index("ix_send_log_tenant_sent", "tenant_id", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -218,8 +219,12 @@ def _mark_statement() -> Any:
     )
 
 
-def _context(recipient_index: str) -> str:
+def seal_context(recipient_index: str) -> str:
+    """What a row's sealed blob is bound to (``store.crypto``: another row's blob does not open here)."""
     return f"send_log|{recipient_index}"
+
+
+_context = seal_context
 
 
 def _check(campaign_id: str, campaign_version: str) -> None:
@@ -505,6 +510,17 @@ class SendLog:
             )
             return {index: status for index, status in rows.all()}  # noqa: C416 - rows are Row objects
 
+    def sent_since(self, since: datetime) -> list[datetime]:
+        """When each message the tenant sent since ``since`` left (any campaign), oldest first: what an
+        hourly quota counts, across runs."""
+        with self._scope.reading() as session:
+            times = session.scalars(
+                select(SendLogRow.sent_at)
+                .where(SendLogRow.status == "sent", SendLogRow.sent_at >= since)
+                .order_by(SendLogRow.sent_at)
+            )
+            return [t for t in times if t is not None]
+
     def counts(self, campaign_id: str, campaign_version: str) -> dict[str, int]:
         with self._scope.reading() as session:
             rows = session.execute(
@@ -589,4 +605,5 @@ __all__ = [
     "SentMessage",
     "message_ids_in",
     "normalise_message_id",
+    "seal_context",
 ]

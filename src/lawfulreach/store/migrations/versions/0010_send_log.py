@@ -60,6 +60,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_send_log_tenant_message", "send_log", ["tenant_id", "message_index"])
     op.create_index("ix_send_log_tenant_recipient", "send_log", ["tenant_id", "recipient_index"])
+    op.create_index("ix_send_log_tenant_sent", "send_log", ["tenant_id", "sent_at"])
     with op.batch_alter_table("evidence_runs") as batch:
         batch.drop_constraint(op.f("ck_evidence_runs_kind"), type_="check")
         batch.create_check_constraint(op.f("ck_evidence_runs_kind"), "kind IN ('screen', 'check', 'api', 'send')")
@@ -69,6 +70,7 @@ def downgrade() -> None:
     with op.batch_alter_table("evidence_runs") as batch:
         batch.drop_constraint(op.f("ck_evidence_runs_kind"), type_="check")
         batch.create_check_constraint(op.f("ck_evidence_runs_kind"), "kind IN ('screen', 'check', 'api')")
+    op.drop_index("ix_send_log_tenant_sent", table_name="send_log")
     op.drop_index("ix_send_log_tenant_recipient", table_name="send_log")
     op.drop_index("ix_send_log_tenant_message", table_name="send_log")
     op.drop_table("send_log")
