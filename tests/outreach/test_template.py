@@ -97,6 +97,17 @@ def test_the_written_message_reads_back_whole() -> None:
     assert "Advertisement: this is a marketing message from Northwind Ltd." in body
     assert f"Unsubscribe (one click, effective at once): {LINK}" in body
     assert f'<a href="{LINK}">Unsubscribe</a>' in html.get_content()
+    # a way to reach the sender in every part (CASL: email, phone or web address beside the address)
+    assert "Contact: hello@northwind.example" in body
+    assert '<a href="mailto:hello@northwind.example">hello@northwind.example</a>' in html.get_content()
+
+
+def test_the_footer_names_the_reply_to_else_the_privacy_contact() -> None:
+    from dataclasses import replace
+
+    assert replace(SENDER, contact_email="privacy@northwind.example").contact == "privacy@northwind.example"
+    assert replace(SENDER, contact_email="p@n.example", reply_to="sales@n.example").contact == "sales@n.example"
+    assert SENDER.contact == "hello@northwind.example"
 
 
 def test_rates() -> None:

@@ -499,6 +499,7 @@ def send_rows(
         unsubscribe_mailto=mailto,
         reply_to=template.reply_to,
         campaign_id=campaign.id,
+        contact_email=profile.contact_email,
     )
     service = replace(session.service(), sinks=())
     parts = _Sender(

@@ -50,6 +50,9 @@ class SenderInfo:
     unsubscribe_mailto: str | None = None
     reply_to: str | None = None
     campaign_id: str | None = None
+    #: the organisation's privacy contact, shown in the footer as the way to reach the sender (CASL asks for
+    #: an email address, telephone number or web address beside the postal address; see ``contact``)
+    contact_email: str | None = None
 
     @property
     def identity(self) -> str:
@@ -57,6 +60,13 @@ class SenderInfo:
         if entity and entity.casefold() != self.organisation.casefold():
             return f"{entity} ({self.organisation})"
         return entity or self.organisation
+
+    @property
+    def contact(self) -> str:
+        """The address a recipient can write to: the template's Reply-To, else the privacy contact, else
+        the sender — every message names one (CASL's contact information; a reply is also how many
+        people ask to be removed)."""
+        return self.reply_to or self.contact_email or self.mail_from
 
     @property
     def domain(self) -> str:
@@ -79,6 +89,7 @@ def footer_text(sender: SenderInfo, requirements: Collection[Requirement], unsub
     lines.append(
         f"Sent by {sender.identity}" + (f", {_address_line(sender.postal_address)}" if sender.postal_address else "")
     )
+    lines.append(f"Contact: {sender.contact}")
     if sender.privacy_url:
         lines.append(f"Privacy notice (how we use your data and your rights): {sender.privacy_url}")
     lines.append(f"Unsubscribe (one click, effective at once): {unsubscribe}")
@@ -91,6 +102,8 @@ def footer_html(sender: SenderInfo, requirements: Collection[Requirement], unsub
         parts.append(f"<p>Advertisement: this is a marketing message from {escape(sender.identity)}.</p>")
     where = f", {escape(_address_line(sender.postal_address))}" if sender.postal_address else ""
     parts.append(f"<p>Sent by {escape(sender.identity)}{where}</p>")
+    contact = escape(sender.contact)
+    parts.append(f'<p>Contact: <a href="mailto:{contact}">{contact}</a></p>')
     if sender.privacy_url:
         parts.append(
             f'<p><a href="{escape(sender.privacy_url)}">Privacy notice</a>: how we use your data and your rights</p>'
