@@ -33,7 +33,7 @@ GENEROUS = Limits(
 
 
 def database(backend: str, pg_base: str, directory: Path) -> Iterator[str]:
-    yield from fresh_database(backend, pg_base, directory, prefix="lr_api")
+    yield from fresh_database(backend, pg_base, directory, prefix="lr_api", migrated=True)
 
 
 @dataclass

@@ -105,8 +105,17 @@ def run_lawfulreach(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
 
 
 @pytest.fixture
-def db_url(backend: str, pg_base: str, tmp_path: Path) -> Iterator[str]:
-    """A URL to an empty database on ``backend``."""
+def db_url(backend: str, pg_base: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A URL to a database on ``backend`` at the head schema revision, as the first open leaves it
+    (copied from one migrated once per run: ``lr_testkit.fresh_database``); an empty one for tests
+    marked ``empty_database`` (first use, the migrations themselves)."""
+    empty = request.node.get_closest_marker("empty_database") is not None
+    yield from fresh_database(backend, pg_base, tmp_path, migrated=not empty)
+
+
+@pytest.fixture
+def empty_db_url(backend: str, pg_base: str, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database on ``backend``: for the tests of first use and of the migrations."""
     yield from fresh_database(backend, pg_base, tmp_path)
 
 

@@ -18,6 +18,8 @@ from privacy_support import EMAIL, NAME, PHONE, dump, found, needles
 
 T = "2026-01-01 00:00:00"
 
+pytestmark = pytest.mark.empty_database  # these tests run the migrations themselves, from an old revision
+
 
 def _before_0004() -> str:
     script = _scripts().get_revision("0004")

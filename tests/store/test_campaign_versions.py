@@ -249,11 +249,11 @@ class TestCommands:
             lookup.request({"contact": {"email": "a@b.co.uk"}, "channel": "email", "campaign": "zz"})
 
 
-def test_an_older_workspace_gets_its_campaigns_as_version_1(tmp_path: Path, db_url: str) -> None:
+def test_an_older_workspace_gets_its_campaigns_as_version_1(tmp_path: Path, empty_db_url: str) -> None:
     """Migration 0006 on a workspace with campaigns: each becomes version 1 with the fingerprint the
     store computes, and keeps deciding the same."""
-    upgrade(db_url, "0005")
-    engine = create_engine(db_url)
+    upgrade(empty_db_url, "0005")
+    engine = create_engine(empty_db_url)
     with engine.begin() as conn:
         conn.execute(
             text("INSERT INTO tenants (id, name, key_check, created_at) VALUES (1, 't', 'x', :at)"),
@@ -269,8 +269,8 @@ def test_an_older_workspace_gets_its_campaigns_as_version_1(tmp_path: Path, db_u
             {"at": "2026-11-01 10:00:00"},
         )
     engine.dispose()
-    upgrade(db_url, "head")
-    engine = create_engine(db_url)
+    upgrade(empty_db_url, "head")
+    engine = create_engine(empty_db_url)
     with engine.connect() as conn:
         row = conn.execute(text("SELECT version, fingerprint, actor, content FROM campaign_versions")).one()
         current = conn.execute(text("SELECT version, archived_at FROM campaigns")).one()

@@ -27,6 +27,7 @@ JANE = {"email": "Jane+news@Foo.com", "company": "Foo Ltd", "country": "GB", "na
 
 
 class TestWorkspaceCommands:
+    @pytest.mark.empty_database
     def test_db_upgrade_and_info(self, cli: Callable[..., Run], settings: WorkspaceSettings) -> None:
         first = cli("db", "upgrade")
         assert first.code == 0

@@ -30,7 +30,7 @@ print("ok")
 """
 
 
-def test_concurrent_first_use_succeeds_in_every_process(db_url: str, tmp_path: Path) -> None:
+def test_concurrent_first_use_succeeds_in_every_process(empty_db_url: str, tmp_path: Path) -> None:
     """Four processes race to create the same fresh workspace (two API workers and two CLI jobs
     starting together): all succeed, and there is one tenant, one key version and one key file."""
     key_file = tmp_path / "keys" / "workspace.key"
@@ -39,7 +39,7 @@ def test_concurrent_first_use_succeeds_in_every_process(db_url: str, tmp_path: P
     env["LAWFULREACH_HOME"] = str(tmp_path / "home")
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _OPEN, db_url, str(key_file), str(start)],
+            [sys.executable, "-c", _OPEN, empty_db_url, str(key_file), str(start)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -53,7 +53,7 @@ def test_concurrent_first_use_succeeds_in_every_process(db_url: str, tmp_path: P
     failures = [err.strip().splitlines()[-1:] for p, (_, err) in zip(procs, results, strict=True) if p.returncode]
     assert failures == []
     assert all(out.strip() == "ok" for out, _ in results)
-    engine = create_engine(db_url)
+    engine = create_engine(empty_db_url)
     try:
         with engine.connect() as conn:
             assert conn.scalar(select(func.count()).select_from(Tenant)) == 1
@@ -82,19 +82,19 @@ def _tables(url: str) -> set[str]:
         engine.dispose()
 
 
-def test_db_info_creates_nothing(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_info_creates_nothing(empty_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     key_file = tmp_path / "keys" / "workspace.key"
     os.environ["LAWFULREACH_KEY_FILE"] = str(key_file)
     try:
-        assert run("--db", db_url, "db", "info") == 0
+        assert run("--db", empty_db_url, "db", "info") == 0
         out = capsys.readouterr().out
         assert "schema revision: none" in out
         assert "tenants: none" in out
-        assert _tables(db_url) == set()
+        assert _tables(empty_db_url) == set()
         assert not key_file.exists()
         # An existing workspace: info reads it and adds nothing.
-        assert run("--db", db_url, "db", "upgrade") == 0
-        engine = create_engine(db_url)
+        assert run("--db", empty_db_url, "db", "upgrade") == 0
+        engine = create_engine(empty_db_url)
         try:
             with engine.connect() as conn:
                 before = (
@@ -104,9 +104,9 @@ def test_db_info_creates_nothing(db_url: str, tmp_path: Path, capsys: pytest.Cap
         finally:
             engine.dispose()
         capsys.readouterr()
-        assert run("--db", db_url, "db", "info") == 0
+        assert run("--db", empty_db_url, "db", "info") == 0
         assert "tenants: default" in capsys.readouterr().out
-        engine = create_engine(db_url)
+        engine = create_engine(empty_db_url)
         try:
             with engine.connect() as conn:
                 after = (

@@ -163,6 +163,7 @@ class TestTenants:
         assert tenant_names(settings) == ["acme", "default"]
 
 
+@pytest.mark.empty_database
 class TestMigrations:
     """A workspace made by an older version upgrades cleanly, keeping its data."""
 
