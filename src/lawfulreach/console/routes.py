@@ -190,15 +190,17 @@ def requests_page(
     request: Request, staff: StaffDep, include_closed: Annotated[bool, Query(alias="all")] = False
 ) -> Response:
     staff.need(Permission.READ_PRIVACY_REQUESTS)
-    views = staff.workspace.requests.list(include_closed=include_closed)
+    repo = staff.workspace.requests
+    views = repo.list(include_closed=include_closed, limit=REQUESTS_SHOWN)
+    total = len(repo.list(include_closed=True)) if include_closed else len(repo.open_deadlines())
     now = staff.workspace.scope.clock()
     return page(
         request,
         staff,
         "requests.html.j2",
         "/console/requests",
-        requests=views[:REQUESTS_SHOWN],
-        total=len(views),
+        requests=views,
+        total=total,
         now=now,
         include_closed=include_closed,
         target_hours=staff.workspace.requests.target_hours(),
