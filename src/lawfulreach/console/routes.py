@@ -60,7 +60,7 @@ NAV: tuple[tuple[str, str, Permission], ...] = (
 )
 
 #: the request queue shows the most urgent ones (by due date); a page of thousands helps no one
-REQUESTS_SHOWN = 100
+REQUESTS_SHOWN = 50
 
 #: what a page says after an action (``?done=<code>``): fixed sentences, no data
 DONE = {

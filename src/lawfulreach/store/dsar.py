@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawfulreach.domain.state import ALL_CHANNELS
@@ -223,21 +223,29 @@ class RequestRepo:
     ) -> list[PrivacyRequestView]:
         """Requests by due date; ``overdue``: past due now; ``due_within``: due before now + that
         (overdue ones included — they are the most at risk); ``limit``: only the first that many."""
-        stmt = select(PrivacyRequest).order_by(PrivacyRequest.number)
+        P = PrivacyRequest  # noqa: N806 - a short alias for the column list
+        where: builtins.list[ColumnElement[bool]] = []
         if not include_closed or overdue or due_within is not None:
-            stmt = stmt.where(PrivacyRequest.status.in_(OPEN_STATUSES))
+            where.append(P.status.in_(OPEN_STATUSES))
         if request_type is not None:
-            stmt = stmt.where(PrivacyRequest.request_type == check_type(request_type))
+            where.append(P.request_type == check_type(request_type))
         now = self._scope.clock()
+        clear = select(P.id, P.number, P.status, P.target_due_at, P.legal_due_at, P.extended_at).where(*where)
         with self._scope.reading() as session:
-            # filtered and sorted on the clear columns; only the requests returned are decrypted
-            rows = list(session.scalars(stmt))
+            # filtered and sorted on the clear columns; only the requests returned are read whole and decrypted
+            keys = [
+                (r.id, r.number, r.status in OPEN_STATUSES, due_at(r.target_due_at, r.legal_due_at, r.extended_at))
+                for r in session.execute(clear)
+            ]
             if overdue:
-                rows = [r for r in rows if r.status in OPEN_STATUSES and now > _due(r)]
+                keys = [k for k in keys if k[2] and now > k[3]]
             if due_within is not None:
-                rows = [r for r in rows if _due(r) <= now + due_within]
-            rows.sort(key=lambda r: (r.status not in OPEN_STATUSES, _due(r), r.number))
-            return [self._view(r) for r in (rows if limit is None else rows[:limit])]
+                keys = [k for k in keys if k[3] <= now + due_within]
+            keys.sort(key=lambda k: (not k[2], k[3], k[1]))
+            wanted = [k[0] for k in (keys if limit is None else keys[:limit])]
+            whole = select(P).where(*where) if len(wanted) > 500 else select(P).where(P.id.in_(wanted))
+            rows = {r.id: r for r in session.scalars(whole)} if wanted else {}
+            return [self._view(rows[i]) for i in wanted]
 
     def open_deadlines(self) -> builtins.list[tuple[int, datetime]]:
         """(number, due) of every open request, by due date — without decrypting any (the overview's
