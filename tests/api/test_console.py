@@ -526,3 +526,28 @@ class TestImport:
         c = signed_in(api, "ro@example.com")
         files = {"file": ("list.csv", self.LIST.encode(), "text/csv")}
         assert c.post("/console/exclusions/import", data={"csrf": csrf(c)}, files=files).status_code == 403
+
+
+class TestOrganisationEdit:
+    """Only an admin changes the profile (as with the API); the change is on the trail under their id."""
+
+    def test_admin_saves_and_compliance_cannot(self, api: Api) -> None:
+        add_person(api, "admin@example.com", "admin")
+        add_person(api, "dpo@example.com", "compliance")
+        admin, dpo = signed_in(api, "admin@example.com"), signed_in(api, "dpo@example.com")
+        assert 'id="o-organisation"' not in dpo.get("/console/organisation").text
+        refused = dpo.post("/console/organisation", data={"csrf": csrf(dpo), "organisation": "Evil Ltd"})
+        assert refused.status_code == 403
+        token = csrf(admin, "/console/organisation")
+        empty = admin.post("/console/organisation", data={"csrf": token, "organisation": ""})
+        assert empty.status_code == 422
+        saved = admin.post(
+            "/console/organisation",
+            data={"csrf": token, "organisation": "Northwind Analytics Ltd", "postal_address": "1 Harbour Street"},
+        )
+        assert "The organisation profile is saved." in saved.text
+        profile = api.workspace().profiles.get()
+        assert profile is not None
+        assert (profile.organisation, profile.postal_address) == ("Northwind Analytics Ltd", "1 Harbour Street")
+        entry = api.workspace().audit_show(act="org")[-1]
+        assert entry.actor == f"console user {next(u.user_id for u in staff(api).list() if u.role == 'admin')}"

@@ -39,14 +39,12 @@ expect.set_options(timeout=15_000)
 
 @pytest.fixture
 def console(api: Api) -> Iterator[tuple[Api, str]]:
-    """The whole server on a socket, with a compliance officer of two tenants and some data to show."""
+    """The whole server on a socket, with an admin of two tenants (every page and form) and some data."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     api.backend.config = replace(api.backend.config, public_url=base, allow_http_links=True)
     api.tenant("globex")
-    StaffRepo(api.backend.base.engine, api.settings.url, api.clock).add(
-        DPO, "compliance", PASSWORD, ["default", "globex"]
-    )
+    StaffRepo(api.backend.base.engine, api.settings.url, api.clock).add(DPO, "admin", PASSWORD, ["default", "globex"])
     ws = api.workspace()
     ws.suppressions.add(Entry("email", EMAIL, "complaint"))
     ws.ledger.opt_out(Subject("email", "o@firma.de"))

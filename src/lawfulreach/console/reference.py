@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.roles import Permission
 from lawfulreach.commands import campaigns as campaign_commands
 from lawfulreach.commands import lia as lia_commands
 from lawfulreach.commands.rules import rule_rows
-from lawfulreach.console.auth import Staff, StaffDep
+from lawfulreach.console.auth import FormStaff, Staff, StaffDep
 from lawfulreach.console.routes import page
 from lawfulreach.domain.extract import normalise_country
 from lawfulreach.errors import InputError
@@ -135,6 +136,24 @@ def printable_assessment(request: Request, staff: StaffDep, campaign_id: str, as
 @router.get("/organisation")
 def organisation_page(request: Request, staff: StaffDep) -> Response:
     staff.need(Permission.READ_ORGANISATION)
+    return _organisation(request, staff)
+
+
+@router.post("/organisation")
+async def organisation_update(request: Request, staff: FormStaff) -> Response:
+    """Change the profile as ``org set`` does (``ProfileRepo.update``, audit act ``org.update``): every
+    field of the form; an emptied optional field is cleared."""
+    staff.need(Permission.WRITE_ORGANISATION)
+    form = await request.form()
+    changes = {name: str(form.get(name, "")).strip()[:2_000] for name in PROFILE_FIELDS if name in form}
+    try:
+        await run_in_threadpool(staff.workspace.profiles.update, **changes)
+    except InputError as exc:
+        return await run_in_threadpool(_organisation, request, staff, 422, str(exc))
+    return RedirectResponse("/console/organisation?done=saved", status_code=303)
+
+
+def _organisation(request: Request, staff: Staff, status_code: int = 200, error: str | None = None) -> Response:
     profile = staff.workspace.profiles.get()
     missing = (profile.missing() + profile.notice_missing()) if profile else list(NEEDED.values())
     fields = [(PROFILE_LABELS[name], getattr(profile, name) if profile else None) for name in PROFILE_FIELDS]
@@ -143,7 +162,10 @@ def organisation_page(request: Request, staff: StaffDep) -> Response:
         staff,
         "organisation.html.j2",
         "/console/organisation",
+        status_code,
         profile=profile,
+        error=error,
+        names=PROFILE_FIELDS,
         fields=fields,
         missing=missing,
     )

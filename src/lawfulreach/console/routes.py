@@ -74,6 +74,7 @@ DONE = {
     "switched": "You are now working for this tenant.",
     "recorded": "The opt-out is recorded.",
     "imported": "The list is imported.",
+    "saved": "The organisation profile is saved.",
     "nothing-new": "Every entry of the list was already on the exclusion list.",
     "cancelled": "The upload is deleted; nothing was imported.",
 }
