@@ -307,7 +307,7 @@ class TestPages:
         page = c.get("/console")
         assert page.status_code == 200
         assert re.search(r"<dt>Open</dt><dd>1</dd>", page.text)
-        assert "1 opt-outs and objections recorded in the last 30 days" in page.text
+        assert "Opt-outs and objections recorded in the last 30 days: 1." in page.text
         assert f'<th scope="row">{api.clock.now.date().isoformat()}</th><td>1</td>' in page.text
         assert 'role="img"' in page.text
         assert "<desc" in page.text

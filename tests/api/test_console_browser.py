@@ -150,6 +150,8 @@ def test_every_console_page_passes_axe_in_light_and_dark(console: tuple[Api, str
                 expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
                 page.get_by_text("The figures as a table").click()
                 check("overview")
+                if (scheme, width) == ("light", 1000):  # the README's picture: what the first screen shows
+                    page.screenshot(path=str(ARTIFACTS / "overview-first-screen.png"))
                 page.get_by_role("link", name="Privacy requests").click()
                 expect(page.get_by_role("heading", name="Privacy requests", level=1)).to_be_visible()
                 check("requests")
