@@ -551,3 +551,23 @@ class TestOrganisationEdit:
         assert (profile.organisation, profile.postal_address) == ("Northwind Analytics Ltd", "1 Harbour Street")
         entry = api.workspace().audit_show(act="org")[-1]
         assert entry.actor == f"console user {next(u.user_id for u in staff(api).list() if u.role == 'admin')}"
+
+
+class TestRuns:
+    """Recorded runs (evidence): compliance reads them, a marketer does not."""
+
+    def test_runs_list_and_one_run(self, api: Api) -> None:
+        add_person(api, "dpo@example.com", "compliance")
+        add_person(api, "mk@example.com", "marketer")
+        request = {"contact": {"email": EMAIL, "country": "DE"}, "channel": "email", "record": True}
+        api.call("POST", "/v1/check", json=request).raise_for_status()
+        run = api.workspace().evidence.runs()[0]
+        c = signed_in(api, "dpo@example.com")
+        listing = c.get("/console/runs")
+        assert f'href="/console/runs/{run.ref}"' in listing.text
+        shown = c.get(f"/console/runs/{run.ref}")
+        assert shown.status_code == 200
+        assert run.rulebase_version in shown.text
+        assert '<th scope="row">email</th>' in shown.text
+        assert c.get("/console/runs/run-000000000000").status_code == 404
+        assert signed_in(api, "mk@example.com").get("/console/runs").status_code == 403

@@ -1,5 +1,5 @@
-"""The console's read-only reference pages: the rules by country, campaigns with their legitimate
-interests assessments (the printable document of ``lia render``), the organisation profile.
+"""The console's reference pages: the rules by country, campaigns with their legitimate interests
+assessments (the printable document of ``lia render``), recorded runs, the organisation profile.
 
 Read through the same command functions as ``rules show``, ``campaign list|show``, ``lia list|render``
 and ``org show``; the commands take a ``commands.session.Session``, which ``Commands`` is for a
@@ -22,6 +22,7 @@ from lawfulreach.api.backend import Backend
 from lawfulreach.api.roles import Permission
 from lawfulreach.commands import campaigns as campaign_commands
 from lawfulreach.commands import lia as lia_commands
+from lawfulreach.commands.evidence import run_summary
 from lawfulreach.commands.rules import rule_rows
 from lawfulreach.console.auth import FormStaff, Staff, StaffDep
 from lawfulreach.console.routes import page
@@ -131,6 +132,24 @@ def printable_assessment(request: Request, staff: StaffDep, campaign_id: str, as
     styles = hashes or "'none'"
     csp = f"default-src 'none'; style-src {styles}; img-src 'self'; frame-ancestors 'none'; base-uri 'none'"
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
+
+
+@router.get("/runs")
+def runs_page(request: Request, staff: StaffDep) -> Response:
+    """Recorded screening and check runs (``evidence``), newest first."""
+    staff.need(Permission.READ_EVIDENCE)
+    runs = staff.workspace.evidence.runs(limit=100)
+    return page(request, staff, "runs.html.j2", "/console/runs", runs=runs)
+
+
+@router.get("/runs/{ref}")
+def run_page(request: Request, staff: StaffDep, ref: str) -> Response:
+    """One run as ``evidence run`` shows it: who, when, what input, which campaign and LIA, the
+    rule-base version and the outcomes per channel."""
+    staff.need(Permission.READ_EVIDENCE)
+    run = run_summary(staff.workspace, ref)
+    outcomes = sorted({o for per in run.counts.values() for o in per})
+    return page(request, staff, "run.html.j2", "/console/runs", run=run, outcomes=outcomes)
 
 
 @router.get("/organisation")

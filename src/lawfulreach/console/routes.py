@@ -55,6 +55,7 @@ NAV: tuple[tuple[str, str, Permission], ...] = (
     ("/console/person", "A person", Permission.READ_LEDGER),
     ("/console/audit", "Audit trail", Permission.READ_LEDGER),
     ("/console/campaigns", "Campaigns", Permission.READ_CAMPAIGNS),
+    ("/console/runs", "Runs", Permission.READ_EVIDENCE),
     ("/console/rules", "Rules", Permission.CHECK),
     ("/console/organisation", "Organisation", Permission.READ_ORGANISATION),
 )
