@@ -571,3 +571,63 @@ class TestRuns:
         assert '<th scope="row">email</th>' in shown.text
         assert c.get("/console/runs/run-000000000000").status_code == 404
         assert signed_in(api, "mk@example.com").get("/console/runs").status_code == 403
+
+
+class TestScreen:
+    """Screening a list from the browser: the CLI's screen on a worker thread, progress, downloads."""
+
+    def test_upload_screen_watch_and_download(self, api: Api) -> None:
+        import time
+
+        from lawfulreach.domain.model import Campaign
+        from lawfulreach.sample.generator import generate_prospects
+
+        add_person(api, "mk@example.com", "marketer")
+        api.workspace().campaigns.create(Campaign(name="Q1", legal_entity="Northwind Ltd"), "q1")
+        listing = generate_prospects(40, seed=7).write_csv()
+        c = signed_in(api, "mk@example.com")
+        token = csrf(c, "/console/screen")
+        files = {"file": ("leads.csv", listing.encode(), "text/csv")}
+        data = {"csrf": token, "campaign": "q1", "channels": ["email", "call"], "record": "true"}
+        started = c.post("/console/screen", data=data, files=files, follow_redirects=False)
+        assert started.status_code == 303
+        job = started.headers["location"]
+        deadline = time.monotonic() + 60
+        page = c.get(job)
+        while "In progress" in page.text:
+            assert 'http-equiv="refresh"' in page.text  # progress without JavaScript
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+            page = c.get(job)
+        assert "Screened 40 contacts" in page.text, page.text
+        assert 'http-equiv="refresh"' not in page.text
+        results = c.get(f"{job}/results")
+        assert results.status_code == 200
+        assert results.headers["cache-control"] == "no-store"
+        assert results.text.count("\n") >= 40
+        assert c.get(f"{job}/report").headers["content-disposition"].startswith("attachment")
+        run = api.workspace().evidence.runs()[0]
+        assert run.ref in page.text
+        assert run.actor.startswith("console user ")
+        assert run.input_name == "leads.csv"
+        add_person(api, "ops@example.com", "compliance")
+        assert (
+            signed_in(api, "ops@example.com").get(job).status_code == 404
+        )  # another person's run is not theirs to see
+
+    def test_a_bad_file_or_campaign_says_why(self, api: Api) -> None:
+        import time
+
+        add_person(api, "mk@example.com", "marketer")
+        c = signed_in(api, "mk@example.com")
+        token = csrf(c)
+        files = {"file": ("leads.csv", b"email\njana@firma.de\n", "text/csv")}
+        data = {"csrf": token, "campaign": "nope", "channels": ["email"]}
+        job = c.post("/console/screen", data=data, files=files, follow_redirects=False).headers["location"]
+        deadline = time.monotonic() + 30
+        page = c.get(job)
+        while "In progress" in page.text and time.monotonic() < deadline:
+            time.sleep(0.2)
+            page = c.get(job)
+        assert 'role="alert"' in page.text
+        assert "nope" in page.text

@@ -32,6 +32,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
 PASSWORD = "plum-kettle-horizon-42"
 EMAIL = "jana.novak@firma.de"
 DPO = "dpo@northwind.example"
+LEADS = "email,company,country\njana.novak@firma.de,Firma GmbH,DE\nops@globex.example,Globex Ltd,GB\n"
 LIST = "email,reason\nJana.Novak+x@Firma.de,asked\nnot-an-address@,typo\nops@globex.example,\n"
 # Two cores shared with other work: a page swap can take longer than Playwright's 5 s default.
 expect.set_options(timeout=15_000)
@@ -190,6 +191,15 @@ def test_every_console_page_passes_axe_in_light_and_dark(console: tuple[Api, str
                 check("run")
                 page.goto(f"{base}/console/rules?country=GB")
                 check("rules")
+                page.get_by_role("link", name="Screen a list").click()
+                check("screen")
+                page.set_input_files(
+                    "#s-file",
+                    files=[FilePayload(name="leads.csv", mimeType="text/csv", buffer=LEADS.encode())],
+                )
+                page.get_by_role("button", name="Screen", exact=True).click()
+                expect(page.get_by_role("heading", name="Outcomes")).to_be_visible()
+                check("screen-done")
                 page.get_by_role("link", name="Organisation").click()
                 expect(page.get_by_role("heading", name="Organisation profile")).to_be_visible()
                 check("organisation")

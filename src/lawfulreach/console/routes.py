@@ -54,6 +54,7 @@ NAV: tuple[tuple[str, str, Permission], ...] = (
     ("/console/exclusions", "Exclusions", Permission.ADD_EXCLUSIONS),
     ("/console/person", "A person", Permission.READ_LEDGER),
     ("/console/audit", "Audit trail", Permission.READ_LEDGER),
+    ("/console/screen", "Screen a list", Permission.CHECK),
     ("/console/campaigns", "Campaigns", Permission.READ_CAMPAIGNS),
     ("/console/runs", "Runs", Permission.READ_EVIDENCE),
     ("/console/rules", "Rules", Permission.CHECK),
