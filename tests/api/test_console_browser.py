@@ -91,6 +91,8 @@ def test_sign_in_overview_person_record_sign_out(console: tuple[Api, str], brows
     api, base = console
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
     try:
         sign_in(page, base)
         expect(page.get_by_text("Working for tenant")).to_contain_text("default")
@@ -119,6 +121,8 @@ def test_sign_in_overview_person_record_sign_out(console: tuple[Api, str], brows
         expect(page.get_by_role("heading", name="Sign in to the compliance console")).to_be_visible()
         page.goto(f"{base}/console/audit")
         expect(page.get_by_role("heading", name="Sign in to the compliance console")).to_be_visible()
+        assert [u for u in requested if not u.startswith(base)] == []  # no third-party request
+        assert any(u.endswith("/console/static/htmx-2.0.10.min.js") for u in requested) is javascript
     finally:
         context.close()
 
