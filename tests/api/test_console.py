@@ -307,7 +307,7 @@ class TestPages:
         page = c.get("/console")
         assert page.status_code == 200
         assert re.search(r"<dt>Open</dt><dd>1</dd>", page.text)
-        assert "1 opt-outs and objections recorded in the last 30 days" in page.text
+        assert "Opt-outs and objections recorded in the last 30 days: 1." in page.text
         assert f'<th scope="row">{api.clock.now.date().isoformat()}</th><td>1</td>' in page.text
         assert 'role="img"' in page.text
         assert "<desc" in page.text
@@ -526,3 +526,108 @@ class TestImport:
         c = signed_in(api, "ro@example.com")
         files = {"file": ("list.csv", self.LIST.encode(), "text/csv")}
         assert c.post("/console/exclusions/import", data={"csrf": csrf(c)}, files=files).status_code == 403
+
+
+class TestOrganisationEdit:
+    """Only an admin changes the profile (as with the API); the change is on the trail under their id."""
+
+    def test_admin_saves_and_compliance_cannot(self, api: Api) -> None:
+        add_person(api, "admin@example.com", "admin")
+        add_person(api, "dpo@example.com", "compliance")
+        admin, dpo = signed_in(api, "admin@example.com"), signed_in(api, "dpo@example.com")
+        assert 'id="o-organisation"' not in dpo.get("/console/organisation").text
+        refused = dpo.post("/console/organisation", data={"csrf": csrf(dpo), "organisation": "Evil Ltd"})
+        assert refused.status_code == 403
+        token = csrf(admin, "/console/organisation")
+        empty = admin.post("/console/organisation", data={"csrf": token, "organisation": ""})
+        assert empty.status_code == 422
+        saved = admin.post(
+            "/console/organisation",
+            data={"csrf": token, "organisation": "Northwind Analytics Ltd", "postal_address": "1 Harbour Street"},
+        )
+        assert "The organisation profile is saved." in saved.text
+        profile = api.workspace().profiles.get()
+        assert profile is not None
+        assert (profile.organisation, profile.postal_address) == ("Northwind Analytics Ltd", "1 Harbour Street")
+        entry = api.workspace().audit_show(act="org")[-1]
+        assert entry.actor == f"console user {next(u.user_id for u in staff(api).list() if u.role == 'admin')}"
+
+
+class TestRuns:
+    """Recorded runs (evidence): compliance reads them, a marketer does not."""
+
+    def test_runs_list_and_one_run(self, api: Api) -> None:
+        add_person(api, "dpo@example.com", "compliance")
+        add_person(api, "mk@example.com", "marketer")
+        request = {"contact": {"email": EMAIL, "country": "DE"}, "channel": "email", "record": True}
+        api.call("POST", "/v1/check", json=request).raise_for_status()
+        run = api.workspace().evidence.runs()[0]
+        c = signed_in(api, "dpo@example.com")
+        listing = c.get("/console/runs")
+        assert f'href="/console/runs/{run.ref}"' in listing.text
+        shown = c.get(f"/console/runs/{run.ref}")
+        assert shown.status_code == 200
+        assert run.rulebase_version in shown.text
+        assert '<th scope="row">email</th>' in shown.text
+        assert c.get("/console/runs/run-000000000000").status_code == 404
+        assert signed_in(api, "mk@example.com").get("/console/runs").status_code == 403
+
+
+class TestScreen:
+    """Screening a list from the browser: the CLI's screen on a worker thread, progress, downloads."""
+
+    def test_upload_screen_watch_and_download(self, api: Api) -> None:
+        import time
+
+        from lawfulreach.domain.model import Campaign
+        from lawfulreach.sample.generator import generate_prospects
+
+        add_person(api, "mk@example.com", "marketer")
+        api.workspace().campaigns.create(Campaign(name="Q1", legal_entity="Northwind Ltd"), "q1")
+        listing = generate_prospects(40, seed=7).write_csv()
+        c = signed_in(api, "mk@example.com")
+        token = csrf(c, "/console/screen")
+        files = {"file": ("leads.csv", listing.encode(), "text/csv")}
+        data = {"csrf": token, "campaign": "q1", "channels": ["email", "call"], "record": "true"}
+        started = c.post("/console/screen", data=data, files=files, follow_redirects=False)
+        assert started.status_code == 303
+        job = started.headers["location"]
+        deadline = time.monotonic() + 60
+        page = c.get(job)
+        while "In progress" in page.text:
+            assert 'http-equiv="refresh"' in page.text  # progress without JavaScript
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+            page = c.get(job)
+        assert "Screened 40 contacts" in page.text, page.text
+        assert 'http-equiv="refresh"' not in page.text
+        results = c.get(f"{job}/results")
+        assert results.status_code == 200
+        assert results.headers["cache-control"] == "no-store"
+        assert results.text.count("\n") >= 40
+        assert c.get(f"{job}/report").headers["content-disposition"].startswith("attachment")
+        run = api.workspace().evidence.runs()[0]
+        assert run.ref in page.text
+        assert run.actor.startswith("console user ")
+        assert run.input_name == "leads.csv"
+        add_person(api, "ops@example.com", "compliance")
+        assert (
+            signed_in(api, "ops@example.com").get(job).status_code == 404
+        )  # another person's run is not theirs to see
+
+    def test_a_bad_file_or_campaign_says_why(self, api: Api) -> None:
+        import time
+
+        add_person(api, "mk@example.com", "marketer")
+        c = signed_in(api, "mk@example.com")
+        token = csrf(c)
+        files = {"file": ("leads.csv", b"email\njana@firma.de\n", "text/csv")}
+        data = {"csrf": token, "campaign": "nope", "channels": ["email"]}
+        job = c.post("/console/screen", data=data, files=files, follow_redirects=False).headers["location"]
+        deadline = time.monotonic() + 30
+        page = c.get(job)
+        while "In progress" in page.text and time.monotonic() < deadline:
+            time.sleep(0.2)
+            page = c.get(job)
+        assert 'role="alert"' in page.text
+        assert "nope" in page.text

@@ -32,6 +32,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
 PASSWORD = "plum-kettle-horizon-42"
 EMAIL = "jana.novak@firma.de"
 DPO = "dpo@northwind.example"
+LEADS = "email,company,country\njana.novak@firma.de,Firma GmbH,DE\nops@globex.example,Globex Ltd,GB\n"
 LIST = "email,reason\nJana.Novak+x@Firma.de,asked\nnot-an-address@,typo\nops@globex.example,\n"
 # Two cores shared with other work: a page swap can take longer than Playwright's 5 s default.
 expect.set_options(timeout=15_000)
@@ -39,20 +40,20 @@ expect.set_options(timeout=15_000)
 
 @pytest.fixture
 def console(api: Api) -> Iterator[tuple[Api, str]]:
-    """The whole server on a socket, with a compliance officer of two tenants and some data to show."""
+    """The whole server on a socket, with an admin of two tenants (every page and form) and some data."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     api.backend.config = replace(api.backend.config, public_url=base, allow_http_links=True)
     api.tenant("globex")
-    StaffRepo(api.backend.base.engine, api.settings.url, api.clock).add(
-        DPO, "compliance", PASSWORD, ["default", "globex"]
-    )
+    StaffRepo(api.backend.base.engine, api.settings.url, api.clock).add(DPO, "admin", PASSWORD, ["default", "globex"])
     ws = api.workspace()
     ws.suppressions.add(Entry("email", EMAIL, "complaint"))
     ws.ledger.opt_out(Subject("email", "o@firma.de"))
     ws.requests.open("access", Subject("email", EMAIL))
     ws.campaigns.create(Campaign(name="Q1 analytics outreach", legal_entity="Northwind Ltd"), "q1")
     approved(ws, "q1")
+    record = {"contact": {"email": EMAIL, "country": "DE"}, "channel": "email", "record": True}
+    api.call("POST", "/v1/check", json=record).raise_for_status()
     ws.profiles.update(organisation="Northwind Analytics Ltd", postal_address="1 Harbour Street, Leeds LS1 4AB")
     server = uvicorn.Server(uvicorn.Config(create_app(api.backend), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -90,6 +91,8 @@ def test_sign_in_overview_person_record_sign_out(console: tuple[Api, str], brows
     api, base = console
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
     try:
         sign_in(page, base)
         expect(page.get_by_text("Working for tenant")).to_contain_text("default")
@@ -118,6 +121,8 @@ def test_sign_in_overview_person_record_sign_out(console: tuple[Api, str], brows
         expect(page.get_by_role("heading", name="Sign in to the compliance console")).to_be_visible()
         page.goto(f"{base}/console/audit")
         expect(page.get_by_role("heading", name="Sign in to the compliance console")).to_be_visible()
+        assert [u for u in requested if not u.startswith(base)] == []  # no third-party request
+        assert any(u.endswith("/console/static/htmx-2.0.10.min.js") for u in requested) is javascript
     finally:
         context.close()
 
@@ -152,6 +157,8 @@ def test_every_console_page_passes_axe_in_light_and_dark(console: tuple[Api, str
                 expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
                 page.get_by_text("The figures as a table").click()
                 check("overview")
+                if (scheme, width) == ("light", 1000):  # the README's picture: what the first screen shows
+                    page.screenshot(path=str(ARTIFACTS / "overview-first-screen.png"))
                 page.get_by_role("link", name="Privacy requests").click()
                 expect(page.get_by_role("heading", name="Privacy requests", level=1)).to_be_visible()
                 check("requests")
@@ -180,8 +187,23 @@ def test_every_console_page_passes_axe_in_light_and_dark(console: tuple[Api, str
                 page.get_by_role("link", name="q1").click()
                 expect(page.get_by_role("heading", name="Campaign q1")).to_be_visible()
                 check("campaign")
+                page.get_by_role("link", name="Runs").click()
+                expect(page.get_by_role("heading", name="Recorded runs")).to_be_visible()
+                check("runs")
+                page.get_by_role("link", name="run-").first.click()
+                expect(page.get_by_role("heading", name="Outcomes per channel")).to_be_visible()
+                check("run")
                 page.goto(f"{base}/console/rules?country=GB")
                 check("rules")
+                page.get_by_role("link", name="Screen a list").click()
+                check("screen")
+                page.set_input_files(
+                    "#s-file",
+                    files=[FilePayload(name="leads.csv", mimeType="text/csv", buffer=LEADS.encode())],
+                )
+                page.get_by_role("button", name="Screen", exact=True).click()
+                expect(page.get_by_role("heading", name="Outcomes")).to_be_visible()
+                check("screen-done")
                 page.get_by_role("link", name="Organisation").click()
                 expect(page.get_by_role("heading", name="Organisation profile")).to_be_visible()
                 check("organisation")

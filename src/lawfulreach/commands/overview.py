@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from lawfulreach.domain.rulebase import Overlays
 from lawfulreach.store import Workspace, audit
 from lawfulreach.store.dnc import RegisterStatus
-from lawfulreach.store.dsar import PrivacyRequestView
 from lawfulreach.store.evidence import RunSummary
 
 #: how far ahead "due soon" looks
@@ -25,9 +24,10 @@ CHART_DAYS = 30
 @dataclass(frozen=True)
 class Overview:
     now: datetime
-    open_requests: list[PrivacyRequestView]
-    overdue: list[PrivacyRequestView]
-    due_soon: list[PrivacyRequestView]
+    #: (number, due) of the open privacy requests, of those overdue, of those due within ``DUE_SOON``
+    open_requests: list[tuple[int, datetime]]
+    overdue: list[tuple[int, datetime]]
+    due_soon: list[tuple[int, datetime]]
     #: (day, count) for each of the last ``CHART_DAYS`` UTC days, oldest first, zeros included
     opt_outs: list[tuple[str, int]]
     registers: list[RegisterStatus]
@@ -38,7 +38,7 @@ class Overview:
 
 def overview(workspace: Workspace, overlays: Overlays, runs: int = 5) -> Overview:
     now = workspace.scope.clock()
-    requests = workspace.requests.list()
+    requests = workspace.requests.open_deadlines()  # no request is decrypted for the figures
     today = now.astimezone(UTC).date()
     first = today - timedelta(days=CHART_DAYS - 1)
     counts = workspace.ledger.opt_outs_by_day(datetime(first.year, first.month, first.day, tzinfo=UTC))
@@ -46,8 +46,8 @@ def overview(workspace: Workspace, overlays: Overlays, runs: int = 5) -> Overvie
     return Overview(
         now=now,
         open_requests=requests,
-        overdue=[r for r in requests if r.overdue(now)],
-        due_soon=[r for r in requests if not r.overdue(now) and r.due_at <= now + DUE_SOON],
+        overdue=[r for r in requests if now > r[1]],
+        due_soon=[r for r in requests if now <= r[1] <= now + DUE_SOON],
         opt_outs=[(d, counts.get(d, 0)) for d in days],
         registers=workspace.dnc.status(overlays, now),
         runs=workspace.evidence.runs(limit=runs),

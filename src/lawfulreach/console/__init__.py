@@ -2,9 +2,14 @@
 
 Server-rendered (Jinja2), complete without JavaScript: every form is a plain POST answered with a
 redirect or a page. htmx (vendored, ``static/VENDORED.md``) only boosts links and forms into partial
-page swaps when JavaScript is on. Routes (``routes``) translate HTTP to calls on the command layer and
-the store's repositories — the same calls ``lawfulreach dsar``, ``suppress``, ``evidence``, ``audit``
-make — and never build a query of their own. Sign-in, sessions, CSRF and roles: ``auth``.
+page swaps when JavaScript is on. Routes translate HTTP to calls on the command layer and the store's
+repositories — the same calls ``lawfulreach dsar``, ``suppress``, ``evidence``, ``audit``, ``screen``
+make — and never build a query of their own:
+
+* ``auth`` — sessions, CSRF, roles, the person's tenant; ``app`` — the API's app plus the console;
+* ``routes`` — sign-in, overview, privacy requests, exclusions, a person, the audit trail;
+* ``imports`` — an exclusion list uploaded, previewed, confirmed; ``screening`` — a list screened;
+* ``reference`` — campaigns and their assessments, runs, rules, the organisation profile.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from lawfulreach.api import app as api_app
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.problem import problem_for
-from lawfulreach.console import imports, reference, render_error, routes
+from lawfulreach.console import imports, reference, render_error, routes, screening
 from lawfulreach.console.auth import SignInNeededError
 from lawfulreach.errors import LawfulreachError
 
@@ -35,6 +35,7 @@ def create_app(backend: Backend) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(reference.router)
     app.include_router(imports.router)
+    app.include_router(screening.router)
     for kind in (LawfulreachError, RequestValidationError, StarletteHTTPException):
         app.add_exception_handler(kind, handle)
     return app

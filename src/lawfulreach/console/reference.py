@@ -1,5 +1,5 @@
-"""The console's read-only reference pages: the rules by country, campaigns with their legitimate
-interests assessments (the printable document of ``lia render``), the organisation profile.
+"""The console's reference pages: the rules by country, campaigns with their legitimate interests
+assessments (the printable document of ``lia render``), recorded runs, the organisation profile.
 
 Read through the same command functions as ``rules show``, ``campaign list|show``, ``lia list|render``
 and ``org show``; the commands take a ``commands.session.Session``, which ``Commands`` is for a
@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.roles import Permission
 from lawfulreach.commands import campaigns as campaign_commands
 from lawfulreach.commands import lia as lia_commands
+from lawfulreach.commands.evidence import run_summary
 from lawfulreach.commands.rules import rule_rows
-from lawfulreach.console.auth import Staff, StaffDep
+from lawfulreach.console.auth import FormStaff, Staff, StaffDep
 from lawfulreach.console.routes import page
 from lawfulreach.domain.extract import normalise_country
 from lawfulreach.errors import InputError
@@ -132,9 +134,45 @@ def printable_assessment(request: Request, staff: StaffDep, campaign_id: str, as
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
 
 
+@router.get("/runs")
+def runs_page(request: Request, staff: StaffDep) -> Response:
+    """Recorded screening and check runs (``evidence``), newest first."""
+    staff.need(Permission.READ_EVIDENCE)
+    runs = staff.workspace.evidence.runs(limit=100)
+    return page(request, staff, "runs.html.j2", "/console/runs", runs=runs)
+
+
+@router.get("/runs/{ref}")
+def run_page(request: Request, staff: StaffDep, ref: str) -> Response:
+    """One run as ``evidence run`` shows it: who, when, what input, which campaign and LIA, the
+    rule-base version and the outcomes per channel."""
+    staff.need(Permission.READ_EVIDENCE)
+    run = run_summary(staff.workspace, ref)
+    outcomes = sorted({o for per in run.counts.values() for o in per})
+    return page(request, staff, "run.html.j2", "/console/runs", run=run, outcomes=outcomes)
+
+
 @router.get("/organisation")
 def organisation_page(request: Request, staff: StaffDep) -> Response:
     staff.need(Permission.READ_ORGANISATION)
+    return _organisation(request, staff)
+
+
+@router.post("/organisation")
+async def organisation_update(request: Request, staff: FormStaff) -> Response:
+    """Change the profile as ``org set`` does (``ProfileRepo.update``, audit act ``org.update``): every
+    field of the form; an emptied optional field is cleared."""
+    staff.need(Permission.WRITE_ORGANISATION)
+    form = await request.form()
+    changes = {name: str(form.get(name, "")).strip()[:2_000] for name in PROFILE_FIELDS if name in form}
+    try:
+        await run_in_threadpool(staff.workspace.profiles.update, **changes)
+    except InputError as exc:
+        return await run_in_threadpool(_organisation, request, staff, 422, str(exc))
+    return RedirectResponse("/console/organisation?done=saved", status_code=303)
+
+
+def _organisation(request: Request, staff: Staff, status_code: int = 200, error: str | None = None) -> Response:
     profile = staff.workspace.profiles.get()
     missing = (profile.missing() + profile.notice_missing()) if profile else list(NEEDED.values())
     fields = [(PROFILE_LABELS[name], getattr(profile, name) if profile else None) for name in PROFILE_FIELDS]
@@ -143,7 +181,10 @@ def organisation_page(request: Request, staff: StaffDep) -> Response:
         staff,
         "organisation.html.j2",
         "/console/organisation",
+        status_code,
         profile=profile,
+        error=error,
+        names=PROFILE_FIELDS,
         fields=fields,
         missing=missing,
     )

@@ -54,13 +54,15 @@ NAV: tuple[tuple[str, str, Permission], ...] = (
     ("/console/exclusions", "Exclusions", Permission.ADD_EXCLUSIONS),
     ("/console/person", "A person", Permission.READ_LEDGER),
     ("/console/audit", "Audit trail", Permission.READ_LEDGER),
+    ("/console/screen", "Screen a list", Permission.CHECK),
     ("/console/campaigns", "Campaigns", Permission.READ_CAMPAIGNS),
+    ("/console/runs", "Runs", Permission.READ_EVIDENCE),
     ("/console/rules", "Rules", Permission.CHECK),
     ("/console/organisation", "Organisation", Permission.READ_ORGANISATION),
 )
 
 #: the request queue shows the most urgent ones (by due date); a page of thousands helps no one
-REQUESTS_SHOWN = 100
+REQUESTS_SHOWN = 50
 
 #: what a page says after an action (``?done=<code>``): fixed sentences, no data
 DONE = {
@@ -74,6 +76,7 @@ DONE = {
     "switched": "You are now working for this tenant.",
     "recorded": "The opt-out is recorded.",
     "imported": "The list is imported.",
+    "saved": "The organisation profile is saved.",
     "nothing-new": "Every entry of the list was already on the exclusion list.",
     "cancelled": "The upload is deleted; nothing was imported.",
 }
@@ -190,15 +193,17 @@ def requests_page(
     request: Request, staff: StaffDep, include_closed: Annotated[bool, Query(alias="all")] = False
 ) -> Response:
     staff.need(Permission.READ_PRIVACY_REQUESTS)
-    views = staff.workspace.requests.list(include_closed=include_closed)
+    repo = staff.workspace.requests
+    views = repo.list(include_closed=include_closed, limit=REQUESTS_SHOWN)
+    total = len(repo.list(include_closed=True)) if include_closed else len(repo.open_deadlines())
     now = staff.workspace.scope.clock()
     return page(
         request,
         staff,
         "requests.html.j2",
         "/console/requests",
-        requests=views[:REQUESTS_SHOWN],
-        total=len(views),
+        requests=views,
+        total=total,
         now=now,
         include_closed=include_closed,
         target_hours=staff.workspace.requests.target_hours(),

@@ -29,13 +29,14 @@ seals the address and any reason typed.
 
 from __future__ import annotations
 
+import builtins
 import calendar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawfulreach.domain.state import ALL_CHANNELS
@@ -116,6 +117,15 @@ def _reason(text: str | None, what: str) -> str:
     return value
 
 
+def due_at(target: datetime, legal: datetime, extended_at: datetime | None) -> datetime:
+    """When a request is due: the tenant's target, or — once extended — the extended legal deadline."""
+    return legal if extended_at is not None else min(target, legal)
+
+
+def _due(row: PrivacyRequest) -> datetime:
+    return due_at(row.target_due_at, row.legal_due_at, row.extended_at)
+
+
 @dataclass(frozen=True)
 class PrivacyRequestView:
     number: int
@@ -141,7 +151,7 @@ class PrivacyRequestView:
     @property
     def due_at(self) -> datetime:
         """When it is due: the tenant's target, or — once extended — the extended legal deadline."""
-        return self.legal_due_at if self.extended_at is not None else min(self.target_due_at, self.legal_due_at)
+        return due_at(self.target_due_at, self.legal_due_at, self.extended_at)
 
     def overdue(self, now: datetime) -> bool:
         return self.is_open and now > self.due_at
@@ -212,22 +222,42 @@ class RequestRepo:
         overdue: bool = False,
         due_within: timedelta | None = None,
         request_type: str | None = None,
+        limit: int | None = None,
     ) -> list[PrivacyRequestView]:
         """Requests by due date; ``overdue``: past due now; ``due_within``: due before now + that
-        (overdue ones included — they are the most at risk)."""
-        stmt = select(PrivacyRequest).order_by(PrivacyRequest.number)
+        (overdue ones included — they are the most at risk); ``limit``: only the first that many."""
+        P = PrivacyRequest  # noqa: N806 - a short alias for the column list
+        where: builtins.list[ColumnElement[bool]] = []
         if not include_closed or overdue or due_within is not None:
-            stmt = stmt.where(PrivacyRequest.status.in_(OPEN_STATUSES))
+            where.append(P.status.in_(OPEN_STATUSES))
         if request_type is not None:
-            stmt = stmt.where(PrivacyRequest.request_type == check_type(request_type))
-        with self._scope.reading() as session:
-            views = [self._view(r) for r in session.scalars(stmt)]
+            where.append(P.request_type == check_type(request_type))
         now = self._scope.clock()
-        if overdue:
-            views = [v for v in views if v.overdue(now)]
-        if due_within is not None:
-            views = [v for v in views if v.due_at <= now + due_within]
-        return sorted(views, key=lambda v: (not v.is_open, v.due_at, v.number))
+        clear = select(P.id, P.number, P.status, P.target_due_at, P.legal_due_at, P.extended_at).where(*where)
+        with self._scope.reading() as session:
+            # filtered and sorted on the clear columns; only the requests returned are read whole and decrypted
+            keys = [
+                (r.id, r.number, r.status in OPEN_STATUSES, due_at(r.target_due_at, r.legal_due_at, r.extended_at))
+                for r in session.execute(clear)
+            ]
+            if overdue:
+                keys = [k for k in keys if k[2] and now > k[3]]
+            if due_within is not None:
+                keys = [k for k in keys if k[3] <= now + due_within]
+            keys.sort(key=lambda k: (not k[2], k[3], k[1]))
+            wanted = [k[0] for k in (keys if limit is None else keys[:limit])]
+            whole = select(P).where(*where) if len(wanted) > 500 else select(P).where(P.id.in_(wanted))
+            rows = {r.id: r for r in session.scalars(whole)} if wanted else {}
+            return [self._view(rows[i]) for i in wanted]
+
+    def open_deadlines(self) -> builtins.list[tuple[int, datetime]]:
+        """(number, due) of every open request, by due date — without decrypting any (the overview's
+        figures; ``list`` decrypts each request it returns)."""
+        stmt = select(PrivacyRequest.number, PrivacyRequest.target_due_at, PrivacyRequest.legal_due_at,
+                      PrivacyRequest.extended_at).where(PrivacyRequest.status.in_(OPEN_STATUSES))  # fmt: skip
+        with self._scope.reading() as session:
+            found = [(n, due_at(t, legal, e)) for n, t, legal, e in session.execute(stmt)]
+        return sorted(found, key=lambda item: (item[1], item[0]))
 
     # --- the workflow ---------------------------------------------------------------------------
     def _row(self, session: Session, number: int) -> PrivacyRequest:

@@ -28,6 +28,7 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -87,8 +88,13 @@ COMMON_PASSWORDS = frozenset(
 )
 
 _hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
-#: verified when the email is unknown, so a wrong address costs as long as a wrong password
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified when the email is unknown, so a wrong address costs as long as a wrong password (made
+    on first use, not at import: every command imports the store)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class ConsoleUser(Base):
@@ -326,7 +332,7 @@ class StaffRepo:
         with translated(self._url), self._session(write=True) as session, session.begin():
             row = session.scalar(select(ConsoleUser).where(ConsoleUser.email == address))
             if row is None:
-                _verify(_DUMMY_HASH, password)
+                _verify(_dummy_hash(), password)
                 raise SignInRefusedError()
             locked = row.locked_until is not None and row.locked_until > now
             if locked or not _verify(row.password_hash, password):
