@@ -54,6 +54,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", selected_backends(metafunc.config), scope="session")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> None:
+    """Console accounts are hashed with Argon2id at its smallest cost in the suite, which signs in
+    hundreds of times (64 MiB and three passes each would take minutes); the deployment's parameters
+    are asserted in ``tests/api/test_console.py``."""
+    from argon2 import PasswordHasher
+
+    from lawfulreach.store.staff import use_password_hasher
+
+    use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test may create or read the developer's real workspace, nor inherit a ``LAWFULREACH_*`` setting."""

@@ -631,3 +631,14 @@ class TestScreen:
             page = c.get(job)
         assert 'role="alert"' in page.text
         assert "nope" in page.text
+
+
+def test_deployments_hash_with_argon2id_at_rfc_9106_cost() -> None:
+    """The suite hashes cheaply (``conftest``); what a deployment uses is RFC 9106's low-memory profile."""
+    from argon2 import Type
+
+    from lawfulreach.store.staff import DEFAULT_HASHER
+
+    assert DEFAULT_HASHER.type is Type.ID
+    assert DEFAULT_HASHER.memory_cost >= 64 * 1024
+    assert DEFAULT_HASHER.time_cost >= 3

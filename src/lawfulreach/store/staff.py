@@ -87,7 +87,18 @@ COMMON_PASSWORDS = frozenset(
     }
 )
 
-_hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
+#: Argon2id, RFC 9106's second recommended (low-memory) profile: 3 passes over 64 MiB, 4 lanes
+DEFAULT_HASHER = PasswordHasher()
+_hasher = DEFAULT_HASHER
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Hash (and re-hash on sign-in) with ``hasher`` from now on. For the test suite, which signs in
+    hundreds of times: the same Argon2id with a small memory and time cost. The default is what a
+    deployment must use; a hash made with other parameters is upgraded at the next sign-in."""
+    global _hasher
+    _hasher = hasher
+    _dummy_hash.cache_clear()
 
 
 @lru_cache(maxsize=1)
