@@ -29,4 +29,5 @@ echo "== ruff"
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest (databases: ${LAWFULREACH_TEST_DB:-sqlite})"
-exec .venv/bin/pytest --db "${LAWFULREACH_TEST_DB:-sqlite}" --durations=25 "$@"
+# One worker per core (LAWFULREACH_TEST_WORKERS overrides; 0 runs in this process, for debugging).
+exec .venv/bin/pytest -n "${LAWFULREACH_TEST_WORKERS:-auto}" --db "${LAWFULREACH_TEST_DB:-sqlite}" --durations=25 "$@"

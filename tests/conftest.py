@@ -51,7 +51,10 @@ def selected_backends(config: pytest.Config) -> list[str]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Any test (or fixture chain) asking for ``backend`` runs once per selected database."""
     if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", selected_backends(metafunc.config), scope="session")
+        backends = selected_backends(metafunc.config)
+        if metafunc.definition.get_closest_marker("one_backend") is not None:
+            backends = backends[:1]  # what a browser renders does not depend on the database behind it
+        metafunc.parametrize("backend", backends, scope="session")
 
 
 @pytest.fixture(autouse=True, scope="session")

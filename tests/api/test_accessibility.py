@@ -26,6 +26,8 @@ from a11y_support import SCHEMES, WIDTHS, Scheme, scrolls_sideways, violations
 from api_support import Api, organisation
 from lr_testkit import RunLawfulreach
 
+pytestmark = pytest.mark.one_backend  # the pages are the same whichever database is behind them
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "a11y"
 STYLESHEET = Path(__file__).resolve().parents[2] / "src" / "lawfulreach" / "web" / "static" / "pages.css"
 EMAIL = "jana.novak@firma.de"

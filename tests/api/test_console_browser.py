@@ -28,6 +28,8 @@ from lawfulreach.store.suppression import Entry
 from lia_support import approved
 from lr_testkit import free_port
 
+pytestmark = pytest.mark.one_backend  # the pages are the same whichever database is behind them
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
 PASSWORD = "plum-kettle-horizon-42"
 EMAIL = "jana.novak@firma.de"
