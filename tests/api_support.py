@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from lawfulreach.api.app import create_app
@@ -105,3 +110,22 @@ def organisation(api: Api) -> None:
             "postal_address": "1 Harbour Street, Leeds LS1 4AB",
         },
     ).raise_for_status()
+
+
+@contextmanager
+def serving(app: FastAPI, port: int) -> Iterator[None]:
+    """``app`` on a real socket, ``127.0.0.1:port`` (uvicorn in a thread), until the block ends: what the
+    browser tests open."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise AssertionError("the server did not start")
+        time.sleep(0.02)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

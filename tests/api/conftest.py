@@ -9,18 +9,15 @@ that run many requests against their own tenants of one workspace.
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, sync_playwright
 
-from api_support import GENEROUS, Api, database, make
+from api_support import GENEROUS, Api, database, make, serving
 from lawfulreach.api.app import create_app
 from lr_testkit import Clock, clean_env, free_port
 
@@ -97,16 +94,5 @@ def served(api: Api) -> Iterator[tuple[Api, str]]:
     base = f"http://127.0.0.1:{port}"
     # A development server on loopback: plain http, so the links need the development flag.
     api.backend.config = replace(api.backend.config, public_url=base, allow_http_links=True)
-    server = uvicorn.Server(uvicorn.Config(create_app(api.backend), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise AssertionError("the server did not start")
-        time.sleep(0.02)
-    try:
+    with serving(create_app(api.backend), port):
         yield api, base
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -20,8 +20,6 @@ from playwright.sync_api import Browser, Page, expect
 
 from api_support import Api, organisation
 
-pytestmark = pytest.mark.one_backend  # the pages are the same whichever database is behind them
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
 EMAIL = "jana.novak@firma.de"
 

@@ -8,18 +8,15 @@ as ``lawfulreach serve`` runs it.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from a11y_support import SCHEMES, WIDTHS, scrolls_sideways, violations
-from api_support import Api
+from api_support import Api, serving
 from lawfulreach.console.app import create_app
 from lawfulreach.domain.model import Campaign
 from lawfulreach.store.staff import StaffRepo
@@ -27,8 +24,6 @@ from lawfulreach.store.subjects import Subject
 from lawfulreach.store.suppression import Entry
 from lia_support import approved
 from lr_testkit import free_port
-
-pytestmark = pytest.mark.one_backend  # the pages are the same whichever database is behind them
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
 PASSWORD = "plum-kettle-horizon-42"
@@ -57,19 +52,8 @@ def console(api: Api) -> Iterator[tuple[Api, str]]:
     record = {"contact": {"email": EMAIL, "country": "DE"}, "channel": "email", "record": True}
     api.call("POST", "/v1/check", json=record).raise_for_status()
     ws.profiles.update(organisation="Northwind Analytics Ltd", postal_address="1 Harbour Street, Leeds LS1 4AB")
-    server = uvicorn.Server(uvicorn.Config(create_app(api.backend), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise AssertionError("the server did not start")
-        time.sleep(0.02)
-    try:
+    with serving(create_app(api.backend), port):
         yield api, base
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def sign_in(page: Page, base: str) -> None:
@@ -129,6 +113,7 @@ def test_sign_in_overview_person_record_sign_out(console: tuple[Api, str], brows
         context.close()
 
 
+@pytest.mark.one_backend  # axe reads what the page renders, the same whichever database is behind it
 def test_every_console_page_passes_axe_in_light_and_dark(console: tuple[Api, str], browser: Browser) -> None:
     _, base = console
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
