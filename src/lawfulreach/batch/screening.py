@@ -48,15 +48,21 @@ class ScreenResult:
 
     @property
     def decision_columns(self) -> list[str]:
-        """Per channel: the decision, the number a phone channel decided on (``<channel>_phone``) and
-        the list's own do-not-contact column(s) that opted the contact out (``<channel>_opted_out_by``)."""
-        out = []
-        for ch in self.channels:
-            out += [f"{ch.value}_{name}" for name in DECISION_FIELDS]
-            if ch.uses_phone:
-                out.append(f"{ch.value}_phone")
-            out.append(f"{ch.value}_opted_out_by")
-        return out
+        """The columns this run adds (``decision_columns`` of its channels)."""
+        return decision_columns(self.channels)
+
+
+def decision_columns(channels: Sequence[Channel]) -> list[str]:
+    """Per channel: the decision, the number a phone channel decided on (``<channel>_phone``) and the
+    list's own do-not-contact column(s) that opted the contact out (``<channel>_opted_out_by``) — the
+    columns ``screen`` adds, known before any row is decided (the Spark path declares its schema with it)."""
+    out: list[str] = []
+    for ch in channels:
+        out += [f"{ch.value}_{name}" for name in DECISION_FIELDS]
+        if ch.uses_phone:
+            out.append(f"{ch.value}_phone")
+        out.append(f"{ch.value}_opted_out_by")
+    return out
 
 
 def screen_frame(

@@ -8,7 +8,7 @@ files on a terminal get a progress bar.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +25,7 @@ from lawfulreach.commands.outputs import OUT_DIR
 from lawfulreach.commands.screen import ScreenRun
 from lawfulreach.domain.vocabulary import Source
 from lawfulreach.report.campaign import provenance_lines
+from lawfulreach.report.html import OutcomeCounts
 
 #: Files larger than this many rows get a progress bar.
 PROGRESS_THRESHOLD = 50_000
@@ -81,13 +82,8 @@ def _screen_on_spark(
         }
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"Screened {run.rows:,} contacts on Spark ({run.rejected:,} rows not readable)")
-    table.add_column("Channel")
-    for outcome in ("allowed", "review", "blocked"):
-        table.add_column(outcome.capitalize(), justify="right")
-    for ch, counts in run.outcomes.items():
-        table.add_row(ch, *(f"{counts.get(o, 0):,}" for o in ("allowed", "review", "blocked")))
-    console.print(table)
+    title = f"Screened {run.rows:,} contacts on Spark ({run.rejected:,} rows not readable)"
+    console.print(_outcomes_table(title, run.outcomes))
     if run.rejected:
         console.print(f"Unreadable rows: {run.rejected:,}, not decided; screen_error in the results says why")
     console.print(f"Rules:    {run.rulebase_version} (rule-base version)", markup=False)
@@ -247,17 +243,22 @@ def _print_phone_problems(console: Console, run: ScreenRun) -> None:
             console.print(f"{ch} numbers: {'; '.join(parts)}")
 
 
-def _print_summary(console: Console, run: ScreenRun) -> None:
-    summary = run.counts()
-    channels = [c.value for c in run.channels]
-    table = Table(title=f"Screened {run.total:,} contacts ({run.rejected:,} rejected rows)")
+def _outcomes_table(title: str, outcomes: Mapping[str, Mapping[str, int] | OutcomeCounts]) -> Table:
+    """Contacts per channel and outcome, as both engines print them."""
+    table = Table(title=title)
     table.add_column("Channel")
     for outcome in ("allowed", "review", "blocked"):
         table.add_column(outcome.capitalize(), justify="right")
-    for ch in channels:
-        counts = summary["outcomes"][ch]
+    for ch, counts in outcomes.items():
         table.add_row(ch, *(f"{counts.get(o, 0):,}" for o in ("allowed", "review", "blocked")))
-    console.print(table)
+    return table
+
+
+def _print_summary(console: Console, run: ScreenRun) -> None:
+    summary = run.counts()
+    channels = [c.value for c in run.channels]
+    title = f"Screened {run.total:,} contacts ({run.rejected:,} rejected rows)"
+    console.print(_outcomes_table(title, {ch: summary["outcomes"][ch] for ch in channels}))
     top = Table(title="Top reasons")
     top.add_column("Channel")
     top.add_column("Reason")

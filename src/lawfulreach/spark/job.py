@@ -67,11 +67,19 @@ def spark_session(master: str = "local[*]", app: str = "lawfulreach screen") -> 
     return session
 
 
-def _kind(path: Path) -> str:
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and p.name[0] not in "._")
+def _first_file(path: Path) -> Path:
+    """``path`` itself, or the first data file of a directory of parts (Spark's ``_SUCCESS`` and
+    ``.crc`` files skipped); ``InputError`` when there is none."""
+    if path.is_file():
+        return path
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.name[0] not in "._")
     if not files:
         raise InputError(f"{path}: no input file found")
-    with files[0].open("rb") as fh:
+    return files[0]
+
+
+def _kind(first: Path, path: Path) -> str:
+    with first.open("rb") as fh:
         head = fh.read(4)
     if head == b"PAR1":
         return "parquet"
@@ -80,10 +88,7 @@ def _kind(path: Path) -> str:
     return "csv"
 
 
-def _separator(path: Path) -> str:
-    first = (
-        path if path.is_file() else next(p for p in sorted(path.rglob("*")) if p.is_file() and p.name[0] not in "._")
-    )
+def _separator(first: Path) -> str:
     with first.open("r", encoding="utf-8-sig", errors="replace") as fh:
         header = fh.readline()
     return max((",", ";", "\t", "|"), key=header.count)
@@ -93,13 +98,14 @@ def read_input(spark: SparkSession, path: Path) -> tuple[DataFrame, str | None]:
     """(the input as a DataFrame, the malformed-row column for CSV); ``InputError`` when unreadable."""
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
-    if _kind(path) == "parquet":
+    first = _first_file(path)
+    if _kind(first, path) == "parquet":
         return spark.read.parquet(str(path)), None
     from pyspark.sql.types import StringType, StructField, StructType
 
     options: dict[str, bool | str] = {
         "header": True,
-        "sep": _separator(path),
+        "sep": _separator(first),
         "encoding": "UTF-8",
         "enforceSchema": False,
     }

@@ -33,7 +33,7 @@ import pyarrow as pa
 from lawfulreach.batch.columns import resolve_columns
 from lawfulreach.batch.output import added_names
 from lawfulreach.batch.reader import frame_table, prospects_from_table
-from lawfulreach.batch.screening import DECISION_FIELDS, screen_frame
+from lawfulreach.batch.screening import decision_columns, screen_frame
 from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.facts import Facts
 from lawfulreach.domain.model import Campaign, Decision
@@ -45,17 +45,6 @@ if TYPE_CHECKING:
 
 #: the column naming what could not be read in a row that was therefore not decided
 ERROR_COLUMN = "screen_error"
-
-
-def decision_columns(channels: Sequence[Channel]) -> list[str]:
-    """The columns ``screen`` adds per channel, in its order (``ScreenResult.decision_columns``)."""
-    out: list[str] = []
-    for ch in channels:
-        out += [f"{ch.value}_{name}" for name in DECISION_FIELDS]
-        if ch.uses_phone:
-            out.append(f"{ch.value}_phone")
-        out.append(f"{ch.value}_opted_out_by")
-    return out
 
 
 @dataclass(frozen=True)
