@@ -168,7 +168,7 @@ class ExclusionTargetIn(_In):
 
 
 class ExclusionItemIn(_In):
-    value: str = Field(min_length=1, max_length=320)
+    value: str = Field(min_length=1, max_length=320, pattern=NON_BLANK)
     kind: Kind | None = Field(default=None, description="Recognised from the value when omitted.")
     reason: str | None = Field(default=None, max_length=1000)
     source: ExclusionSource | None = None
@@ -214,8 +214,8 @@ class ImportReportOut(_Out):
 # --- ledger --------------------------------------------------------------------------------------
 class ConsentIn(SubjectIn):
     channel: Channel
-    purpose: str = Field(min_length=1, max_length=100)
-    method: str = Field(min_length=1, max_length=100, description="web_form, verbal, … (pre_ticked never counts).")
+    purpose: str = Field(min_length=1, max_length=100, pattern=NON_BLANK)
+    method: str = Field(min_length=1, max_length=100, pattern=NON_BLANK, description="web_form, verbal, … (pre_ticked never counts).")
     confirmed: StrictBool = Field(default=False, description="Double opt-in completed.")
     wording: str | None = Field(default=None, max_length=10_000)
     source: str | None = Field(default=None, max_length=200)
@@ -224,7 +224,7 @@ class ConsentIn(SubjectIn):
 
 class WithdrawIn(SubjectIn):
     channel: Channel
-    purpose: str = Field(default="marketing", min_length=1, max_length=100)
+    purpose: str = Field(default="marketing", min_length=1, max_length=100, pattern=NON_BLANK)
     source: str | None = Field(default=None, max_length=200)
     occurred_at: ClaimedTime | None = None
 
@@ -378,7 +378,7 @@ class LinkOut(_Out):
 
 # --- organisation and caller ---------------------------------------------------------------------
 class OrganisationIn(_In):
-    organisation: str = Field(min_length=1, max_length=200)
+    organisation: str = Field(min_length=1, max_length=200, pattern=NON_BLANK)
     purpose: str | None = Field(default=None, max_length=2000, description="Why you hold the recipients' data.")
     privacy_notice_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
     contact_email: str | None = Field(default=None, max_length=320)
