@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.vocabulary import SubscriberPolicy
 from lawfulreach.errors import ConfigError
 from lawfulreach.rules import default_rulebase, load_rulebase
 from lawfulreach.service import Lawfulreach
-from lawfulreach.store import Workspace, WorkspaceSettings
+from lawfulreach.store.settings import WorkspaceSettings
+from lawfulreach.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from lawfulreach.batch.snapshot import BatchSnapshot
 
 
 @dataclass

@@ -22,7 +22,7 @@ from lawfulreach import commands
 from lawfulreach.cli.context import CliContext
 from lawfulreach.cli.files import SHEET_HELP, STRICT_HELP, describe_columns, describe_read, rejects_line
 from lawfulreach.commands.outputs import OUT_DIR
-from lawfulreach.commands.screen import ScreenRun
+from lawfulreach.commands.screening import ScreenRun
 from lawfulreach.domain.vocabulary import Source
 from lawfulreach.report.campaign import provenance_lines
 from lawfulreach.report.html import OutcomeCounts

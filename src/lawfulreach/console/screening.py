@@ -29,7 +29,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from lawfulreach.api.roles import Permission
-from lawfulreach.commands.screen import screen
+from lawfulreach.commands.screening import screen
 from lawfulreach.console.auth import FormStaff, Staff, StaffDep
 from lawfulreach.console.reference import Commands
 from lawfulreach.console.routes import page

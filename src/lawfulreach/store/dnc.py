@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
@@ -27,11 +28,12 @@ from lawfulreach.domain.state import RegisterInfo
 from lawfulreach.errors import InputError, InvalidRowsError, NotFoundError
 from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
-from lawfulreach.store.bulk_keys import bulk_e164
 from lawfulreach.store.models import DncNumber, DncRegister
-from lawfulreach.store.register_files import Layout, open_register
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subjects import country_code, phone_key
+
+if TYPE_CHECKING:
+    from lawfulreach.store.register_files import Layout
 
 CHUNK = 100_000
 _KEPT_PROBLEMS = 100
@@ -111,7 +113,7 @@ class DncRepo:
         as_of: datetime | None = None,
         max_age_days: int | None = None,
         skip_invalid: bool = False,
-        layout: Layout = Layout.AUTO,
+        layout: Layout | None = None,
         allow_empty: bool = False,
         custom: bool = False,
         known_registers: Mapping[str, Sequence[str]] | None = None,
@@ -137,7 +139,10 @@ class DncRepo:
                 "a register file cannot be issued after it is loaded, and a later date would keep it "
                 "fresh past its maximum age"
             )
-        source = open_register(path, layout)
+        from lawfulreach.store.bulk_keys import bulk_e164  # Polars: loading only, not deciding
+        from lawfulreach.store.register_files import Layout, open_register
+
+        source = open_register(path, layout or Layout.AUTO)
         with self._scope.writing(exclusive=True) as session:
             register = session.scalar(
                 select(DncRegister).where(DncRegister.country == cc, DncRegister.name_key == display.upper())

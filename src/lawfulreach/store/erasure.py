@@ -37,7 +37,6 @@ from sqlalchemy.orm import Session
 
 from lawfulreach.errors import InputError, LawfulreachError
 from lawfulreach.store import audit
-from lawfulreach.store.contacts import open_contact
 from lawfulreach.store.db import insert_ignoring_duplicates
 from lawfulreach.store.models import (
     Contact,
@@ -72,6 +71,8 @@ def _rowcount(result: object) -> int:
 
 def subject_keys(session: Session, scope: TenantScope, subjects: list[Subject]) -> SubjectKeys:
     """The subjects' keys plus those of every stored contact found under one of them (one hop)."""
+    from lawfulreach.store.contacts import open_contact  # its Polars import is not for `check`'s path
+
     emails = {s.key for s in subjects if s.kind == "email"}
     phones = {s.key for s in subjects if s.kind == "phone"}
     indexes = {scope.index(k) for k in emails | phones}

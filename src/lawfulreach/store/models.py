@@ -69,6 +69,32 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+#: The modules that declare tables beside this one. The store imports each on first use (see
+#: ``lawfulreach.store``), so ``Base.metadata`` holds only the tables a process has touched; what needs
+#: the whole schema (Alembic's autogenerate, the test that the models and the migrations agree) calls
+#: ``all_tables``. tests/store/test_schema_head.py keeps the list complete.
+TABLE_MODULES: tuple[str, ...] = (
+    "lawfulreach.store.api_keys",
+    "lawfulreach.store.campaigns",
+    "lawfulreach.store.evidence",
+    "lawfulreach.store.intake",
+    "lawfulreach.store.lia",
+    "lawfulreach.store.outreach.inbound_log",
+    "lawfulreach.store.outreach.send_log",
+    "lawfulreach.store.profiles",
+    "lawfulreach.store.staff",
+)
+
+
+def all_tables() -> MetaData:
+    """``Base.metadata`` with every table of the workspace schema declared."""
+    import importlib
+
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
+    return Base.metadata
+
+
 class Tenant(Base):
     """A client of the agency; the scope every other row belongs to."""
 

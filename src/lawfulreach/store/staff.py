@@ -130,7 +130,8 @@ class ConsoleUser(Base):
 
 class ConsoleMembership(Base):
     __tablename__ = "console_memberships"
-    __table_args__ = (UniqueConstraint("user_pk", "tenant_id"),)
+    # named as migration 0012 created it (the convention would append the second column)
+    __table_args__ = (UniqueConstraint("user_pk", "tenant_id", name="uq_console_memberships_user_pk"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_pk: Mapped[int] = mapped_column(ForeignKey("console_users.id", ondelete="CASCADE"))

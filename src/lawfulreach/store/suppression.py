@@ -34,23 +34,26 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lawfulreach.batch.columns import fold, resolve_columns
-from lawfulreach.batch.reader import FileFormat, combine_rejects, empty_rejects, read_lines, read_table, strict_check
 from lawfulreach.csvsafe import write_rows
 from lawfulreach.domain.vocabulary import ExclusionSource
 from lawfulreach.errors import ConflictError, InputError, NotFoundError
 from lawfulreach.store import audit
 from lawfulreach.store.bulk import BulkInsert
-from lawfulreach.store.bulk_keys import bulk_e164, bulk_email_keys
 from lawfulreach.store.db import insert_ignoring_duplicates
 from lawfulreach.store.models import SUPPRESSION_KINDS, SUPPRESSION_SOURCES, ErasedSubject, SuppressionEntry
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.subjects import country_code, domain_key, email_key, phone_key
+
+if TYPE_CHECKING:  # the file readers (Polars) are imported by the functions that read files: a
+    # decision reads this module's look-ups only (``hits``), and `check` should not pay for Polars
+    import polars as pl
+
+    from lawfulreach.batch.reader import FileFormat
 
 _VALUE_COLUMNS = ("email", "domain", "phone", "value")
 _PHONE_LIKE = re.compile(r"^\+?[0-9\s\-().\/]{6,}$")
@@ -105,8 +108,14 @@ class ImportReport:
     already_listed: int
     skipped_erased: int
     #: lines that could not be read: line, column, value, error (what the rejects file holds)
-    rejects: pl.DataFrame = field(default_factory=empty_rejects)
+    rejects: pl.DataFrame = field(default_factory=lambda: _empty_rejects())
     format: FileFormat | None = None
+
+
+def _empty_rejects() -> pl.DataFrame:
+    from lawfulreach.batch.reader import empty_rejects
+
+    return empty_rejects()
 
 
 def recognise(raw: str) -> str:
@@ -169,6 +178,8 @@ _ROLES = ("email", "domain", "phone", "value", "kind", "reason", "source", "coun
 def _roles(header: list[str]) -> dict[str, str]:
     """{input column: role}: the exact names (``Email``, ``Domain``, ``Value``…) and whatever the
     prospect-list column table recognises as an email, phone or country column."""
+    from lawfulreach.batch.columns import fold, resolve_columns
+
     roles: dict[str, str] = {}
     for col in header:
         name = fold(col)
@@ -193,6 +204,8 @@ def _pending_rows(
     path: Path, reason: str | None, source: str, country: str | None, sheet: str | None
 ) -> tuple[list[_Pending], list[tuple[int, str, str, str]], pl.DataFrame, FileFormat]:
     """Each entry of the file, and the lines that cannot even be read as an entry."""
+    from lawfulreach.batch.reader import empty_rejects, read_lines, read_table
+
     lines, garbled, fmt = read_lines(path) if sheet is None else ([], empty_rejects(), None)
     if fmt is not None and (not lines or not _looks_like_header(lines[0][1])):
         return [_Pending(n, "", recognise(t), t, country, reason, source) for n, t in lines], [], garbled, fmt
@@ -263,6 +276,11 @@ def parse_file(
     path: Path, *, reason: str | None, source: str, country: str | None, sheet: str | None = None
 ) -> ParsedList:
     """Every entry of the file, normalised, and every line that could not be read (a reject)."""
+    import polars as pl
+
+    from lawfulreach.batch.reader import combine_rejects
+    from lawfulreach.store.bulk_keys import bulk_e164, bulk_email_keys
+
     pending, problems, structural, fmt = _pending_rows(path, reason, check_source(source), country_code(country), sheet)
     parsed: dict[int, tuple[int, Entry]] = {}
 
@@ -434,6 +452,8 @@ class SuppressionRepo:
         sheet: str | None = None,
     ) -> ImportReport:
         """Import the readable entries; ``strict``: any reject refuses the whole file."""
+        from lawfulreach.batch.reader import strict_check
+
         parsed = parse_file(path, reason=reason, source=source, country=country, sheet=sheet)
         if strict:
             strict_check(path, parsed.rejects)

@@ -15,39 +15,42 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from lawfulreach.batch.snapshot import BatchSnapshot
 from lawfulreach.clock import utc_now
-from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.errors import ConflictError
 from lawfulreach.store import audit, keys
 from lawfulreach.store.anchor import anchor_dir
-from lawfulreach.store.campaigns import CampaignRepo
-from lawfulreach.store.contacts import ContactRepo
 from lawfulreach.store.crypto import KeyRing, TenantCrypto, read_ring
 from lawfulreach.store.db import insert_ignoring_duplicates, make_engine, translated, writer
-from lawfulreach.store.dnc import DncRepo
-from lawfulreach.store.dsar import RequestRepo
-from lawfulreach.store.erasure import ErasureReport, erase
 from lawfulreach.store.errors import KeyRingError, SchemaError, SecretKeyError, UnknownTenantError
-from lawfulreach.store.evidence import EvidenceRepo
-from lawfulreach.store.ledger import LedgerRepo
 from lawfulreach.store.migrate import SchemaState, head_revision, schema_state, upgrade
 from lawfulreach.store.models import KeyVersion, Tenant
-from lawfulreach.store.outreach.inbound_log import InboundLog
-from lawfulreach.store.outreach.send_log import SendLog
-from lawfulreach.store.profiles import ProfileRepo
 from lawfulreach.store.scope import TenantScope
 from lawfulreach.store.settings import DEFAULT_TENANT, WorkspaceSettings, default_actor, sqlite_path, validate_tenant
-from lawfulreach.store.snapshot import build_snapshot
-from lawfulreach.store.subjects import Subject
-from lawfulreach.store.suppression import SuppressionRepo
 from lawfulreach.store.tenant_settings import SETTINGS, TenantSettingsRepo
 from lawfulreach.store.tenant_state import StoreState
+
+if TYPE_CHECKING:
+    from lawfulreach.batch.snapshot import BatchSnapshot
+    from lawfulreach.domain.rulebase import RuleBase
+    from lawfulreach.store.campaigns import CampaignRepo
+    from lawfulreach.store.contacts import ContactRepo
+    from lawfulreach.store.dnc import DncRepo
+    from lawfulreach.store.dsar import RequestRepo
+    from lawfulreach.store.erasure import ErasureReport
+    from lawfulreach.store.evidence import EvidenceRepo
+    from lawfulreach.store.ledger import LedgerRepo
+    from lawfulreach.store.outreach.inbound_log import InboundLog
+    from lawfulreach.store.outreach.send_log import SendLog
+    from lawfulreach.store.profiles import ProfileRepo
+    from lawfulreach.store.subjects import Subject
+    from lawfulreach.store.suppression import SuppressionRepo
 
 
 def _ensure_schema(engine: Engine, settings: WorkspaceSettings) -> None:
@@ -173,17 +176,71 @@ class Workspace:
         self.engine = engine
         self.settings = settings
         self.scope = scope
-        self.suppressions = SuppressionRepo(scope)
-        self.contacts = ContactRepo(scope)
-        self.ledger = LedgerRepo(scope)
-        self.dnc = DncRepo(scope)
-        self.requests = RequestRepo(scope)
-        self.tenant_settings = TenantSettingsRepo(scope)
-        self.campaigns = CampaignRepo(scope)
-        self.profiles = ProfileRepo(scope)
-        self.evidence = EvidenceRepo(scope)
-        self.send_log = SendLog(scope)
-        self.inbound = InboundLog(scope)
+
+    # Each repository is built (and its module imported) on first use: see the package docstring.
+    @cached_property
+    def suppressions(self) -> SuppressionRepo:
+        from lawfulreach.store.suppression import SuppressionRepo
+
+        return SuppressionRepo(self.scope)
+
+    @cached_property
+    def contacts(self) -> ContactRepo:
+        from lawfulreach.store.contacts import ContactRepo
+
+        return ContactRepo(self.scope)
+
+    @cached_property
+    def ledger(self) -> LedgerRepo:
+        from lawfulreach.store.ledger import LedgerRepo
+
+        return LedgerRepo(self.scope)
+
+    @cached_property
+    def dnc(self) -> DncRepo:
+        from lawfulreach.store.dnc import DncRepo
+
+        return DncRepo(self.scope)
+
+    @cached_property
+    def requests(self) -> RequestRepo:
+        from lawfulreach.store.dsar import RequestRepo
+
+        return RequestRepo(self.scope)
+
+    @cached_property
+    def tenant_settings(self) -> TenantSettingsRepo:
+        return TenantSettingsRepo(self.scope)
+
+    @cached_property
+    def campaigns(self) -> CampaignRepo:
+        from lawfulreach.store.campaigns import CampaignRepo
+
+        return CampaignRepo(self.scope)
+
+    @cached_property
+    def profiles(self) -> ProfileRepo:
+        from lawfulreach.store.profiles import ProfileRepo
+
+        return ProfileRepo(self.scope)
+
+    @cached_property
+    def evidence(self) -> EvidenceRepo:
+        from lawfulreach.store.evidence import EvidenceRepo
+
+        return EvidenceRepo(self.scope)
+
+    @cached_property
+    def send_log(self) -> SendLog:
+        from lawfulreach.store.outreach.send_log import SendLog
+
+        return SendLog(self.scope)
+
+    @cached_property
+    def inbound(self) -> InboundLog:
+        from lawfulreach.store.outreach.inbound_log import InboundLog
+
+        return InboundLog(self.scope)
 
     @classmethod
     def open(cls, settings: WorkspaceSettings, *, clock: Callable[[], datetime] = utc_now) -> Workspace:
@@ -222,6 +279,8 @@ class Workspace:
 
     def batch_snapshot(self) -> BatchSnapshot:
         """The whole tenant state as frames, for one ``screen`` run."""
+        from lawfulreach.store.snapshot import build_snapshot
+
         return build_snapshot(self.scope)
 
     def rulebase(self, base: RuleBase) -> RuleBase:
@@ -230,6 +289,8 @@ class Workspace:
         return base.with_register_ages(self.dnc.max_ages())
 
     def erase(self, subjects: list[Subject]) -> ErasureReport:
+        from lawfulreach.store.erasure import erase
+
         return erase(self.scope, subjects)
 
     def audit_verify(self) -> audit.VerifyReport:

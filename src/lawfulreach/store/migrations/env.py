@@ -14,10 +14,10 @@ import os
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from lawfulreach.store.models import Base
+from lawfulreach.store.models import all_tables
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = all_tables()
 
 
 def _run(connection: Connection) -> None:
