@@ -215,7 +215,9 @@ class ImportReportOut(_Out):
 class ConsentIn(SubjectIn):
     channel: Channel
     purpose: str = Field(min_length=1, max_length=100, pattern=NON_BLANK)
-    method: str = Field(min_length=1, max_length=100, pattern=NON_BLANK, description="web_form, verbal, … (pre_ticked never counts).")
+    method: str = Field(
+        min_length=1, max_length=100, pattern=NON_BLANK, description="web_form, verbal, … (pre_ticked never counts)."
+    )
     confirmed: StrictBool = Field(default=False, description="Double opt-in completed.")
     wording: str | None = Field(default=None, max_length=10_000)
     source: str | None = Field(default=None, max_length=200)
