@@ -29,7 +29,7 @@ from lawfulreach.domain.extract import extract_facts
 from lawfulreach.domain.facts import Facts
 from lawfulreach.domain.model import Campaign, Decision, Request
 from lawfulreach.domain.rulebase import RuleBase
-from lawfulreach.domain.state import InMemoryState, TenantState
+from lawfulreach.domain.state import ContactStates, InMemoryState, TenantState
 from lawfulreach.domain.vocabulary import Channel, Source, SubscriberPolicy
 from lawfulreach.rules import default_rulebase
 
@@ -101,14 +101,21 @@ class Lawfulreach:
         """Each request decided, in order, with one clock reading for all.
 
         ``states``: the tenant state of each request's contact (the API reads them all with one
-        statement); the service's own ``state`` otherwise. The engine runs once per distinct fact
-        tuple (and campaign, whose id and version the decision carries)."""
+        statement); else the service's own ``state``, asked for every request's share at once when
+        it can (``ContactStates``: the workspace's), so each call reads one consistent snapshot.
+        The engine runs once per distinct fact tuple (and campaign, whose id and version the
+        decision carries)."""
         if not requests:
             return []
         now = now or self.clock()
         rulebase = self.rulebase
         version = rulebase.version
-        per_request = states if states is not None else [self.state] * len(requests)
+        if states is not None:
+            per_request = states
+        elif isinstance(self.state, ContactStates):
+            per_request = self.state.states_for(requests)
+        else:
+            per_request = [self.state] * len(requests)
         cache: dict[tuple[Facts, str | None, str | None], Decision] = {}
         out = []
         for request, state in zip(requests, per_request, strict=True):

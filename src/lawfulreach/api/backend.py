@@ -29,7 +29,6 @@ from lawfulreach.clock import utc_now
 from lawfulreach.commands.evidence import EvidenceRecorder
 from lawfulreach.commands.lint import lint_message
 from lawfulreach.commands.notice import tenant_notice
-from lawfulreach.domain.extract import contact_keys
 from lawfulreach.domain.lint import Audience, LintReport
 from lawfulreach.domain.message import Message
 from lawfulreach.domain.model import Campaign, Decision, Request
@@ -46,7 +45,7 @@ from lawfulreach.store.api_keys import KeyOwner, authenticate
 from lawfulreach.store.campaigns import CampaignRepo
 from lawfulreach.store.dsar import PrivacyRequestView
 from lawfulreach.store.intake import IntakeRepo, Submitted
-from lawfulreach.store.lookup import ContactKeys, lookup_state
+from lawfulreach.store.lookup import lookup_state, request_keys
 from lawfulreach.store.profiles import Profile, ProfileRepo
 from lawfulreach.store.subjects import Subject
 from lawfulreach.store.tenancy import acting_as, tenant_workspace, workspace_key
@@ -63,11 +62,6 @@ BatchItem = Decision | RequestError
 
 def _campaign_ids(items: Sequence[Any]) -> set[str]:
     return {i["campaign"] for i in items if isinstance(i, dict) and isinstance(i.get("campaign"), str)}
-
-
-def _keys(request: Request) -> ContactKeys:
-    email, phone, _ = contact_keys(request)
-    return ContactKeys(email.address, email.domain, phone.e164)
 
 
 @dataclass
@@ -134,7 +128,7 @@ class TenantHandle:
         if not requests:
             return []
         config = self._backend.config
-        keys = [_keys(r) for r in requests]
+        keys = [request_keys(r) for r in requests]
         lookup = lookup_state(
             self.workspace.scope, keys, with_registers=any(r.channel is Channel.CALL for r in requests)
         )

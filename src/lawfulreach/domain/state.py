@@ -13,10 +13,15 @@ import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from lawfulreach.domain.rulebase import Overlays
 from lawfulreach.domain.vocabulary import Channel, ConsentStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from lawfulreach.domain.model import Request
 
 ALL_CHANNELS = "all"
 
@@ -120,6 +125,15 @@ class TenantState(Protocol):
     def registers(self, country: str) -> list[RegisterInfo]: ...
 
     def dnc_listed(self, country: str, e164: str) -> list[str]: ...
+
+
+@runtime_checkable
+class ContactStates(Protocol):
+    """A tenant state that can read the share of many requests' contacts at once (the bulk form of
+    the one reader, ``store.lookup``): each request gets the state of its own contact, read together —
+    one statement, one snapshot —, rather than one read per question the engine asks."""
+
+    def states_for(self, requests: Sequence[Request]) -> Sequence[TenantState]: ...
 
 
 def dnc_register_facts(

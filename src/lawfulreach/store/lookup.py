@@ -38,8 +38,9 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
+from lawfulreach.domain.extract import contact_keys
+from lawfulreach.domain.model import Request
 from lawfulreach.domain.rulebase import RuleBase
 from lawfulreach.domain.state import InMemoryState, RegisterInfo, parent_domains
 from lawfulreach.store.coltypes import UtcDateTime
@@ -59,6 +60,12 @@ class ContactKeys:
     email: str | None = None
     domain: str | None = None
     phone: str | None = None
+
+
+def request_keys(request: Request) -> ContactKeys:
+    """The keys a request's contact is matched on (the engine's own normalisation)."""
+    email, phone, _ = contact_keys(request)
+    return ContactKeys(email.address, email.domain, phone.e164)
 
 
 @dataclass
@@ -138,6 +145,8 @@ def _in(column: Any, name: str, dialect: str) -> Any:
     """``column IN (…)``: ``= ANY(:array)`` on PostgreSQL (one bind parameter, so one prepared statement
     whatever the list's length), an expanding ``IN`` elsewhere."""
     if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY  # not imported for a SQLite workspace
+
         return column == any_(bindparam(name, type_=ARRAY(String())))
     return column.in_(bindparam(name, expanding=True))
 
@@ -285,4 +294,4 @@ def _assemble(scope: TenantScope, rows: list[Any], indexes: dict[str, str]) -> L
     return found
 
 
-__all__ = ["ContactKeys", "Lookup", "lookup_state"]
+__all__ = ["ContactKeys", "Lookup", "lookup_state", "request_keys"]

@@ -1,62 +1,67 @@
-"""The engine's ``TenantState`` read from the workspace, one indexed query per question.
+"""The engine's ``TenantState`` read from the workspace, through the one reader: ``store.lookup``.
+
+Every front end reads a tenant's state for a decision the same way: the rows of the contacts
+concerned (exclusion entries, erased-subject hashes, ledger events, register listings), matched by
+blind index with one statement — one snapshot — and handed to the engine as the reference
+``InMemoryState``. The API and sending call ``lookup_state`` for a whole batch; the CLI's ``check``,
+the console and the library reach it through ``StoreState``: ``Lawfulreach.decide`` asks
+``states_for`` the requests it decides (``domain.state.ContactStates``), and a question asked on its
+own (``Lawfulreach.facts`` outside a decision) reads that contact alone. The whole-tenant form for a
+batch screen is ``store.snapshot``, which the batch path holds to the same answers
+(tests/test_batch_consistency.py).
 
 Nothing is cached: every call reads the committed state, so an opt-out recorded a moment ago decides
-the very next check. Where semantics could drift from the reference ``InMemoryState`` (subdomain
-cover, ``all`` opt-outs, which consent wins), the rows found are loaded into an ``InMemoryState`` and
-it answers — the store only decides *which* rows to fetch.
-
-The engine hands over normalised keys; the store matches their blind indexes (``TenantScope.index``)
-and decrypts nothing.
+the very next check. The engine hands over normalised keys; the store matches their blind indexes
+(``TenantScope.index``) and decrypts nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from lawfulreach.domain.state import ConsentRecord, InMemoryState, RegisterInfo, parent_domains
+from lawfulreach.domain.model import Request
+from lawfulreach.domain.state import ConsentRecord, InMemoryState, RegisterInfo
 from lawfulreach.domain.vocabulary import Channel
-from lawfulreach.store.dnc import DncRepo
-from lawfulreach.store.erasure import erased_hashes
-from lawfulreach.store.ledger import LedgerRepo
+from lawfulreach.store.lookup import ContactKeys, lookup_state, request_keys
 from lawfulreach.store.scope import TenantScope
-from lawfulreach.store.suppression import SuppressionRepo
 
 
 class StoreState:
-    """A ``TenantState`` over one tenant of a workspace."""
+    """A ``TenantState`` (and ``ContactStates``) over one tenant of a workspace."""
 
     def __init__(self, scope: TenantScope) -> None:
         self._scope = scope
-        self._suppressions = SuppressionRepo(scope)
-        self._ledger = LedgerRepo(scope)
-        self._dnc = DncRepo(scope)
+
+    def states_for(self, requests: Sequence[Request]) -> list[InMemoryState]:
+        """Each request's contact's state, all read with one statement; the registers only when a
+        request is a live call (no other channel consults them)."""
+        keys = [request_keys(r) for r in requests]
+        calls = any(r.channel is Channel.CALL for r in requests)
+        lookup = lookup_state(self._scope, keys, with_registers=calls)
+        return [lookup.state_for(k) for k in keys]
+
+    def _one(
+        self, email: str | None, phone: str | None, domain: str | None = None, registers: bool = False
+    ) -> InMemoryState:
+        keys = ContactKeys(email, domain, phone)
+        return lookup_state(self._scope, [keys], with_registers=registers).state_for(keys)
 
     def is_erased(self, email: str | None, phone: str | None) -> bool:
-        return bool(erased_hashes(self._scope, [k for k in (email, phone) if k]))
+        return self._one(email, phone).is_erased(email, phone)
 
     def suppression_hits(self, email: str | None, domain: str | None, phone: str | None) -> tuple[bool, bool, bool]:
-        domains = parent_domains(domain) if domain else []
-        found = self._suppressions.hits(email, domains, phone)
-        mem = InMemoryState(
-            suppressed_emails={v for k, v in found if k == "email"},
-            suppressed_domains={v for k, v in found if k == "domain"},
-            suppressed_phones={v for k, v in found if k == "phone"},
-        )
-        return mem.suppression_hits(email, domain, phone)
-
-    def _ledger_view(self, email: str | None, phone: str | None) -> InMemoryState:
-        return self._ledger.current((email, phone)).into(InMemoryState())
+        return self._one(email, phone, domain).suppression_hits(email, domain, phone)
 
     def is_opted_out(self, email: str | None, phone: str | None, channel: Channel) -> bool:
-        return self._ledger_view(email, phone).is_opted_out(email, phone, channel)
+        return self._one(email, phone).is_opted_out(email, phone, channel)
 
     def consent_for(
         self, email: str | None, phone: str | None, channel: Channel, purposes: Iterable[str]
     ) -> ConsentRecord | None:
-        return self._ledger_view(email, phone).consent_for(email, phone, channel, purposes)
+        return self._one(email, phone).consent_for(email, phone, channel, purposes)
 
     def registers(self, country: str) -> list[RegisterInfo]:
-        return self._dnc.registers(country)
+        return self._one(None, None, registers=True).registers(country)
 
     def dnc_listed(self, country: str, e164: str) -> list[str]:
-        return self._dnc.listed(country, e164)
+        return self._one(None, e164, registers=True).dnc_listed(country, e164)
