@@ -167,6 +167,24 @@ class TestImports:
         assert (first.report.added, again.report.added, again.report.already_listed) == (2, 0, 2)
         assert first.rejects_path is None
 
+    def test_exclusion_entries_are_all_or_nothing(self, session: WorkspaceSession) -> None:
+        """The API's import goes through the command layer: each entry normalised by the store's one
+        normaliser, and one bad entry (a bad country, a number with no country) stores nothing."""
+        from lawfulreach.commands.imports import ExclusionItem, import_exclusion_entries
+
+        bad = ["Jane+news@Firma.DE", ExclusionItem("020 7946 0018", country="Atlantis"), "020 7946 0019"]
+        with pytest.raises(InvalidRowsError) as refused:
+            import_exclusion_entries(session.ws, bad)
+        assert [line for line, _ in refused.value.problems] == [2, 3]
+        assert session.ws.suppressions.find("email", "jane@firma.de") is None
+        good = ["Jane+news@Firma.DE", ExclusionItem("020 7946 0018", kind="phone", country="GB", reason="asked")]
+        report = import_exclusion_entries(session.ws, good, source="manual")
+        assert (report.added, report.already_listed) == (2, 0)
+        phone = session.ws.suppressions.find("phone", "+442079460018")
+        assert phone is not None
+        assert (phone.reason, phone.source) == ("asked", "manual")
+        assert import_exclusion_entries(session.ws, good).already_listed == 2
+
 
 class TestLoadDnc:
     """``load_dnc``: a register file, failing closed."""

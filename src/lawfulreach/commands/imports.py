@@ -1,6 +1,8 @@
-"""``import_contacts`` and ``import_suppressions``: a list file into the tenant's workspace.
+"""``import_contacts`` and ``import_suppressions``: a list file into the tenant's workspace;
+``import_exclusion_entries``: exclusion entries given as values (the API's ``POST
+/v1/exclusions/import``).
 
-Both follow the one rule of ``commands.outputs``: rows that cannot be read are listed in a rejects
+The file imports follow the one rule of ``commands.outputs``: rows that cannot be read are listed in a rejects
 file (0600) and the rest is imported, unless ``strict`` refuses the whole file (``InvalidRowsError``,
 nothing stored). Invalid arguments (an unknown source) are refused before anything is stored.
 """
@@ -13,10 +15,14 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from lawfulreach.commands.outputs import default_rejects, rejected_rows, write_rejects_file
 from lawfulreach.commands.session import Session
+from lawfulreach.errors import InputError, InvalidRowsError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from lawfulreach.store.contacts import ContactImportReport
     from lawfulreach.store.suppression import ImportReport
+    from lawfulreach.store.workspace import Workspace
 
 R = TypeVar("R")
 
@@ -68,3 +74,48 @@ def import_suppressions(
     )
     written = write_rejects_file(report.rejects, rejects or default_rejects(file, "suppress-rejects"))
     return ImportRun(report, written, rejected_rows(report.rejects))
+
+
+@dataclass(frozen=True)
+class ExclusionItem:
+    """One entry given as a value; what it omits comes from the import's defaults."""
+
+    value: str
+    kind: str | None = None
+    reason: str | None = None
+    source: str | None = None
+    country: str | None = None
+
+
+def import_exclusion_entries(
+    workspace: Workspace,
+    items: Sequence[str | ExclusionItem],
+    *,
+    reason: str | None = None,
+    source: str = "import",
+    country: str | None = None,
+) -> ImportReport:
+    """All or nothing: every entry is normalised by the store's one normaliser (its kind recognised
+    from the value when not given, national phone numbers read in ``country``) before anything is
+    stored; one bad entry and ``InvalidRowsError`` lists every bad one by its position (from 1).
+    Entries already listed are left as they are."""
+    from lawfulreach.store.subjects import country_code
+    from lawfulreach.store.suppression import Entry, normalise_entry, recognise
+
+    default_country = country_code(country)
+    entries: list[Entry] = []
+    problems: list[tuple[int, str]] = []
+    for line, item in enumerate(items, start=1):
+        if isinstance(item, str):
+            item = ExclusionItem(item)
+        try:
+            where = country_code(item.country) if item.country else default_country
+            kind = item.kind or recognise(item.value)
+            entries.append(
+                Entry(kind, normalise_entry(kind, item.value, where), item.reason or reason, item.source or source)
+            )
+        except InputError as exc:
+            problems.append((line, str(exc)))
+    if problems:
+        raise InvalidRowsError("entries", problems)
+    return workspace.suppressions.add_many(entries)

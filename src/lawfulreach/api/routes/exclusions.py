@@ -22,9 +22,9 @@ from lawfulreach.api.schemas import (
     ImportReportOut,
     Kind,
 )
-from lawfulreach.errors import InputError, InvalidRowsError
+from lawfulreach.commands.imports import ExclusionItem, import_exclusion_entries
 from lawfulreach.store.subjects import country_code
-from lawfulreach.store.suppression import Cursor, Entry, normalise_entry, recognise
+from lawfulreach.store.suppression import Cursor, Entry, normalise_entry
 
 router = APIRouter(prefix="/exclusions", tags=["exclusions"])
 
@@ -74,27 +74,13 @@ def add_exclusion(caller: ExclusionAdder, body: ExclusionIn, response: Response)
 def import_exclusions(caller: ExclusionAdder, body: ExclusionImportIn) -> ImportReportOut:
     """All or nothing: one bad entry and nothing is imported, and the problem lists every bad entry
     (``line`` = its position in ``entries``, from 1). Entries already listed are left as they are."""
-    default_country = country_code(body.country)
-    entries: list[Entry] = []
-    problems: list[tuple[int, str]] = []
-    for line, item in enumerate(body.entries, start=1):
-        if isinstance(item, str):
-            raw, given, reason, source, country = item, None, body.reason, body.source, default_country
-        else:
-            raw, given, reason, source = item.value, item.kind, item.reason or body.reason, item.source or body.source
-            try:
-                country = country_code(item.country) if item.country else default_country
-            except InputError as exc:
-                problems.append((line, str(exc)))
-                continue
-        kind: str = given or recognise(raw)
-        try:
-            entries.append(Entry(kind, normalise_entry(kind, raw, country), reason, source))
-        except InputError as exc:
-            problems.append((line, str(exc)))
-    if problems:
-        raise InvalidRowsError("entries", problems)
-    report = caller.workspace.suppressions.add_many(entries)
+    items = [
+        item if isinstance(item, str) else ExclusionItem(item.value, item.kind, item.reason, item.source, item.country)
+        for item in body.entries
+    ]
+    report = import_exclusion_entries(
+        caller.workspace, items, reason=body.reason, source=body.source, country=body.country
+    )
     return ImportReportOut(
         read=report.read,
         added=report.added,
