@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,30 @@ def stocked(ws: Workspace, write: Write) -> Workspace:
 
 
 class TestRotation:
+    def test_every_sealed_table_rotates(self) -> None:
+        """A table added with sealed data and no place in the rotation would keep the old key forever."""
+        from lawfulreach.store.models import all_tables
+
+        sealed = {t.name for t in all_tables().tables.values() if "key_version" in t.c}
+        assert sealed == {m.__tablename__ for m in rotation.ROTATED_MODELS}
+
+    def test_privacy_requests_from_the_public_pages_rotate(
+        self, ws: Workspace, settings: WorkspaceSettings, clock: Clock
+    ) -> None:
+        from lawfulreach.store.intake import IntakeRepo
+
+        submitted = IntakeRepo(ws.scope).submit(
+            "erasure", "ada@example.com", name="Ada Lovelace", details="all of it", valid_for=timedelta(hours=1)
+        )
+        report = rotation.rotate(settings, clock=clock)
+        assert report.completed
+        assert report.rows["privacy_intake"] == 1
+        assert set(_versions(ws)) == {2}
+        with Workspace.open(settings, clock=clock) as fresh:
+            record = IntakeRepo(fresh.scope).verify(submitted.token)
+            assert record is not None
+            assert (record.email, record.name, record.details) == ("ada@example.com", "Ada Lovelace", "all of it")
+
     def test_everything_moves_to_the_new_key_and_stays_readable(
         self, stocked: Workspace, settings: WorkspaceSettings, clock: Clock
     ) -> None:

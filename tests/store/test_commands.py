@@ -172,12 +172,19 @@ class TestImports:
         normaliser, and one bad entry (a bad country, a number with no country) stores nothing."""
         from lawfulreach.commands.imports import ExclusionItem, import_exclusion_entries
 
-        bad = ["Jane+news@Firma.DE", ExclusionItem("020 7946 0018", country="Atlantis"), "020 7946 0019"]
+        bad: list[str | ExclusionItem] = [
+            "Jane+news@Firma.DE",
+            ExclusionItem("020 7946 0018", country="Atlantis"),
+            "020 7946 0019",
+        ]
         with pytest.raises(InvalidRowsError) as refused:
             import_exclusion_entries(session.ws, bad)
         assert [line for line, _ in refused.value.problems] == [2, 3]
         assert session.ws.suppressions.find("email", "jane@firma.de") is None
-        good = ["Jane+news@Firma.DE", ExclusionItem("020 7946 0018", kind="phone", country="GB", reason="asked")]
+        good: list[str | ExclusionItem] = [
+            "Jane+news@Firma.DE",
+            ExclusionItem("020 7946 0018", kind="phone", country="GB", reason="asked"),
+        ]
         report = import_exclusion_entries(session.ws, good, source="manual")
         assert (report.added, report.already_listed) == (2, 0)
         phone = session.ws.suppressions.find("phone", "+442079460018")

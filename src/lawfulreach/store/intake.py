@@ -94,7 +94,9 @@ class Submitted:
     token: str
 
 
-def _context(subject_index: str) -> str:
+def seal_context(subject_index: str) -> str:
+    """What a row's sealed fields are bound to (its subject), so a row's ciphertext cannot be moved to
+    another's; key rotation (``store.rotation``) re-seals under the same."""
     return f"intake|{subject_index}"
 
 
@@ -112,7 +114,7 @@ def _text(value: str | None, what: str, limit: int) -> str | None:
 
 
 def _record(scope: TenantScope, row: PrivacyIntake) -> IntakeRecord:
-    fields = scope.unseal(_context(row.subject_index), row.sealed)
+    fields = scope.unseal(seal_context(row.subject_index), row.sealed)
     return IntakeRecord(
         row.id,
         row.request_type,
@@ -146,7 +148,7 @@ class IntakeRepo:
             "name": _text(name, "the name", 200),
             "details": _text(details, "the details", 5_000),
         }
-        sealed, version = self._scope.seal(_context(index), fields)
+        sealed, version = self._scope.seal(seal_context(index), fields)
         row = PrivacyIntake(
             tenant_id=self._scope.tenant_id,
             request_type=request_type,

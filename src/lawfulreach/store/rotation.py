@@ -41,6 +41,8 @@ from lawfulreach.store.crypto import KeyRing, TenantCrypto, write_ring
 from lawfulreach.store.db import translated, writer
 from lawfulreach.store.dsar import request_context
 from lawfulreach.store.errors import SecretKeyError
+from lawfulreach.store.intake import PrivacyIntake
+from lawfulreach.store.intake import seal_context as intake_context
 from lawfulreach.store.ledger import seal_context as ledger_context
 from lawfulreach.store.models import (
     SEALED_MODELS,
@@ -61,9 +63,10 @@ from lawfulreach.store.suppression import seal_context as suppression_context
 from lawfulreach.store.workspace import Workspace, key_ring, version_check
 
 BATCH = 1_000
-#: every table whose rows are sealed: the store's own, the send log and the inbound log (``store.outreach``;
-#: rows emptied by an erasure, ``key_version`` NULL, are skipped)
-ROTATED_MODELS: tuple[Any, ...] = (*SEALED_MODELS, SendLogRow, InboundRow)
+#: every table whose rows are sealed: the store's own, the public pages' privacy-request intake, the
+#: send log and the inbound log (rows emptied by an erasure, ``key_version`` NULL, are skipped);
+#: tests/privacy/test_key_rotation.py checks that no table with a ``key_version`` column is missing
+ROTATED_MODELS: tuple[Any, ...] = (*SEALED_MODELS, PrivacyIntake, SendLogRow, InboundRow)
 
 
 def _context(row: Any) -> str:
@@ -75,11 +78,13 @@ def _context(row: Any) -> str:
         return ledger_context(row.subject_index)
     if isinstance(row, PrivacyRequest):
         return request_context(row.subject_index, row.number)
+    if isinstance(row, PrivacyIntake):
+        return intake_context(row.subject_index)
     if isinstance(row, SendLogRow):
         return send_log_context(row.recipient_index)
     if isinstance(row, InboundRow):
         return inbound_context(row.message_key, row.position)
-    raise TypeError(type(row).__name__)  # pragma: no cover - ROTATED_MODELS lists the six above
+    raise TypeError(type(row).__name__)  # pragma: no cover - ROTATED_MODELS lists the seven above
 
 
 @dataclass
