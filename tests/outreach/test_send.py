@@ -4,6 +4,7 @@ footer its decision requires and passes the message check; the send log makes ev
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import signal
@@ -338,3 +339,50 @@ def test_a_dkim_key_others_can_read_is_refused(setup: Setup, tmp_path: Path) -> 
         DkimSigner.load(loose, SELECTOR, DOMAIN)
     with pytest.raises(ConfigError, match="not a DNS name"):
         DkimSigner.load(setup.key_file, "bad selector", DOMAIN)
+
+
+def test_an_ed25519_key_signs_as_rfc_8463_says(setup: Setup, tmp_path: Path) -> None:
+    """Ed25519 (RFC 8463): the whole send signed with it verifies with dkimpy's own verifier against
+    the record ``public_record`` gives; a changed body no longer does."""
+    from dataclasses import replace
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    from lawfulreach.outreach.dkim import DkimSigner
+
+    pem = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    key_file = tmp_path / "ed25519.pem"
+    key_file.write_bytes(pem)
+    key_file.chmod(0o600)
+    signer = DkimSigner.load(key_file, SELECTOR, DOMAIN)
+    assert signer.algorithm == "ed25519-sha256"
+    record = signer.public_record()
+    assert record.startswith("v=DKIM1; k=ed25519; p=")
+    assert len(base64.b64decode(record.split("p=")[1])) == 32  # the raw key, not SubjectPublicKeyInfo
+    ed = replace(setup, signer=signer)
+    with ed.server() as (received, port):
+        assert ed.send(ed.screened(2), port).sent == 2
+    for raw in received.messages():
+        assert "a=ed25519-sha256" in " ".join(parsed(raw)["DKIM-Signature"].split())
+        assert dkim.verify(raw, dnsfunc=ed.dns())
+        assert not dkim.verify(raw.replace(b"Northwind", b"Northw1nd", 1), dnsfunc=ed.dns())
+
+
+def test_a_key_of_another_type_is_refused(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from lawfulreach.outreach.dkim import DkimSigner
+
+    key_file = tmp_path / "ec.pem"
+    key_file.write_bytes(
+        ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    key_file.chmod(0o600)
+    with pytest.raises(ConfigError, match="neither an RSA nor an Ed25519 key"):
+        DkimSigner.load(key_file, SELECTOR, DOMAIN)

@@ -69,7 +69,7 @@ def send(
         None, "--smtp-ca-file", envvar="LAWFULREACH_SMTP_CA_FILE", help="Trust these CA certificates (PEM) for TLS."
     ),
     dkim_key: Path | None = typer.Option(
-        None, "--dkim-key", envvar="LAWFULREACH_DKIM_KEY", help="DKIM private key (PEM, RSA, mode 0600)."
+        None, "--dkim-key", envvar="LAWFULREACH_DKIM_KEY", help="DKIM private key (PEM, RSA or Ed25519, mode 0600)."
     ),
     dkim_selector: str | None = typer.Option(
         None, "--dkim-selector", envvar="LAWFULREACH_DKIM_SELECTOR", help="DKIM selector (<selector>._domainkey)."
