@@ -382,3 +382,16 @@ class TestScreenWithAFileAndColumns:
         files = {"file": ("list.csv", b"email\njana@firma.de\n", "text/csv")}
         r = anonymous.post("/console/screen", data={"campaign_from": "file"}, files=files, follow_redirects=False)
         assert (r.status_code, r.headers.get("location")) == (303, "/console/sign-in")
+
+    def test_a_column_named_with_an_equals_sign_cannot_be_mapped(self, api: Api) -> None:
+        add_person(api, "mk@example.com", "marketer")
+        api.workspace().campaigns.create(Campaign(name="Q1"), "q1")
+        c = signed_in(api, "mk@example.com")
+        token = csrf(c)
+        files = {"file": ("list.csv", b"a=b,Land\njana@firma.de,DE\n", "text/csv")}
+        data = {"csrf": token, "campaign": "q1", "channels": ["email"]}
+        job = c.post("/console/screen", data=data, files=files, follow_redirects=False).headers["location"]
+        r = c.post(job, data={"csrf": token, "col-0": "email"})
+        assert r.status_code == 422
+        assert 'id="col-0-error"' in r.text
+        assert "rename it in the file" in r.text

@@ -356,10 +356,11 @@ async def columns_chosen(request: Request, staff: FormStaff, job_id: str) -> Res
     """The mapping chosen (``col-<n>`` = a field, or blank: as detected) → ``--map`` pairs → the screen.
     A column set to a field that is not one, or a mapping with still no email or phone, is said again."""
     staff.need(Permission.CHECK)
+    form = await request.form()
+    # no await from here to the launch: two posts of the form cannot both start the screen
     job = _job(request, staff, job_id)
     if not job.pending:
         raise NotFoundError("that list is already screened or screening")
-    form = await request.form()
     pairs: list[str] = []
     chosen: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -369,6 +370,9 @@ async def columns_chosen(request: Request, staff: FormStaff, job_id: str) -> Res
             continue
         if field not in FIELDS:
             errors[f"col-{i}"] = f"{field!r} is not a field; choose one from the list"
+            continue
+        if "=" in col:  # a --map pair is COLUMN=FIELD
+            errors[f"col-{i}"] = "a column whose name holds '=' cannot be mapped; rename it in the file"
             continue
         pairs.append(f"{col}={field}")
         chosen[fold(col)] = field
