@@ -1,5 +1,6 @@
-"""Screening a list from the browser: upload, choose a stored campaign and channels, watch it run,
-download the results, the report and the rejects.
+"""Screening a list from the browser: upload, choose a stored campaign or upload a campaign file (as
+``screen --campaign FILE``) and the channels, map the list's columns when some are not recognised (as
+``--map``), watch it run, download the results, the report and the rejects.
 
 The run is ``commands.screen.screen`` — what ``lawfulreach screen`` runs — on a worker thread, acting
 as the signed-in person, for the campaign's stored version (with ``record``, the evidence run names
