@@ -197,3 +197,150 @@ def test_every_console_page_passes_axe_in_light_and_dark(console: tuple[Api, str
             finally:
                 context.close()
     assert not problems, "\n".join(problems)
+
+
+# --- campaigns, the LIA and screening with a campaign file and a column mapping -----------------------------
+SPRING = 'name = "Spring launch"\nlegal_entity = "Northwind Ltd"\nlia = "passed"\n'
+MESSE = "Kontakt,Land,Notiz\njana.novak@firma.de,DE,met at the fair\nops@globex.example,GB,\n"
+
+
+def answer_questionnaire(page: Page, answers: dict[str, bool | str]) -> None:
+    """Fill the LIA form as a person would: radios for yes/no, the list for choices, text boxes."""
+    for qid, value in answers.items():
+        if isinstance(value, bool):
+            page.locator(f'input[name="{qid}"][value="{"yes" if value else "no"}"]').check()
+        elif page.locator(f'select[name="{qid}"]').count():
+            page.locator(f'select[name="{qid}"]').select_option(value)
+        else:
+            page.locator(f'textarea[name="{qid}"]').fill(value)
+
+
+def upload(page: Page, selector: str, name: str, text: str, kind: str = "text/csv") -> None:
+    page.set_input_files(selector, files=[FilePayload(name=name, mimeType=kind, buffer=text.encode())])
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_campaign_lia_and_screening_with_a_file_and_columns(
+    console: tuple[Api, str], browser: Browser, javascript: bool
+) -> None:
+    from lia_support import PASSING
+
+    api, base = console
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        sign_in(page, base)
+        page.get_by_role("link", name="Campaigns").click()
+        page.get_by_role("link", name="New campaign").click()
+        page.get_by_label("Campaign id (optional)").fill("spring")
+        page.get_by_label("Name", exact=True).fill("Spring launch")
+        page.get_by_label("Legal entity sending").fill("Northwind Ltd")
+        page.get_by_label("Regions left out").fill("Atlantis")
+        page.get_by_role("button", name="Store the campaign").click()
+        expect(page.get_by_role("alert")).to_contain_text("1 answer needs correcting")
+        expect(page.get_by_label("Regions left out")).to_have_attribute("aria-invalid", "true")
+        page.get_by_label("Regions left out").fill("DE")
+        page.get_by_role("button", name="Store the campaign").click()
+        expect(page.get_by_role("status")).to_contain_text("stored as version 1")
+        expect(page.get_by_role("heading", name="Campaign spring")).to_be_visible()
+
+        page.get_by_role("link", name="Answer the legitimate interests questionnaire").click()
+        expect(page.get_by_role("heading", name="Purpose test")).to_be_visible()
+        answer_questionnaire(page, PASSING)
+        page.get_by_role("button", name="Assess and store").click()
+        expect(page.get_by_role("status")).to_contain_text("The assessment is stored")
+        expect(page.get_by_role("heading", name="Newest assessment: passed")).to_be_visible()
+        expect(page.get_by_role("link", name="Printable assessment").first).to_be_visible()
+
+        page.get_by_role("link", name="Change the campaign").click()
+        page.get_by_label("Name", exact=True).fill("Spring launch (DACH)")
+        page.get_by_role("button", name="Save a new version").click()
+        expect(page.get_by_role("status")).to_contain_text("saved as a new version")
+
+        page.get_by_role("link", name="Screen a list").click()
+        upload(page, "#s-file", "messe.csv", MESSE)
+        page.get_by_label("A campaign file").check()
+        upload(page, "#s-campaign-file", "spring.toml", SPRING, "application/toml")
+        page.get_by_role("button", name="Screen", exact=True).click()
+        expect(page.get_by_role("heading", name="The list's columns")).to_be_visible()
+        expect(page.get_by_role("alert")).to_contain_text("No email or phone column found")
+        page.locator("#col-0").select_option("email")
+        page.locator("#col-1").select_option("country")
+        page.get_by_role("button", name="Screen with these columns").click()
+        expect(page.get_by_role("heading", name="Outcomes")).to_be_visible()
+        expect(page.get_by_role("status").filter(has_text="Screened 2 contacts")).to_be_visible()
+
+        page.get_by_role("link", name="Campaigns").click()
+        page.get_by_role("link", name="spring", exact=True).click()
+        page.get_by_role("button", name="Archive campaign spring").click()
+        expect(page.get_by_role("status")).to_contain_text("The campaign is archived")
+    finally:
+        context.close()
+    ws = api.workspace()
+    record = ws.campaigns.get("spring")
+    assert (record.version, record.campaign.excluded_regions) == (2, ("DE",))
+    assert record.archived_at is not None
+    acts = [
+        (e.actor.startswith("console user "), e.act)
+        for e in ws.audit_show()
+        if e.act.split(".")[0] in ("campaign", "lia")
+    ]
+    assert (True, "lia.assess") in acts
+    assert [a for _, a in acts if a.startswith("campaign.")][-3:] == [
+        "campaign.create",
+        "campaign.update",
+        "campaign.archive",
+    ]
+
+
+@pytest.mark.one_backend  # axe reads what the page renders, the same whichever database is behind it
+def test_the_campaign_lia_and_column_pages_pass_axe(console: tuple[Api, str], browser: Browser) -> None:
+    _, base = console
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    for scheme in SCHEMES:
+        for width in WIDTHS:
+            context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+            page = context.new_page()
+
+            def check(name: str, page: Page = page, scheme: str = scheme, width: int = width) -> None:
+                label = f"{name} [{scheme}, {width}px]"
+                problems.extend(f"{label}: {line}" for line in violations(page))
+                if scrolls_sideways(page):
+                    problems.append(f"{label}: the page scrolls sideways (WCAG 1.4.10 reflow)")
+                page.screenshot(path=str(ARTIFACTS / f"{name}-{scheme}-{width}.png"), full_page=True)
+
+            try:
+                sign_in(page, base)
+                page.goto(f"{base}/console/campaigns/new")
+                check("campaign-new")
+                page.get_by_label("Campaign id (optional)").fill("not an id!")
+                page.get_by_label("Regions left out").fill("Atlantis")
+                page.get_by_role("button", name="Store the campaign").click()
+                expect(page.get_by_role("alert")).to_contain_text("2 answers need correcting")
+                check("campaign-new-errors")
+                page.goto(f"{base}/console/campaigns/q1/edit")
+                check("campaign-edit")
+                page.goto(f"{base}/console/campaigns/q1/lia")
+                check("lia-form")
+                # a value no question offers (as a tampered form would post): said beside the question
+                page.evaluate("document.querySelector('select[name=\"balancing.capacity\"]').options[1].value = 'x'")
+                page.locator('select[name="balancing.capacity"]').select_option(index=1)
+                page.get_by_role("button", name="Assess and store").click()
+                expect(page.get_by_role("alert")).to_contain_text("1 answer needs correcting")
+                check("lia-form-errors")
+                page.goto(f"{base}/console/campaigns/q1")
+                check("campaign-with-result")
+                page.goto(f"{base}/console/screen")
+                page.get_by_role("button", name="Screen", exact=True).click()
+                expect(page.get_by_role("alert")).to_contain_text("correcting")
+                check("screen-errors")
+                upload(page, "#s-file", "messe.csv", MESSE)
+                page.get_by_role("button", name="Screen", exact=True).click()
+                expect(page.get_by_role("heading", name="The list's columns")).to_be_visible()
+                check("screen-columns")
+                page.get_by_role("button", name="Cancel and delete the upload").click()
+                expect(page.get_by_role("status")).to_contain_text("nothing was screened")
+            finally:
+                context.close()
+    assert not problems, "\n".join(problems)

@@ -9,7 +9,8 @@ make — and never build a query of their own:
 * ``auth`` — sessions, CSRF, roles, the person's tenant; ``app`` — the API's app plus the console;
 * ``routes`` — sign-in, overview, privacy requests, exclusions, a person, the audit trail;
 * ``imports`` — an exclusion list uploaded, previewed, confirmed; ``screening`` — a list screened;
-* ``reference`` — campaigns and their assessments, runs, rules, the organisation profile.
+* ``reference`` — campaigns and their assessments, runs, rules, the organisation profile;
+* ``campaign_forms`` — campaigns created, changed, archived, and their LIA questionnaire answered.
 """
 
 from __future__ import annotations

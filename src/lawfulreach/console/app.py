@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from lawfulreach.api import app as api_app
 from lawfulreach.api.backend import Backend
 from lawfulreach.api.problem import problem_for
-from lawfulreach.console import imports, reference, render_error, routes, screening
+from lawfulreach.console import campaign_forms, imports, reference, render_error, routes, screening
 from lawfulreach.console.auth import SignInNeededError
 from lawfulreach.errors import LawfulreachError
 
@@ -33,6 +33,7 @@ async def handle(request: Request, exc: Exception) -> Response:
 def create_app(backend: Backend) -> FastAPI:
     app = api_app.create_app(backend)
     app.include_router(routes.router)
+    app.include_router(campaign_forms.router)  # before reference: /campaigns/new is not a campaign id
     app.include_router(reference.router)
     app.include_router(imports.router)
     app.include_router(screening.router)

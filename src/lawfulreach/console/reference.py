@@ -101,6 +101,7 @@ def campaign_page(request: Request, staff: StaffDep, campaign_id: str) -> Respon
     staff.need(Permission.READ_CAMPAIGNS)
     session = _commands(request, staff)
     view = campaign_commands.show_campaign(session, campaign_id)
+    assessments = lia_commands.list_assessments(session, campaign_id)
     return page(
         request,
         staff,
@@ -109,7 +110,8 @@ def campaign_page(request: Request, staff: StaffDep, campaign_id: str) -> Respon
         view=view,
         content=view.shown.campaign.content(),
         status=lia_commands.campaign_status(session, campaign_id).describe(),
-        assessments=lia_commands.list_assessments(session, campaign_id),
+        assessments=assessments,
+        latest=max(assessments, key=lambda a: a.version) if assessments else None,
     )
 
 

@@ -79,6 +79,12 @@ DONE = {
     "saved": "The organisation profile is saved.",
     "nothing-new": "Every entry of the list was already on the exclusion list.",
     "cancelled": "The upload is deleted; nothing was imported.",
+    "campaign-created": "The campaign is stored as version 1.",
+    "campaign-saved": "The campaign is saved as a new version.",
+    "campaign-unchanged": "Nothing changed, so no new version was made.",
+    "campaign-archived": "The campaign is archived: kept, and refused for new checks and screens.",
+    "assessed": "The assessment is stored as the campaign's newest version.",
+    "screen-cancelled": "The upload is deleted; nothing was screened.",
 }
 REMOVAL_LABELS = {
     "added_by_mistake": "Added by mistake",
