@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from lawfulreach.domain.lia import Answer, Questionnaire, assess, coerce_answer, expected, status_note
 from lawfulreach.domain.model import LiaAssessmentRef
-from lawfulreach.errors import CampaignError, InputError, NotFoundError
+from lawfulreach.errors import CampaignError, ConflictError, InputError, NotFoundError
 from lawfulreach.rules.lia import default_questionnaire
 from lawfulreach.store.lia import DEFAULT_REVIEW_MONTHS, AssessmentRecord, LiaProblem, LiaRepo
 from lawfulreach.strict_config import describe_unknown, key_lines, read_toml_file, unknown_keys
 
 if TYPE_CHECKING:
     from lawfulreach.commands.session import Session
+    from lawfulreach.store.workspace import Workspace
 
 __all__ = [
     "CampaignStatus",
@@ -91,20 +92,27 @@ def load_answers(path: Path, q: Questionnaire | None = None) -> dict[str, Answer
     return parse_answers(doc, text, str(path), q)
 
 
+def assess_stored(workspace: Workspace, campaign_id: str, answers: Mapping[str, Answer]) -> AssessmentRecord:
+    """Score ``answers`` and store them as the next version of the stored campaign's assessment —
+    what the CLI (``start``), the API and the console all do. ``NotFoundError`` for a campaign the
+    tenant does not have, ``ConflictError`` for an archived one."""
+    campaign = workspace.campaigns.get(campaign_id).campaign
+    if campaign.archived_at is not None:
+        raise ConflictError(f"campaign {campaign_id!r} is archived; an archived campaign is not assessed again")
+    q = questionnaire()
+    return LiaRepo(workspace.scope).assess(campaign_id, answers, assess(q, answers), q.version)
+
+
 def start(session: Session, campaign_id: str, answers: Mapping[str, Answer]) -> AssessmentRecord:
-    """Score ``answers`` and store them as the next version of the stored campaign's assessment."""
-    ws = session.workspace()
+    """``assess_stored`` for the command line: the refusals name the ``--campaign`` option."""
     try:
-        campaign = ws.campaigns.get(campaign_id).campaign
+        return assess_stored(session.workspace(), campaign_id, answers)
     except NotFoundError:
         raise CampaignError(
             f"--campaign {campaign_id!r}: no stored campaign with that id; an assessment belongs to a stored campaign"
         ) from None
-    if campaign.archived_at is not None:
-        raise CampaignError(f"campaign {campaign_id!r} is archived; an archived campaign is not assessed again")
-    q = questionnaire()
-    result = assess(q, answers)
-    return _repo(session).assess(campaign_id, answers, result, q.version)
+    except ConflictError as exc:
+        raise CampaignError(str(exc)) from None
 
 
 def approve(

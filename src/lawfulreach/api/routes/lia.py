@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from lawfulreach.api.deps import CampaignReader, CampaignWriter
 from lawfulreach.api.problem import openapi_problem
-from lawfulreach.domain.lia import Answer, AnswerType, Questionnaire, assess
-from lawfulreach.errors import ConflictError
+from lawfulreach.commands.lia import assess_stored
+from lawfulreach.domain.lia import Answer, AnswerType, Questionnaire
 from lawfulreach.rules.lia import default_questionnaire
 from lawfulreach.store.lia import AssessmentRecord, LiaRepo
 
@@ -102,13 +102,8 @@ def _flatten(body: BaseModel) -> dict[str, Answer]:
 )
 def assess_campaign(caller: CampaignWriter, campaign_id: CampaignId, body: LiaAnswersIn) -> LiaOut:  # type: ignore[valid-type]
     """Scored passed / failed / needs_review with every reason; stored as the campaign's next version."""
-    campaign = caller.tenant.campaigns.get(campaign_id).campaign  # 404 for a campaign this tenant does not have
-    if campaign.archived_at is not None:
-        raise ConflictError(f"campaign {campaign_id!r} is archived; an archived campaign is not assessed again")
-    q = default_questionnaire()
-    answers = _flatten(body)
-    repo = LiaRepo(caller.workspace.scope)
-    return _out(repo.assess(campaign_id, answers, assess(q, answers), q.version))
+    # 404 for a campaign this tenant does not have, 409 for an archived one (``commands.lia``)
+    return _out(assess_stored(caller.workspace, campaign_id, _flatten(body)))
 
 
 @router.get("/lia/{assessment_id}", summary="One legitimate interests assessment", response_model=LiaOut)
