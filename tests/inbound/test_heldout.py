@@ -92,18 +92,15 @@ class TestHeldOut:
         assert all((CORPUS / r["file"]).is_file() for r in rows)
         assert all(r["source"] == "written for the held-out set" and r["licence"] for r in rows)
 
-    @pytest.mark.xfail(strict=True, reason="measured before tuning: the phrase lists miss held-out opt-outs (README)")
     def test_no_opt_out_is_missed(self, results: Results) -> None:
         """Fail closed: every message labelled an opt-out (or complaint) records an opt-out."""
         missed = [row["file"] for row, got in results if row["kind"] in ("opt_out", "complaint") and not got.opt_out]
         assert missed == [], report(results)
 
-    @pytest.mark.xfail(strict=True, reason="measured before tuning: the phrase lists miss held-out opt-outs (README)")
     def test_erasure_requests_record_an_opt_out_too(self, results: Results) -> None:
         missed = [row["file"] for row, got in results if "erasure" in row["request_types"].split() and not got.opt_out]
         assert missed == [], report(results)
 
-    @pytest.mark.xfail(strict=True, reason="measured before tuning: the phrase lists miss held-out opt-outs (README)")
     def test_ordinary_replies_are_not_opted_out(self, results: Results) -> None:
         wrong = [row["file"] for row, got in results if row["kind"] == "other" and got.opt_out]
         assert wrong == [], report(results)

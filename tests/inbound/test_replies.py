@@ -110,6 +110,39 @@ class TestClassify:
     def test_a_first_line_no_in_a_longer_reply_is_not_taken_alone(self) -> None:
         assert kind("No problem.\nCall me on Thursday.\nWe need the price list.\nBest, Pat") is ReplyKind.OTHER
 
+    @pytest.mark.parametrize(
+        "body",
+        ["This is the third email I've had from you. Stop.", "Thanks for the details.\nStop please!\nPat"],
+    )
+    def test_a_stop_sentence_in_a_longer_reply(self, body: str) -> None:
+        assert kind(body) is ReplyKind.OPT_OUT
+
+    def test_a_no_sentence_in_a_longer_reply_is_not_taken_alone(self) -> None:
+        assert kind("No. Tuesday suits us better, send the invite.") is ReplyKind.OTHER
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "Please remove the typo in your proposal before I forward it.",
+            "Bitte entfernen Sie noch den Tippfehler im Angebot.",
+            "We don't stop growing, so send pricing.",
+        ],
+    )
+    def test_remove_and_stop_about_something_else(self, body: str) -> None:
+        assert kind(body) is ReplyKind.OTHER
+
+    @pytest.mark.parametrize(
+        "body", ["Vennligst fjern meg fra listen.", "En ole kiinnostunut.", "Nemám zájem, už mi nepište."]
+    )
+    def test_opt_outs_in_norwegian_finnish_and_czech(self, body: str) -> None:
+        assert kind(body) is ReplyKind.OPT_OUT
+
+    def test_a_rectification_request(self) -> None:
+        found = classify(message("You spelt my name wrong and I left Acme in March. Please correct your records."), P)
+        assert found.kind is ReplyKind.PRIVACY_REQUEST
+        assert found.request_types == ("rectification",)
+        assert not found.opt_out
+
     def test_an_opt_out_in_the_subject_only(self) -> None:
         assert kind("", subject="UNSUBSCRIBE") is ReplyKind.OPT_OUT
 
