@@ -194,6 +194,36 @@ class TestPlainBounces:
         )
         assert classify(read_inbound(raw.encode()), P).kind is ReplyKind.SOFT_BOUNCE
 
+    def test_a_delivery_status_report_without_recipient_fields(self) -> None:
+        """A multipart/report of type delivery-status whose status part names nobody: its words decide."""
+        raw = (
+            "From: postmaster@mx.example\nTo: sam@seller.example\nSubject: Utilisateur non recensé\n"
+            'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+            "--b\nContent-Type: text/plain; charset=utf-8\n\nA message could not be delivered to:\n"
+            "gone@client.example\nL'adresse de messagerie n'existe pas.\n\n"
+            "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: mx.example\n\n--b--\n"
+        )
+        found = classify(read_inbound(raw.encode()), P)
+        assert found.kind is ReplyKind.HARD_BOUNCE
+        assert found.recipients == ("gone@client.example",)
+
+    def test_a_server_s_re_subject_answering_nothing_is_a_bounce(self) -> None:
+        raw = (
+            "From: gateway@mx.example\nTo: sam@seller.example\n"
+            "Subject: RE: Your message awaits approval : non remis (delivery failed)\n\n"
+            "Your message could not be delivered to\ngone@client.example\n"
+        )
+        assert classify(read_inbound(raw.encode()), P).kind is ReplyKind.HARD_BOUNCE
+
+    def test_the_returned_message_s_words_do_not_decide(self) -> None:
+        raw = (
+            "From: MAILER-DAEMON@mx.example\nTo: sam@seller.example\nSubject: Returned mail - error report\n\n"
+            "Message not delivered to the following:\n  gone    No matches to nameserver query\n\n"
+            "Received: from seller.example by mx.example\nFrom: sam@seller.example\nSubject: Digest\n\n"
+            "... presumably a temporary condition ...\n"
+        )
+        assert classify(read_inbound(raw.encode()), P).kind is ReplyKind.HARD_BOUNCE
+
     def test_a_person_asking_about_returned_mail_is_not_a_bounce(self) -> None:
         assert kind("Did my mail bounce? Call me.", subject="Returned mail?", headers="In-Reply-To: <a@b>\n") is (
             ReplyKind.OTHER

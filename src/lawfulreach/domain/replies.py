@@ -393,6 +393,8 @@ _RETURNED = re.compile(
     r"^received: |^return-path: |^message-id: ).*$",
     re.IGNORECASE | re.MULTILINE,
 )
+#: where the returned message's own header starts (its trace fields), in a bounce quoting it inline
+_RETURNED_HEADER = re.compile(r"^(?:received|return-path): ", re.IGNORECASE | re.MULTILINE)
 #: how much of a bounce's text is read for its words and codes (the notice comes first; the rest is
 #: the returned message)
 _BOUNCE_TEXT = 12_000
@@ -473,8 +475,17 @@ def _looks_like_bounce(message: InboundMessage, phrases: ReplyPhrases) -> str | 
     local = _local_part(message.sender)
     if local and any(local == s or local.startswith(s + "+") for s in phrases.bounce_senders):
         return f"sender {local}"
+    if message.report_type == "delivery-status":
+        # an RFC 3464 report whose per-recipient fields are missing (``_dsn`` found none): a mail
+        # server's report all the same, its words say the rest
+        return "a delivery-status report without recipients"
     subject = _first(phrases.bounce_subjects, normalise_text(_REPLY_PREFIX.sub("", message.subject)))
-    if subject is None or message.subject.lstrip().lower().startswith(("re:", "aw:", "sv:")):
+    if subject is None:
+        return None
+    answers = bool(message.in_reply_to or message.references)
+    if answers and message.subject.lstrip().lower().startswith(("re:", "aw:", "sv:")):
+        # "Re: Undeliverable …" answering a message is a person's; a mail server that prefixes "RE:" to
+        # the subject it returns ("RE: … : non remis (delivery failed)") answers nothing
         return None
     # a bounce subject alone could be a person's ("Returned mail?"); a mail server also says why
     text = normalise_text(message.text[:_BOUNCE_TEXT])
@@ -488,7 +499,6 @@ def _plain_bounce(message: InboundMessage, phrases: ReplyPhrases) -> Classificat
     cue = _looks_like_bounce(message, phrases)
     if cue is None:
         return None
-    text = normalise_text(f"{message.subject}\n{message.text[:_BOUNCE_TEXT]}")
     ours = {a.lower() for a in (*message.original_from, *message.to, message.sender or "")}
     returned = _RETURNED.search(message.text)
     notice = message.text[: returned.end()] if returned else message.text
@@ -499,7 +509,11 @@ def _plain_bounce(message: InboundMessage, phrases: ReplyPhrases) -> Classificat
         if a not in ours and _local_part(a) not in phrases.bounce_senders and not a.startswith("noreply")
     ]
     recipients = tuple(candidates[:_MAX_BOUNCED]) or message.original_to
-    kind, status = _failure_class(message.text[:_BOUNCE_TEXT], text, phrases)
+    # the words above the returned message's header only: the message below may say anything ("a
+    # temporary condition" in a returned digest does not make a permanent failure temporary)
+    header = _RETURNED_HEADER.search(message.text)
+    said = normalise_text(f"{message.subject}\n{message.text[: header.start() if header else None][:_BOUNCE_TEXT]}")
+    kind, status = _failure_class(message.text[:_BOUNCE_TEXT], said, phrases)
     evidence = cue if status is not None else f"{cue}; {kind[1]}"
     return Classification(kind[0], recipients, evidence=evidence, status=status)
 
