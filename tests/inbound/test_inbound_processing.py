@@ -97,6 +97,12 @@ class TestEffects:
         assert all(r.legal_due_at > r.received_at for r in requests)
         assert ws.state().is_opted_out(ANNA, None, Channel.CALL)  # an erasure request also opts out
 
+    def test_a_rectification_request_is_opened_without_an_opt_out(self, ws: Workspace) -> None:
+        result = process_message(ws, reply("You have my name wrong, it is Anna. Please correct your records."))
+        assert result.classification.request_types == ("rectification",)
+        assert [(r.request_type, r.status) for r in ws.requests.list()] == [("rectification", "received")]
+        assert not ws.state().is_opted_out(ANNA, None, Channel.EMAIL)
+
     def test_a_hard_bounce_excludes_the_address(self, ws: Workspace) -> None:
         result = process_message(ws, dsn("Gone@Prospect.example", "5.1.1"))
         assert result.classification.kind.value == "hard_bounce"

@@ -110,6 +110,39 @@ class TestClassify:
     def test_a_first_line_no_in_a_longer_reply_is_not_taken_alone(self) -> None:
         assert kind("No problem.\nCall me on Thursday.\nWe need the price list.\nBest, Pat") is ReplyKind.OTHER
 
+    @pytest.mark.parametrize(
+        "body",
+        ["This is the third email I've had from you. Stop.", "Thanks for the details.\nStop please!\nPat"],
+    )
+    def test_a_stop_sentence_in_a_longer_reply(self, body: str) -> None:
+        assert kind(body) is ReplyKind.OPT_OUT
+
+    def test_a_no_sentence_in_a_longer_reply_is_not_taken_alone(self) -> None:
+        assert kind("No. Tuesday suits us better, send the invite.") is ReplyKind.OTHER
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "Please remove the typo in your proposal before I forward it.",
+            "Bitte entfernen Sie noch den Tippfehler im Angebot.",
+            "We don't stop growing, so send pricing.",
+        ],
+    )
+    def test_remove_and_stop_about_something_else(self, body: str) -> None:
+        assert kind(body) is ReplyKind.OTHER
+
+    @pytest.mark.parametrize(
+        "body", ["Vennligst fjern meg fra listen.", "En ole kiinnostunut.", "Nemám zájem, už mi nepište."]
+    )
+    def test_opt_outs_in_norwegian_finnish_and_czech(self, body: str) -> None:
+        assert kind(body) is ReplyKind.OPT_OUT
+
+    def test_a_rectification_request(self) -> None:
+        found = classify(message("You spelt my name wrong and I left Acme in March. Please correct your records."), P)
+        assert found.kind is ReplyKind.PRIVACY_REQUEST
+        assert found.request_types == ("rectification",)
+        assert not found.opt_out
+
     def test_an_opt_out_in_the_subject_only(self) -> None:
         assert kind("", subject="UNSUBSCRIBE") is ReplyKind.OPT_OUT
 
@@ -160,6 +193,36 @@ class TestPlainBounces:
             "This is a warning only. <slow@client.example>: connection timed out\n"
         )
         assert classify(read_inbound(raw.encode()), P).kind is ReplyKind.SOFT_BOUNCE
+
+    def test_a_delivery_status_report_without_recipient_fields(self) -> None:
+        """A multipart/report of type delivery-status whose status part names nobody: its words decide."""
+        raw = (
+            "From: postmaster@mx.example\nTo: sam@seller.example\nSubject: Utilisateur non recensé\n"
+            'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+            "--b\nContent-Type: text/plain; charset=utf-8\n\nA message could not be delivered to:\n"
+            "gone@client.example\nL'adresse de messagerie n'existe pas.\n\n"
+            "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: mx.example\n\n--b--\n"
+        )
+        found = classify(read_inbound(raw.encode()), P)
+        assert found.kind is ReplyKind.HARD_BOUNCE
+        assert found.recipients == ("gone@client.example",)
+
+    def test_a_server_s_re_subject_answering_nothing_is_a_bounce(self) -> None:
+        raw = (
+            "From: gateway@mx.example\nTo: sam@seller.example\n"
+            "Subject: RE: Your message awaits approval : non remis (delivery failed)\n\n"
+            "Your message could not be delivered to\ngone@client.example\n"
+        )
+        assert classify(read_inbound(raw.encode()), P).kind is ReplyKind.HARD_BOUNCE
+
+    def test_the_returned_message_s_words_do_not_decide(self) -> None:
+        raw = (
+            "From: MAILER-DAEMON@mx.example\nTo: sam@seller.example\nSubject: Returned mail - error report\n\n"
+            "Message not delivered to the following:\n  gone    No matches to nameserver query\n\n"
+            "Received: from seller.example by mx.example\nFrom: sam@seller.example\nSubject: Digest\n\n"
+            "... presumably a temporary condition ...\n"
+        )
+        assert classify(read_inbound(raw.encode()), P).kind is ReplyKind.HARD_BOUNCE
 
     def test_a_person_asking_about_returned_mail_is_not_a_bounce(self) -> None:
         assert kind("Did my mail bounce? Call me.", subject="Returned mail?", headers="In-Reply-To: <a@b>\n") is (

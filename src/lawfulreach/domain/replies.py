@@ -18,7 +18,7 @@ The order of the checks, and why:
 3. **A person's words** — the reply's own words (quoted text, the attribution line, the signature and
    unsubscribe-footer lines removed, so our own footer quoted back — "to unsubscribe click …" — neither
    counts as an opt-out nor hides one) and the subject are matched against the phrases: a privacy
-   request (access, erasure), an opt-out. This runs before the automatic-reply check: an
+   request (access, rectification, erasure), an opt-out. This runs before the automatic-reply check: an
    auto-responder saying "this address is closed, remove it from your list" is still an opt-out.
 4. **Automatic reply** — RFC 3834 ``Auto-Submitted`` (anything but ``no``), ``X-Autoreply``,
    ``X-Autorespond``, ``Precedence: auto_reply/bulk/junk``, an out-of-office subject: ignored, counted.
@@ -128,7 +128,7 @@ class Classification:
     kind: ReplyKind
     #: whom the effect concerns (addresses as found; the store normalises them)
     recipients: tuple[str, ...] = ()
-    #: privacy requests: ``access`` / ``erasure`` (both may be asked at once)
+    #: privacy requests: ``access`` / ``erasure`` / ``rectification`` (several may be asked at once)
     request_types: tuple[str, ...] = ()
     #: whether an opt-out is recorded (opt-outs, complaints, erasure requests, requests worded as opt-outs)
     opt_out: bool = False
@@ -237,6 +237,9 @@ class ReplyPhrases:
     bounce_soft: re.Pattern[str] | None
     complaint_types: frozenset[str] = field(default_factory=frozenset)
     complaint_subjects: re.Pattern[str] | None = None
+    #: opt-out words that count as a sentence of their own in a longer reply ("… Stop.")
+    opt_out_sentence: frozenset[str] = field(default_factory=frozenset)
+    rectification: re.Pattern[str] | None = None
     #: the phrase lists themselves, by class (``phrase_of``)
     lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -289,15 +292,20 @@ class ReplyPhrases:
             bounce_soft=_compile(listed("bounce", "soft")),
             complaint_types=frozenset(normalise_text(s) for s in listed("complaint", "feedback_types")),
             complaint_subjects=_compile(listed("complaint", "subjects")),
+            opt_out_sentence=frozenset(_bare(w) for w in words("opt_out_sentence")),
+            rectification=_compile(words("privacy", "rectification")),
             lists={
                 "opt_out": tuple(words("opt_out")),
                 "access": tuple(words("privacy", "access")),
                 "erasure": tuple(words("privacy", "erasure")),
+                "rectification": tuple(words("privacy", "rectification")),
             },
         )
 
 
 _NOT_WORD = re.compile(r"[^\w']+")
+#: where a sentence ends: its punctuation, or the end of a line
+_SENTENCE = re.compile(r"[.!?;\n]+")
 
 
 def _bare(text: str) -> str:
@@ -385,6 +393,8 @@ _RETURNED = re.compile(
     r"^received: |^return-path: |^message-id: ).*$",
     re.IGNORECASE | re.MULTILINE,
 )
+#: where the returned message's own header starts (its trace fields), in a bounce quoting it inline
+_RETURNED_HEADER = re.compile(r"^(?:received|return-path): ", re.IGNORECASE | re.MULTILINE)
 #: how much of a bounce's text is read for its words and codes (the notice comes first; the rest is
 #: the returned message)
 _BOUNCE_TEXT = 12_000
@@ -465,8 +475,17 @@ def _looks_like_bounce(message: InboundMessage, phrases: ReplyPhrases) -> str | 
     local = _local_part(message.sender)
     if local and any(local == s or local.startswith(s + "+") for s in phrases.bounce_senders):
         return f"sender {local}"
+    if message.report_type == "delivery-status":
+        # an RFC 3464 report whose per-recipient fields are missing (``_dsn`` found none): a mail
+        # server's report all the same, its words say the rest
+        return "a delivery-status report without recipients"
     subject = _first(phrases.bounce_subjects, normalise_text(_REPLY_PREFIX.sub("", message.subject)))
-    if subject is None or message.subject.lstrip().lower().startswith(("re:", "aw:", "sv:")):
+    if subject is None:
+        return None
+    answers = bool(message.in_reply_to or message.references)
+    if answers and message.subject.lstrip().lower().startswith(("re:", "aw:", "sv:")):
+        # "Re: Undeliverable …" answering a message is a person's; a mail server that prefixes "RE:" to
+        # the subject it returns ("RE: … : non remis (delivery failed)") answers nothing
         return None
     # a bounce subject alone could be a person's ("Returned mail?"); a mail server also says why
     text = normalise_text(message.text[:_BOUNCE_TEXT])
@@ -480,7 +499,6 @@ def _plain_bounce(message: InboundMessage, phrases: ReplyPhrases) -> Classificat
     cue = _looks_like_bounce(message, phrases)
     if cue is None:
         return None
-    text = normalise_text(f"{message.subject}\n{message.text[:_BOUNCE_TEXT]}")
     ours = {a.lower() for a in (*message.original_from, *message.to, message.sender or "")}
     returned = _RETURNED.search(message.text)
     notice = message.text[: returned.end()] if returned else message.text
@@ -491,7 +509,11 @@ def _plain_bounce(message: InboundMessage, phrases: ReplyPhrases) -> Classificat
         if a not in ours and _local_part(a) not in phrases.bounce_senders and not a.startswith("noreply")
     ]
     recipients = tuple(candidates[:_MAX_BOUNCED]) or message.original_to
-    kind, status = _failure_class(message.text[:_BOUNCE_TEXT], text, phrases)
+    # the words above the returned message's header only: the message below may say anything ("a
+    # temporary condition" in a returned digest does not make a permanent failure temporary)
+    header = _RETURNED_HEADER.search(message.text)
+    said = normalise_text(f"{message.subject}\n{message.text[: header.start() if header else None][:_BOUNCE_TEXT]}")
+    kind, status = _failure_class(message.text[:_BOUNCE_TEXT], said, phrases)
     evidence = cue if status is not None else f"{cue}; {kind[1]}"
     return Classification(kind[0], recipients, evidence=evidence, status=status)
 
@@ -527,12 +549,16 @@ def _words(message: InboundMessage, phrases: ReplyPhrases) -> Classification | N
     subject = normalise_text(_REPLY_PREFIX.sub("", message.subject))
     erasure = phrases.phrase_of("erasure", _first(phrases.erasure, body) or _first(phrases.erasure, subject))
     access = phrases.phrase_of("access", _first(phrases.access, body) or _first(phrases.access, subject))
+    rectification = phrases.phrase_of(
+        "rectification", _first(phrases.rectification, body) or _first(phrases.rectification, subject)
+    )
     opt_out = phrases.phrase_of("opt_out", _first(phrases.opt_out, body) or _first(phrases.opt_out, subject))
     if opt_out is None:
         opt_out = _whole(body, subject, phrases)
-    if erasure or access:
-        types = tuple(t for t, hit in (("access", access), ("erasure", erasure)) if hit)
-        evidence = "; ".join(h for h in (access, erasure, opt_out) if h)
+    if erasure or access or rectification:
+        hits = (("access", access), ("erasure", erasure), ("rectification", rectification))
+        types = tuple(t for t, hit in hits if hit)
+        evidence = "; ".join(h for h in (access, erasure, rectification, opt_out) if h)
         return Classification(
             ReplyKind.PRIVACY_REQUEST,
             _people(message),
@@ -547,14 +573,20 @@ def _words(message: InboundMessage, phrases: ReplyPhrases) -> Classification | N
 
 def _whole(body: str, subject: str, phrases: ReplyPhrases) -> str | None:
     """A reply that *is* an opt-out word ("STOP", "No."): the whole of its own words, or their first
-    line when there are at most three ("No.\nThanks, Pat"), or — with no words at all — the subject."""
+    line when there are at most three ("No.\nThanks, Pat"), or — with no words at all — the subject;
+    or a sentence of its own that is one of the stronger words ("This is my third email from you.
+    Stop."), which "No." is not ("No. Tuesday suits us better.")."""
     lines = [line for line in body.splitlines() if line.strip()]
     candidates = [_bare(body)]
     if 1 < len(lines) <= 3:
         candidates.append(_bare(lines[0]))
     if not lines:
         candidates.append(_bare(subject))
-    return next((c for c in candidates if c and c in phrases.opt_out_whole), None)
+    found = next((c for c in candidates if c and c in phrases.opt_out_whole), None)
+    if found is None and phrases.opt_out_sentence:
+        sentences = (_bare(s) for s in _SENTENCE.split(body))
+        found = next((s for s in sentences if s and s in phrases.opt_out_sentence), None)
+    return found
 
 
 def classify(message: InboundMessage, phrases: ReplyPhrases) -> Classification:

@@ -49,7 +49,7 @@ class InboundIn(BaseModel):
 
 class ClassificationOut(BaseModel):
     kind: str = Field(description="opt_out, privacy_request, hard_bounce, soft_bounce, complaint, auto_reply, other")
-    request_types: list[str] = Field(description="A privacy request's types: access, erasure.")
+    request_types: list[str] = Field(description="A privacy request's types: access, erasure, rectification.")
     opt_out: bool = Field(description="An opt-out (all channels) is recorded for the recipients.")
     evidence: str = Field(description="The phrase, header field or status code that decided.")
     status: str | None = Field(description="A bounce's status code.")
